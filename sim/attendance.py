@@ -1,0 +1,145 @@
+"""Attendance decisions and who pays: delegations' budgets, the trust fund, cost sharing.
+
+Vectorised over all delegations: each decides how many delegates to send to a meeting
+(0..staff) and for how many days, from the money it has set aside for this meeting
+and from its stakes; the trust fund pays for eligible delegates while money lasts;
+under hybrid participation the rest can follow the plenary remotely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import INCOME_GROUPS, CostConfig, FundingConfig
+
+__all__ = ["AttendancePlan", "meeting_allowance", "plan_attendance"]
+
+
+@dataclass(frozen=True)
+class AttendancePlan:
+    """One meeting's attendance decisions and their costs (arrays over delegations)."""
+
+    delegates: np.ndarray  # delegates in person (0..staff)
+    in_person_days: np.ndarray  # in-person days, the last ones of the meeting
+    funded: np.ndarray  # of `delegates`, paid by the trust fund
+    remote: np.ndarray  # follows the plenary remotely on days not in person
+    own_cost_usd: np.ndarray  # paid from the delegation's budget (delegates, share, remote)
+    contribution_usd: np.ndarray  # cost-sharing share of the meeting (part of own cost)
+    fund_cost_usd: float  # paid by the trust fund
+
+
+def meeting_allowance(
+    remaining: np.ndarray, meeting_index: int, planned: int, lateness: float
+) -> np.ndarray:
+    """Money set aside for this meeting: later meetings decide more, so weigh more.
+
+    Meeting m (0-based) has weight 1 + lateness * m / (planned - 1); a delegation
+    spends its remaining budget in proportion to this meeting's share of the weights
+    still ahead. Beyond the planned meetings (extensions) everything left is available.
+    """
+    if meeting_index >= planned - 1:
+        return remaining.copy()
+    ahead = 1.0 + lateness * np.arange(meeting_index, planned) / max(planned - 1, 1)
+    return remaining * (ahead[0] / ahead.sum())
+
+
+def _contributions(budget0: np.ndarray, meeting_usd: float, funding: FundingConfig):
+    share = funding.cost_sharing_share * meeting_usd
+    if share == 0.0:
+        return np.zeros_like(budget0)
+    if funding.cost_sharing_mode == "flat":
+        return np.full_like(budget0, share / len(budget0))
+    total = budget0.sum()
+    return share * (budget0 / total if total > 0 else np.full_like(budget0, 1 / len(budget0)))
+
+
+def plan_attendance(
+    *,
+    remaining: np.ndarray,
+    budget0: np.ndarray,
+    staff: np.ndarray,
+    income: np.ndarray,
+    ldc: np.ndarray,
+    stakes: np.ndarray,
+    progress: float,
+    meeting_index: int,
+    planned: int,
+    days: int,
+    fund_remaining: float,
+    cost: CostConfig,
+    funding: FundingConfig,
+    attendance_base: float,
+    stakes_gain: float,
+    lateness: float,
+) -> AttendancePlan:
+    """Decide every delegation's attendance for one meeting; nothing here spends money."""
+    n = len(remaining)
+    per_delegate = days * cost.delegate_day_usd
+    allowance = meeting_allowance(remaining, meeting_index, planned, lateness)
+    contribution = _contributions(budget0, cost.meeting_usd, funding)
+    can_pay_share = remaining >= contribution
+    want = np.clip(attendance_base + stakes_gain * stakes + 0.5 * progress, 0.0, 1.0)
+    desired = np.maximum(np.ceil(want * staff), 1).astype(np.int64)
+
+    funded = _trust_fund_seats(budget0, staff, income, ldc, days, fund_remaining, cost, funding)
+    funded = np.where(can_pay_share, funded, 0)
+    spendable = np.maximum(allowance - contribution, 0.0)
+    if per_delegate > 0:
+        affordable = np.floor(spendable / per_delegate).astype(np.int64)
+    else:
+        affordable = staff.copy()
+    own_full = np.minimum(np.clip(desired - funded, 0, None), np.minimum(staff - funded, affordable))
+    own_full = np.where(can_pay_share, own_full, 0)
+    delegates = funded + own_full
+    in_person_days = np.where(delegates > 0, days, 0)
+
+    # Too poor for a whole meeting: one delegate for the last days it can afford.
+    if cost.delegate_day_usd > 0:
+        partial_days = np.minimum(np.floor(spendable / cost.delegate_day_usd), days)
+    else:
+        partial_days = np.full(n, days)
+    partial = (delegates == 0) & can_pay_share & (partial_days >= 1)
+    delegates = np.where(partial, 1, delegates)
+    in_person_days = np.where(partial, partial_days, in_person_days).astype(np.int64)
+
+    attending = delegates > 0
+    paid_contribution = np.where(attending, contribution, 0.0)
+    own_cost = (
+        own_full * per_delegate
+        + np.where(partial, partial_days * cost.delegate_day_usd, 0.0)
+        + paid_contribution
+    )
+    remote = np.zeros(n, dtype=bool)
+    if funding.remote_participation:
+        remote_cost = (days - in_person_days) * funding.remote_day_usd
+        remote = (in_person_days < days) & (remaining - own_cost >= remote_cost)
+        own_cost = own_cost + np.where(remote, remote_cost, 0.0)
+    return AttendancePlan(
+        delegates=delegates.astype(np.int64),
+        in_person_days=in_person_days,
+        funded=funded.astype(np.int64),
+        remote=remote,
+        own_cost_usd=own_cost,
+        contribution_usd=paid_contribution,
+        fund_cost_usd=float(funded.sum() * per_delegate),
+    )
+
+
+def _trust_fund_seats(budget0, staff, income, ldc, days, fund_remaining, cost, funding):
+    """Seats the trust fund pays for: poorest eligible delegations first, while money lasts."""
+    seats = np.zeros(len(staff), dtype=np.int64)
+    per_delegate = days * cost.delegate_day_usd
+    if fund_remaining <= 0 or funding.trust_fund_delegates == 0:
+        return seats
+    eligible_groups = [INCOME_GROUPS.index(g) for g in funding.trust_fund_eligible if g != "LDC"]
+    eligible = np.isin(income, eligible_groups)
+    if "LDC" in funding.trust_fund_eligible:
+        eligible |= ldc
+    wanted = np.where(eligible, np.minimum(funding.trust_fund_delegates, staff), 0)
+    order = np.argsort(budget0, kind="stable")
+    spent = np.cumsum(wanted[order] * per_delegate)
+    granted = order[spent <= fund_remaining + 1e-9]
+    seats[granted] = wanted[granted]
+    return seats

@@ -1,0 +1,129 @@
+"""The numerical core: drafting, persuasion, disagreement, pressure and acceptance.
+
+Pure numpy functions over the actors present in a room, so each mechanism can be
+tested against its closed form and costs O(n log n) at worst: bounded-confidence
+updates use sorted positions and prefix sums, never an n x n matrix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "bounded_confidence_step",
+    "compromise",
+    "confidence_pull",
+    "disagreement",
+    "pressure",
+    "reservation_now",
+    "salience_distance",
+]
+
+
+def compromise(positions: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean position per issue (the compromise model) and the total weight.
+
+    `positions` and `weights` are (actors, issues); an issue with no weight gets NaN.
+    """
+    total = weights.sum(axis=0)
+    weighted = (weights * positions).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        target = np.where(total > 0, weighted / np.where(total > 0, total, 1.0), np.nan)
+    return target, total
+
+
+def disagreement(positions: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Weighted standard deviation of positions per issue (0 when fewer than two actors)."""
+    if len(positions) < 2:
+        return np.zeros(positions.shape[1])
+    if weights is None:
+        return positions.std(axis=0)
+    total = weights.sum(axis=0)
+    safe = np.where(total > 0, total, 1.0)
+    mean = (weights * positions).sum(axis=0) / safe
+    var = (weights * (positions - mean) ** 2).sum(axis=0) / safe
+    return np.sqrt(np.maximum(var, 0.0))
+
+
+def _stacked(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort each column and lay the columns end to end, offset by 4 per column.
+
+    Positions live in [0, 1] and the confidence is at most 1, so an offset of 4 keeps
+    columns apart: one `searchsorted` then answers every issue's window query.
+    """
+    offsets = 4.0 * np.arange(values.shape[1])
+    order = np.argsort(values, axis=0, kind="stable")
+    sorted_cols = np.take_along_axis(values, order, axis=0)
+    return (sorted_cols + offsets).T.ravel(), order
+
+
+def bounded_confidence_step(x: np.ndarray, confidence: float, rate: float) -> np.ndarray:
+    """One synchronous Hegselmann-Krause step on every issue (column) of `x`.
+
+    Each actor moves a share `rate` of the way toward the mean of the positions within
+    `confidence` of its own (itself included). Cost: one sort per issue.
+    """
+    n, k = x.shape
+    if n < 2 or rate == 0.0:
+        return x.copy()
+    flat, order = _stacked(x)
+    prefix = np.concatenate(([0.0], np.cumsum(flat - np.repeat(4.0 * np.arange(k), n))))
+    query = (x + 4.0 * np.arange(k)).T.ravel()  # issue-major, like `flat`
+    lo = np.searchsorted(flat, query - confidence - 1e-12, side="left")
+    hi = np.searchsorted(flat, query + confidence + 1e-12, side="right")
+    local_mean = ((prefix[hi] - prefix[lo]) / (hi - lo)).reshape(k, n).T
+    return x + rate * (local_mean - x)
+
+
+def confidence_pull(
+    x: np.ndarray,
+    sources: np.ndarray,
+    source_weights: np.ndarray,
+    confidence: float,
+    rate: float,
+) -> np.ndarray:
+    """Move each row of `x` toward the weighted mean of the sources within `confidence`.
+
+    Used for intersessional consultations: stakeholders pull the delegations that
+    attend them, issue by issue, but only where their views are close enough to be heard.
+    `source_weights` is (sources, issues). Cost: O((n + m) log m).
+    """
+    n, k = x.shape
+    if n == 0 or len(sources) == 0 or rate == 0.0:
+        return x.copy()
+    flat, order = _stacked(sources)
+    w_sorted = np.take_along_axis(source_weights, order, axis=0).T.ravel()
+    v_sorted = np.take_along_axis(sources, order, axis=0).T.ravel()
+    w_prefix = np.concatenate(([0.0], np.cumsum(w_sorted)))
+    wv_prefix = np.concatenate(([0.0], np.cumsum(w_sorted * v_sorted)))
+    query = (x + 4.0 * np.arange(k)).T.ravel()
+    lo = np.searchsorted(flat, query - confidence - 1e-12, side="left")
+    hi = np.searchsorted(flat, query + confidence + 1e-12, side="right")
+    weight = (w_prefix[hi] - w_prefix[lo]).reshape(k, n).T
+    pulled = (wv_prefix[hi] - wv_prefix[lo]).reshape(k, n).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        target = np.where(weight > 0, pulled / np.where(weight > 0, weight, 1.0), x)
+    return x + rate * (target - x)
+
+
+def salience_distance(positions: np.ndarray, text: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """How far the text is from each actor, weighted by what it cares about (in [0, 1])."""
+    return (salience * np.abs(positions - text)).sum(axis=1)
+
+
+def pressure(spent_share: float, meetings_done: int, planned: int, budget_weight: float) -> float:
+    """Pressure to conclude in [0, 1]: money spent and time used, mixed by `budget_weight`."""
+    time_used = min(meetings_done / max(planned, 1), 1.0)
+    return float(np.clip(budget_weight * spent_share + (1 - budget_weight) * time_used, 0, 1))
+
+
+def reservation_now(
+    base: np.ndarray, pressure_level: float, burden: np.ndarray, pressure_gain: float,
+    burden_gain: float,
+) -> np.ndarray:
+    """Widen each delegation's acceptable distance with pressure and its own cost burden.
+
+    Poor delegations, having spent a larger share of their budget, concede sooner: the
+    mechanism behind the rushed compromise.
+    """
+    return base * (1.0 + pressure_gain * pressure_level + burden_gain * np.clip(burden, 0, 1))

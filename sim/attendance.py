@@ -90,7 +90,9 @@ def plan_attendance(
         affordable = np.floor(spendable / per_delegate).astype(np.int64)
     else:
         affordable = staff.copy()
-    own_full = np.minimum(np.clip(desired - funded, 0, None), np.minimum(staff - funded, affordable))
+    own_full = np.minimum(
+        np.clip(desired - funded, 0, None), np.minimum(staff - funded, affordable)
+    )
     own_full = np.where(can_pay_share, own_full, 0)
     delegates = funded + own_full
     in_person_days = np.where(delegates > 0, days, 0)

@@ -40,8 +40,11 @@ def run_job(cfg: Any, out_dir: Path, progress: bool = False) -> dict[str, object
     write_text(OmegaConf.to_yaml(OmegaConf.structured(sim_cfg)), out_dir / "config.yaml")
     log.info(
         "running %d replication(s) of %s / %s / %s / %s",
-        sim_cfg.replications, sim_cfg.scenario.name, sim_cfg.process.name,
-        sim_cfg.funding.name, sim_cfg.decision.rule,
+        sim_cfg.replications,
+        sim_cfg.scenario.name,
+        sim_cfg.process.name,
+        sim_cfg.funding.name,
+        sim_cfg.decision.rule,
     )
     tables = run_replications(sim_cfg, progress=print_progress if progress else None)
     compute_s = time.perf_counter() - t0

@@ -433,7 +433,7 @@ def _validate_funding(f: FundingConfig) -> None:
     _number("funding.trust_fund_usd", f.trust_fund_usd, 0.0, 1e12)
     _number("funding.trust_fund_delegates", f.trust_fund_delegates, 0, 1000)
     for group in f.trust_fund_eligible:
-        _choice("funding.trust_fund_eligible", group, INCOME_GROUPS + ("LDC",))
+        _choice("funding.trust_fund_eligible", group, (*INCOME_GROUPS, "LDC"))
     _number("funding.remote_day_usd", f.remote_day_usd, 0.0, 1e9)
     _prob("funding.remote_effectiveness", f.remote_effectiveness)
     _prob("funding.cost_sharing_share", f.cost_sharing_share)

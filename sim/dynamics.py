@@ -66,7 +66,7 @@ def bounded_confidence_step(x: np.ndarray, confidence: float, rate: float) -> np
     n, k = x.shape
     if n < 2 or rate == 0.0:
         return x.copy()
-    flat, order = _stacked(x)
+    flat, _order = _stacked(x)
     prefix = np.concatenate(([0.0], np.cumsum(flat - np.repeat(4.0 * np.arange(k), n))))
     query = (x + 4.0 * np.arange(k)).T.ravel()  # issue-major, like `flat`
     lo = np.searchsorted(flat, query - confidence - 1e-12, side="left")
@@ -118,7 +118,10 @@ def pressure(spent_share: float, meetings_done: int, planned: int, budget_weight
 
 
 def reservation_now(
-    base: np.ndarray, pressure_level: float, burden: np.ndarray, pressure_gain: float,
+    base: np.ndarray,
+    pressure_level: float,
+    burden: np.ndarray,
+    pressure_gain: float,
     burden_gain: float,
 ) -> np.ndarray:
     """Widen each delegation's acceptable distance with pressure and its own cost burden.

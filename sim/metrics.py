@@ -67,12 +67,15 @@ def run_metrics(model: NegotiationModel, ratify_days: np.ndarray | None) -> dict
         "adoption_day": _adoption_day(model) if adopted else np.nan,
         "extensions_used": model.extensions_used,
         "process_cost_usd": led.process_cost_usd,
-        "process_budget_spent_usd": model.config.cost.process_budget_usd - led.process_remaining_usd,
+        "process_budget_spent_usd": model.config.cost.process_budget_usd
+        - led.process_remaining_usd,
         "cost_shared_usd": led.contributions_usd,
         "trust_fund_spent_usd": led.fund_spent_usd,
         "delegation_cost_usd": float(led.spent_usd.sum()),
         "objectors_at_decision": decision.objectors if decision else int(model.objecting.sum()),
-        "absent_at_decision": decision.absent if decision else int((~model.present_at_decision).sum()),
+        "absent_at_decision": decision.absent
+        if decision
+        else int((~model.present_at_decision).sum()),
         "pressure_at_decision": model.pressure,
         "delegations_ever_present": int((led.present_days > 0).sum()),
     }
@@ -254,14 +257,16 @@ def delegation_rows(model: NegotiationModel) -> dict[str, np.ndarray]:
         "in_person_rate": led.in_person_days / days,
         "informal_room_days": led.informal_days,
         "informal_coverage": (
-            led.informal_days / led.informal_room_days if led.informal_room_days else np.full(n, np.nan)
+            led.informal_days / led.informal_room_days
+            if led.informal_room_days
+            else np.full(n, np.nan)
         ),
         "influence_share": led.influence / total if total > 0 else np.zeros(n),
         "final_distance": np.abs(dl.ideal - text).mean(axis=1),
         "objected_at_decision": model.objecting & model.present_at_decision,
         "present_at_decision": model.present_at_decision,
         "ratified": np.zeros(n, dtype=bool) if ratify is None else np.isfinite(ratify),
-        "ratification_day": np.full(n, np.nan) if ratify is None else np.where(
-            np.isfinite(ratify), ratify, np.nan
-        ),
+        "ratification_day": np.full(n, np.nan)
+        if ratify is None
+        else np.where(np.isfinite(ratify), ratify, np.nan),
     }

@@ -248,7 +248,10 @@ class NegotiationModel(Model):
             present = present | plan.remote
         burden = self.ledger.spent_usd / np.maximum(dl.budget_usd, 1e-9)
         reservation = reservation_now(
-            dl.reservation, self.pressure, burden, cfg.behaviour.pressure_gain,
+            dl.reservation,
+            self.pressure,
+            burden,
+            cfg.behaviour.pressure_gain,
             cfg.behaviour.burden_gain,
         )
         distance = salience_distance(self.positions, self.chair.text, dl.salience)

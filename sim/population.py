@@ -217,7 +217,9 @@ def _stakeholders(scenario: ScenarioConfig, issues: tuple[str, ...], rng) -> Sta
             continue
         kinds.append(np.full(spec.count, kind_index))
         centres.append(np.tile(_issue_vector(spec.centre, issues), (spec.count, 1)))
-        saliences.append(np.tile(_normalised(_issue_vector(spec.salience, issues)), (spec.count, 1)))
+        saliences.append(
+            np.tile(_normalised(_issue_vector(spec.salience, issues)), (spec.count, 1))
+        )
         capacities.append(np.full(spec.count, spec.capacity_mean))
     if not kinds:
         empty = np.zeros((0, len(issues)))
@@ -228,6 +230,8 @@ def _stakeholders(scenario: ScenarioConfig, issues: tuple[str, ...], rng) -> Sta
     return Stakeholders(
         kind=np.concatenate(kinds).astype(np.int64),
         ideal=np.clip(centre + sd * rng.standard_normal(centre.shape), 0.0, 1.0),
-        salience=_dirichlet_rows(rng, scenario.delegations.salience_concentration * np.concatenate(saliences)),
+        salience=_dirichlet_rows(
+            rng, scenario.delegations.salience_concentration * np.concatenate(saliences)
+        ),
         capacity=_beta_by_mean(rng, np.concatenate(capacities), 10.0).reshape(m),
     )

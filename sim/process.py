@@ -1,5 +1,7 @@
-"""The negotiating tiers: which issues go to informal rooms or to the friends of the
-chair, which rooms sit on a given day, and how each delegation spreads its delegates.
+"""The negotiating tiers, the rooms that sit each day, and who covers which room.
+
+Which issues go to informal rooms or to the friends of the chair, which rooms sit
+on a given day, and how each delegation spreads its delegates over them.
 """
 
 from __future__ import annotations
@@ -67,9 +69,11 @@ def plan_tiers(disagreement: np.ndarray, meeting_number: int, process: ProcessCo
 def rooms_for_day(
     day: int, tiers: TierPlan, process: ProcessConfig, invited: np.ndarray | None
 ) -> list[Room]:
-    """Rooms sitting on `day`: the plenary, up to `max_parallel_rooms` informal rooms
-    (one issue each, taking turns when there are more issues than rooms), and the
-    friends-of-the-chair room."""
+    """Rooms sitting on `day`: the plenary, informal rooms and the friends' room.
+
+    Up to `max_parallel_rooms` informal rooms sit at once, one issue each, taking turns
+    when there are more issues than rooms.
+    """
     rooms = [Room(PLENARY, tiers.plenary, process.step_formal, True, True)]
     if len(tiers.informal):
         k = min(process.max_parallel_rooms, len(tiers.informal))

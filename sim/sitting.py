@@ -1,5 +1,8 @@
-"""One room sitting for one day: drafting toward the compromise of those present,
-accounting for who exercised influence, and persuasion among the delegations there."""
+"""One room sitting for one day.
+
+Drafting toward the compromise of those present, accounting for who exercised
+influence, and persuasion among the delegations in the room.
+"""
 
 from __future__ import annotations
 
@@ -64,14 +67,22 @@ def sit_room(
         proxied = np.flatnonzero((presence == 0) & bloc_here[bloc])
         if len(proxied):
             counts = np.bincount(bloc, minlength=n_blocs)
-            mean_pos = np.stack(
-                [np.bincount(bloc, positions[:, j], minlength=n_blocs) for j in issues], axis=1
-            ) / np.maximum(counts, 1)[:, None]
-            proxy_w = np.stack(
-                [np.bincount(bloc[proxied], base[proxied, c], minlength=n_blocs)
-                 for c in range(len(issues))],
-                axis=1,
-            ) * proxy_weight
+            mean_pos = (
+                np.stack(
+                    [np.bincount(bloc, positions[:, j], minlength=n_blocs) for j in issues], axis=1
+                )
+                / np.maximum(counts, 1)[:, None]
+            )
+            proxy_w = (
+                np.stack(
+                    [
+                        np.bincount(bloc[proxied], base[proxied, c], minlength=n_blocs)
+                        for c in range(len(issues))
+                    ],
+                    axis=1,
+                )
+                * proxy_weight
+            )
             weights.append(proxy_w)
             actors.append(mean_pos)
     if m:

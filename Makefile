@@ -1,0 +1,112 @@
+# Set-up and common tasks. `make help` lists the targets.
+#
+#   make setup   # .venv (Python >= 3.12, pinned deps from requirements.lock) + Chromium
+#   make test    # setup, then pytest (config in pyproject.toml)
+#
+# Override the interpreter with `make venv PYTHON=/path/to/python3.12`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+VENV     := .venv
+VPY      := $(VENV)/bin/python
+VUV      := $(VENV)/bin/uv
+STAMP    := $(VENV)/.installed
+LOCKFILE := requirements.lock
+# uv version bootstrapped into the venv (kept in step with the lead's venv).
+UV_VERSION ?= 0.13.9
+
+# uv must only ever use the interpreter we give it: never download a Python.
+export UV_PYTHON_DOWNLOADS := never
+
+# Extra arguments for the run targets, e.g. `make demo DEMO_ARGS="seed=3"`.
+DEMO_ARGS   ?=
+BENCH_ARGS  ?=
+PYTEST_ARGS ?=
+# e.g. `make lock LOCK_ARGS=--upgrade` to move pins forward.
+LOCK_ARGS   ?=
+
+# Only lint directories that exist.
+LINT_DIRS := $(wildcard sim tests benchmarks scripts)
+
+.PHONY: help setup venv chromium test lint demo bench lock clean
+
+help: ## List targets
+	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
+	  | awk -F':.*## ' '{ printf "  %-10s %s\n", $$1, $$2 }'
+
+setup: venv chromium ## Create the venv and make sure Chromium is available
+
+venv: $(STAMP) ## Create .venv with pinned deps (re-runs when pyproject/lock change)
+
+# Bare venv with uv in it (also what `make lock` needs, so no lock is required yet).
+$(VUV):
+	@if [ -x "$(VPY)" ] && "$(VPY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  echo ">> reusing existing $(VENV) ($$("$(VPY)" -V))"; \
+	else \
+	  py="$$(PYTHON='$(PYTHON)' sh scripts/find-python.sh)"; \
+	  echo ">> creating $(VENV) with $$py ($$("$$py" -V))"; \
+	  "$$py" -m venv --clear "$(VENV)"; \
+	fi
+	"$(VPY)" -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml $(LOCKFILE) | $(VUV)
+	"$(VUV)" pip install --python "$(VPY)" -r $(LOCKFILE)
+	"$(VUV)" pip install --python "$(VPY)" --no-deps -e .
+	@touch "$@"
+	@echo ">> $(VENV) is ready ($$("$(VPY)" -V))"
+
+chromium: ## Install Chromium (for static figure export) if missing
+	@for b in chromium chromium-browser google-chrome; do \
+	  if command -v "$$b" >/dev/null 2>&1; then exit 0; fi; \
+	done; \
+	msg="Static figure export (plotly/kaleido) needs Chromium or Google Chrome on PATH."; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "WARNING: $$msg No apt-get here: install Chromium with your package manager." >&2; \
+	  exit 0; \
+	fi; \
+	if [ "$$(id -u)" -eq 0 ]; then \
+	  sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  sudo="sudo"; \
+	else \
+	  echo "WARNING: $$msg Not root and no password-less sudo; run:" >&2; \
+	  echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	  exit 0; \
+	fi; \
+	echo ">> installing Chromium: $${sudo:+$$sudo }apt-get install -y chromium"; \
+	if ! { $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y chromium; }; then \
+	  echo "WARNING: installing Chromium failed. $$msg" >&2; \
+	fi
+
+test: setup ## Run the test suite
+	"$(VPY)" -m pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff check + format check
+	"$(VENV)/bin/ruff" check $(LINT_DIRS)
+	"$(VENV)/bin/ruff" format --check $(LINT_DIRS)
+
+demo: setup ## Run the demo (DEMO_ARGS=... to override)
+	"$(VPY)" -m sim $(DEMO_ARGS)
+
+bench: setup ## Run the benchmarks
+	"$(VPY)" benchmarks/run.py $(BENCH_ARGS)
+
+lock: $(VUV) ## Regenerate requirements.lock from pyproject.toml
+	"$(VUV)" pip compile pyproject.toml --extra dev --python-version 3.12 \
+	  --custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCKFILE)
+	@tmp="$$(mktemp)"; \
+	{ echo "# Pinned dependencies for .venv (runtime + dev extra, Python 3.12)."; \
+	  echo "# Do not edit by hand: regenerate with \`make lock\` after changing pyproject.toml"; \
+	  echo "# (\`make lock LOCK_ARGS=--upgrade\` to move all pins to the newest allowed versions)."; \
+	  grep -v -e '^# Pinned dependencies' -e '^# Do not edit by hand' -e '^# (`make lock LOCK_ARGS' $(LOCKFILE); \
+	} > "$$tmp"; \
+	cat "$$tmp" > $(LOCKFILE); rm -f "$$tmp"
+	@echo ">> wrote $(LOCKFILE)"
+
+clean: ## Remove .venv and caches (keeps results/, outputs/, multirun/)
+	rm -rf "$(VENV)" .pytest_cache .ruff_cache .hypothesis build dist *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

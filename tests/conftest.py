@@ -1,0 +1,134 @@
+"""Shared fixtures and helpers for the model's unit and invariant tests.
+
+Composing a configuration through Hydra costs a few hundred milliseconds, so the
+composed configs are cached per set of overrides; tests that change a value take a
+deep copy (`compose(...)` always returns a fresh copy) and never mutate the cache.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+from sim.config import SimConfig, to_sim_config
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+INCOME_GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
+STAKEHOLDER_KINDS = ("civil_society", "industry", "un_agency", "academia")
+ISSUES = ("scope", "data_access", "safeguards", "assistance")
+
+settings.register_profile(
+    "sim",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "sim"))
+
+
+@functools.cache
+def _composed(overrides: tuple[str, ...]) -> SimConfig:
+    from sim.api import compose_config
+
+    return compose_config(list(overrides))
+
+
+def compose(*overrides: str) -> SimConfig:
+    """A fresh, validated `SimConfig` composed exactly like the CLI (cached by overrides)."""
+    return copy.deepcopy(_composed(tuple(overrides)))
+
+
+def small(*overrides: str) -> SimConfig:
+    """The small test scenario with extra overrides."""
+    return compose("scenario=small", *overrides)
+
+
+def revalidate(cfg: SimConfig) -> SimConfig:
+    """Validate a config changed in Python (as a sweep would) and return it."""
+    return to_sim_config(cfg)
+
+
+def run_model(cfg: SimConfig, seed: int | None = None):
+    """Build and run one `NegotiationModel`; return (model, run row)."""
+    from sim.model import NegotiationModel
+
+    model = NegotiationModel(cfg, seed=seed)
+    row = model.run()
+    return model, row
+
+
+def step_model(cfg: SimConfig, seed: int | None = None, check=None):
+    """Step a model meeting by meeting like `run()` does, calling `check(model)` after each."""
+    from sim.model import NegotiationModel
+
+    model = NegotiationModel(cfg, seed=seed)
+    if check is not None:
+        check(model)
+    while model.running and model.can_hold_meeting():
+        model.step()
+        if check is not None:
+            check(model)
+    return model
+
+
+def nan_or_within(value: float, lo: float = 0.0, hi: float = 1.0, tol: float = 1e-12) -> bool:
+    """True if `value` is NaN or lies in [lo, hi] (with a rounding tolerance)."""
+    return bool(np.isnan(value) or (lo - tol <= value <= hi + tol))
+
+
+# Helpers as session fixtures: with `--import-mode=importlib` test modules cannot import
+# this file, and session scope keeps them usable inside hypothesis tests.
+
+
+@pytest.fixture(scope="session", name="compose")
+def compose_fixture():
+    return compose
+
+
+@pytest.fixture(scope="session", name="small")
+def small_fixture():
+    return small
+
+
+@pytest.fixture(scope="session", name="revalidate")
+def revalidate_fixture():
+    return revalidate
+
+
+@pytest.fixture(scope="session", name="run_model")
+def run_model_fixture():
+    return run_model
+
+
+@pytest.fixture(scope="session", name="step_model")
+def step_model_fixture():
+    return step_model
+
+
+@pytest.fixture(scope="session", name="nan_or_within")
+def nan_or_within_fixture():
+    return nan_or_within
+
+
+@pytest.fixture(scope="session")
+def small_config() -> SimConfig:
+    return small()
+
+
+@pytest.fixture(scope="session")
+def default_config() -> SimConfig:
+    return compose()

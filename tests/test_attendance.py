@@ -1,0 +1,344 @@
+"""Attendance decisions, budgets, the trust fund and cost sharing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sim.attendance import meeting_allowance, plan_attendance
+from sim.config import INCOME_GROUPS, CostConfig, FundingConfig
+
+money = st.floats(0.0, 2e6, allow_nan=False, allow_infinity=False)
+
+
+# ----------------------------------------------------------------- meeting_allowance
+
+
+@given(
+    remaining=arrays(np.float64, st.integers(1, 20), elements=money),
+    planned=st.integers(1, 12),
+    data=st.data(),
+    lateness=st.floats(0.0, 5.0),
+)
+def test_meeting_allowance_never_exceeds_remaining(remaining, planned, data, lateness):
+    meeting = data.draw(st.integers(0, planned + 3))
+    allowance = meeting_allowance(remaining, meeting, planned, lateness)
+    assert allowance.shape == remaining.shape
+    assert (allowance >= 0).all()
+    assert (allowance <= remaining).all()
+    if meeting >= planned - 1:  # the last planned meeting and any extension: everything
+        np.testing.assert_array_equal(allowance, remaining)
+
+
+@given(planned=st.integers(1, 12), lateness=st.floats(0.0, 5.0))
+def test_spending_each_allowance_uses_the_budget_exactly_by_the_last_meeting(planned, lateness):
+    remaining = np.array([1.0e5, 3.3e4, 0.0])
+    spent = []
+    for m in range(planned):
+        a = meeting_allowance(remaining, m, planned, lateness)
+        spent.append(a)
+        remaining = remaining - a
+    np.testing.assert_allclose(remaining, 0.0, atol=1e-9)
+    np.testing.assert_allclose(np.sum(spent, axis=0), [1.0e5, 3.3e4, 0.0], rtol=1e-12)
+    if planned > 1 and lateness > 0.01:
+        # later meetings weigh more: the allowance grows from meeting to meeting
+        assert spent[-1][0] > spent[0][0]
+
+
+def test_meeting_allowance_without_lateness_splits_evenly():
+    remaining = np.array([800.0])
+    for m in range(4):
+        a = meeting_allowance(remaining, m, 4, 0.0)
+        assert a[0] == pytest.approx(200.0)
+        remaining = remaining - a
+
+
+# ----------------------------------------------------------------- plan_attendance
+
+
+def _plan(
+    *,
+    n=12,
+    remaining=None,
+    budget0=None,
+    staff=None,
+    income=None,
+    ldc=None,
+    stakes=None,
+    progress=0.3,
+    meeting_index=1,
+    planned=6,
+    days=5,
+    fund_remaining=0.0,
+    cost=None,
+    funding=None,
+    attendance_base=0.5,
+    stakes_gain=1.5,
+    lateness=1.0,
+):
+    rng = np.random.default_rng(0)
+    budget0 = rng.uniform(1e4, 5e5, n) if budget0 is None else budget0
+    return plan_attendance(
+        remaining=budget0.copy() if remaining is None else remaining,
+        budget0=budget0,
+        staff=rng.integers(1, 8, n) if staff is None else staff,
+        income=np.arange(n) % 4 if income is None else income,
+        ldc=np.zeros(n, dtype=bool) if ldc is None else ldc,
+        stakes=rng.random(n) * 0.3 if stakes is None else stakes,
+        progress=progress,
+        meeting_index=meeting_index,
+        planned=planned,
+        days=days,
+        fund_remaining=fund_remaining,
+        cost=CostConfig() if cost is None else cost,
+        funding=FundingConfig() if funding is None else funding,
+        attendance_base=attendance_base,
+        stakes_gain=stakes_gain,
+        lateness=lateness,
+    )
+
+
+@st.composite
+def attendance_case(draw):
+    n = draw(st.integers(1, 25))
+    budget0 = draw(arrays(np.float64, n, elements=st.floats(0.0, 1e6)))
+    share = draw(arrays(np.float64, n, elements=st.floats(0.0, 1.0)))
+    eligible = draw(st.lists(st.sampled_from([*INCOME_GROUPS, "LDC"]), max_size=3, unique=True))
+    funding = FundingConfig(
+        trust_fund_usd=0.0,
+        trust_fund_delegates=draw(st.integers(0, 4)),
+        trust_fund_eligible=eligible,
+        remote_participation=draw(st.booleans()),
+        remote_day_usd=draw(st.floats(0.0, 200.0)),
+        cost_sharing_share=draw(st.sampled_from([0.0, 0.25, 1.0])),
+        cost_sharing_mode=draw(st.sampled_from(["flat", "capacity"])),
+    )
+    cost = CostConfig(
+        meeting_usd=draw(st.sampled_from([0.0, 2e5, 1e6, 5e6])),
+        delegate_day_usd=draw(st.sampled_from([0.0, 1.0, 333.3, 600.0, 2500.0])),
+    )
+    planned = draw(st.integers(1, 10))
+    return dict(
+        n=n,
+        budget0=budget0,
+        remaining=budget0 * share,
+        staff=draw(arrays(np.int64, n, elements=st.integers(1, 15))),
+        income=draw(arrays(np.int64, n, elements=st.integers(0, 3))),
+        ldc=draw(arrays(np.bool_, n)),
+        stakes=draw(arrays(np.float64, n, elements=st.floats(0.0, 1.0))),
+        progress=draw(st.floats(0.0, 1.0)),
+        meeting_index=draw(st.integers(0, planned + 1)),
+        planned=planned,
+        days=draw(st.integers(1, 15)),
+        fund_remaining=draw(st.sampled_from([0.0, 1e3, 5e4, 1.5e6, 1e9])),
+        cost=cost,
+        funding=funding,
+        attendance_base=draw(st.floats(0.0, 1.0)),
+        stakes_gain=draw(st.floats(0.0, 5.0)),
+        lateness=draw(st.floats(0.0, 3.0)),
+    )
+
+
+@given(case=attendance_case())
+def test_plan_attendance_invariants(case):
+    plan = _plan(**case)
+    n, days, staff = case["n"], case["days"], case["staff"]
+    remaining, cost, funding = case["remaining"], case["cost"], case["funding"]
+    # never plans to spend more than a delegation has left
+    assert (plan.own_cost_usd >= 0).all()
+    assert (plan.own_cost_usd <= remaining * (1 + 1e-12) + 1e-9).all()
+    # delegates within 0..staff; funded seats among them; days within the meeting
+    assert (plan.delegates >= 0).all()
+    assert (plan.delegates <= staff).all()
+    assert ((plan.funded >= 0) & (plan.funded <= plan.delegates)).all()
+    assert ((plan.in_person_days >= 0) & (plan.in_person_days <= days)).all()
+    np.testing.assert_array_equal(plan.delegates > 0, plan.in_person_days > 0)
+    # the trust fund pays only for eligible delegations and never beyond its money
+    groups = [INCOME_GROUPS.index(g) for g in funding.trust_fund_eligible if g != "LDC"]
+    eligible = np.isin(case["income"], groups)
+    if "LDC" in funding.trust_fund_eligible:
+        eligible |= case["ldc"]
+    assert (plan.funded[~eligible] == 0).all()
+    assert (plan.funded <= funding.trust_fund_delegates).all()
+    assert plan.fund_cost_usd <= case["fund_remaining"] + 1e-6
+    assert plan.fund_cost_usd == pytest.approx(plan.funded.sum() * days * cost.delegate_day_usd)
+    # remote participation only under the hybrid design, and never on in-person days only
+    if not funding.remote_participation:
+        assert not plan.remote.any()
+    assert (plan.in_person_days[plan.remote] < days).all()
+    # cost-sharing contributions only from delegations that attend
+    assert (plan.contribution_usd[plan.delegates == 0] == 0).all()
+    assert (plan.contribution_usd <= plan.own_cost_usd + 1e-9).all()
+    assert plan.delegates.shape == plan.funded.shape == plan.remote.shape == (n,)
+
+
+def test_rich_delegations_send_up_to_staff_and_broke_ones_stay_home():
+    n = 8
+    budget0 = np.where(np.arange(n) < 4, 1e9, 0.0)
+    staff = np.full(n, 5)
+    plan = _plan(n=n, budget0=budget0, staff=staff, stakes=np.ones(n), attendance_base=1.0)
+    np.testing.assert_array_equal(plan.delegates, [5, 5, 5, 5, 0, 0, 0, 0])
+    np.testing.assert_array_equal(plan.in_person_days, [5, 5, 5, 5, 0, 0, 0, 0])
+
+
+def test_too_poor_for_a_whole_meeting_sends_one_delegate_for_the_last_days():
+    cost = CostConfig(delegate_day_usd=100.0)
+    remaining = np.array([350.0])
+    plan = _plan(
+        n=1,
+        budget0=remaining,
+        remaining=remaining,
+        staff=np.array([3]),
+        cost=cost,
+        days=10,
+        meeting_index=5,
+        planned=6,
+    )
+    assert plan.delegates[0] == 1
+    assert plan.in_person_days[0] == 3
+    assert plan.own_cost_usd[0] == pytest.approx(300.0)
+
+
+def test_trust_fund_seats_only_for_eligible_groups_poorest_first():
+    n = 8
+    income = np.array([0, 1, 2, 3, 2, 3, 0, 1])  # HIC UMIC LMIC LIC LMIC LIC HIC UMIC
+    budget0 = np.zeros(n)  # nobody can pay their own way
+    staff = np.full(n, 4)
+    days, day_usd = 5, 600.0
+    funding = FundingConfig(trust_fund_delegates=2, trust_fund_eligible=["LIC", "LMIC"])
+    cost = CostConfig(delegate_day_usd=day_usd)
+    plan = _plan(
+        n=n,
+        budget0=budget0,
+        staff=staff,
+        income=income,
+        days=days,
+        funding=funding,
+        cost=cost,
+        fund_remaining=1e9,
+    )
+    eligible = np.isin(income, [2, 3])
+    np.testing.assert_array_equal(plan.funded, np.where(eligible, 2, 0))
+    np.testing.assert_array_equal(plan.delegates, np.where(eligible, 2, 0))
+    assert plan.fund_cost_usd == pytest.approx(4 * 2 * days * day_usd)
+    assert (plan.own_cost_usd == 0).all()
+
+    # money for one delegation's seats only: the poorest eligible one gets them
+    budget0 = np.array([0.0, 0.0, 900.0, 50.0, 10.0, 700.0, 0.0, 0.0])
+    plan = _plan(
+        n=n,
+        budget0=budget0,
+        remaining=np.zeros(n),
+        staff=staff,
+        income=income,
+        days=days,
+        funding=funding,
+        cost=cost,
+        fund_remaining=2 * days * day_usd,
+    )
+    np.testing.assert_array_equal(plan.funded, [0, 0, 0, 0, 2, 0, 0, 0])
+    assert plan.fund_cost_usd <= 2 * days * day_usd
+
+
+def test_trust_fund_ldc_eligibility():
+    n = 4
+    funding = FundingConfig(trust_fund_delegates=1, trust_fund_eligible=["LDC"])
+    ldc = np.array([False, True, False, True])
+    plan = _plan(
+        n=n,
+        budget0=np.zeros(n),
+        income=np.array([0, 1, 2, 3]),
+        ldc=ldc,
+        staff=np.full(n, 2),
+        funding=funding,
+        fund_remaining=1e9,
+    )
+    np.testing.assert_array_equal(plan.funded, [0, 1, 0, 1])
+
+
+def test_empty_or_disabled_trust_fund_pays_nothing():
+    funding = FundingConfig(trust_fund_delegates=2)
+    for fund in (0.0, 100.0):  # 100 USD does not buy one delegate-meeting
+        plan = _plan(budget0=np.zeros(12), funding=funding, fund_remaining=fund)
+        assert plan.funded.sum() == 0
+        assert plan.fund_cost_usd == 0.0
+
+
+def test_cost_sharing_flat_is_equal_per_member_state():
+    n = 6
+    funding = FundingConfig(cost_sharing_share=0.5, cost_sharing_mode="flat")
+    cost = CostConfig(meeting_usd=1.2e6)
+    budget0 = np.array([1e7, 2e7, 3e6, 4e6, 5e6, 6e6])
+    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, planned=6)
+    assert (plan.delegates > 0).all()
+    np.testing.assert_allclose(plan.contribution_usd, 0.5 * 1.2e6 / n)
+    assert plan.contribution_usd.sum() == pytest.approx(0.5 * 1.2e6)
+
+
+def test_cost_sharing_capacity_is_proportional_to_budget():
+    n = 6
+    funding = FundingConfig(cost_sharing_share=0.5, cost_sharing_mode="capacity")
+    cost = CostConfig(meeting_usd=1.2e6)
+    budget0 = np.array([1e7, 2e7, 3e6, 4e6, 5e6, 6e6])
+    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, planned=6)
+    assert (plan.delegates > 0).all()
+    np.testing.assert_allclose(plan.contribution_usd, 0.5 * 1.2e6 * budget0 / budget0.sum())
+    assert plan.contribution_usd.sum() == pytest.approx(0.5 * 1.2e6)
+
+
+def test_cost_sharing_keeps_out_those_who_cannot_pay_their_share():
+    n = 4
+    funding = FundingConfig(cost_sharing_share=1.0, cost_sharing_mode="flat")
+    cost = CostConfig(meeting_usd=4e5, delegate_day_usd=10.0)  # share = 1e5 each
+    budget0 = np.array([1e6, 1e6, 5e4, 5e4])
+    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, planned=6)
+    np.testing.assert_array_equal(plan.delegates[2:], [0, 0])
+    assert (plan.own_cost_usd[2:] == 0).all()
+    assert (plan.delegates[:2] > 0).all()
+
+
+def test_no_cost_sharing_means_no_contribution():
+    plan = _plan()
+    assert (plan.contribution_usd == 0).all()
+
+
+def test_hybrid_lets_those_short_of_days_follow_remotely():
+    funding = FundingConfig(remote_participation=True, remote_day_usd=30.0)
+    cost = CostConfig(delegate_day_usd=100.0)
+    remaining = np.array([350.0, 1e6])
+    plan = _plan(
+        n=2,
+        budget0=remaining,
+        remaining=remaining,
+        staff=np.array([2, 2]),
+        cost=cost,
+        funding=funding,
+        days=10,
+        meeting_index=5,
+        planned=6,
+        stakes=np.ones(2),
+    )
+    # the poor one is in person 3 days and cannot pay 7 remote days after that: 350 - 300 < 210
+    assert plan.in_person_days[0] == 3
+    assert not plan.remote[0]
+    assert not plan.remote[1]  # in person all meeting: nothing to follow remotely
+
+    remaining = np.array([40.0, 1e6])
+    plan = _plan(
+        n=2,
+        budget0=remaining,
+        remaining=remaining,
+        staff=np.array([2, 2]),
+        cost=cost,
+        funding=funding,
+        days=1,
+        meeting_index=5,
+        planned=6,
+        stakes=np.ones(2),
+    )
+    assert plan.delegates[0] == 0
+    assert plan.remote[0]
+    assert plan.own_cost_usd[0] == pytest.approx(30.0)

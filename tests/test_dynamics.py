@@ -1,0 +1,411 @@
+"""Drafting, persuasion, disagreement and pressure against their closed forms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sim.dynamics import (
+    bounded_confidence_step,
+    compromise,
+    confidence_pull,
+    disagreement,
+    pressure,
+    reservation_now,
+    salience_distance,
+)
+from sim.sitting import sit_room
+
+unit = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def position_matrix(draw, min_rows=1, max_rows=25, max_cols=5):
+    n = draw(st.integers(min_rows, max_rows))
+    k = draw(st.integers(1, max_cols))
+    return draw(arrays(np.float64, (n, k), elements=unit))
+
+
+def _near_boundary(x: np.ndarray, y: np.ndarray, confidence: float) -> bool:
+    """Whether some pair sits within rounding of the confidence edge (ambiguous by design)."""
+    gaps = np.abs(x[:, None, :] - y[None, :, :])
+    return bool((np.abs(gaps - confidence - 1e-12) < 1e-13).any())
+
+
+def brute_force_hk(x: np.ndarray, confidence: float, rate: float) -> np.ndarray:
+    """One synchronous Hegselmann-Krause step, written as the textbook n x n loop."""
+    n, k = x.shape
+    out = np.empty_like(x)
+    for j in range(k):
+        for i in range(n):
+            peers = [x[p, j] for p in range(n) if abs(x[p, j] - x[i, j]) <= confidence + 1e-12]
+            out[i, j] = x[i, j] + rate * (sum(peers) / len(peers) - x[i, j])
+    return out
+
+
+def brute_force_pull(x, sources, weights, confidence, rate):
+    n, k = x.shape
+    out = np.empty_like(x)
+    for j in range(k):
+        for i in range(n):
+            w = v = 0.0
+            for s in range(len(sources)):
+                if abs(sources[s, j] - x[i, j]) <= confidence + 1e-12:
+                    w += weights[s, j]
+                    v += weights[s, j] * sources[s, j]
+            target = v / w if w > 0 else x[i, j]
+            out[i, j] = x[i, j] + rate * (target - x[i, j])
+    return out
+
+
+# ----------------------------------------------------------------- persuasion
+
+
+@given(x=position_matrix(), confidence=unit, rate=unit)
+def test_bounded_confidence_step_equals_brute_force_hk(x, confidence, rate):
+    assume(not _near_boundary(x, x, confidence))
+    fast = bounded_confidence_step(x, confidence, rate)
+    np.testing.assert_allclose(fast, brute_force_hk(x, confidence, rate), rtol=0, atol=1e-10)
+
+
+def test_bounded_confidence_step_is_pure_and_keeps_shape():
+    rng = np.random.default_rng(1)
+    x = rng.random((30, 4))
+    before = x.copy()
+    y = bounded_confidence_step(x, 0.2, 0.5)
+    assert y.shape == x.shape
+    np.testing.assert_array_equal(x, before)
+
+
+def test_bounded_confidence_full_confidence_is_mean_field():
+    """With confidence 1 every actor sees everyone: one step at rate 1 reaches the mean."""
+    rng = np.random.default_rng(2)
+    x = rng.random((17, 3))
+    y = bounded_confidence_step(x, 1.0, 1.0)
+    np.testing.assert_allclose(y, np.broadcast_to(x.mean(axis=0), x.shape), atol=1e-12)
+
+
+def test_bounded_confidence_zero_confidence_or_rate_changes_nothing_for_distinct_points():
+    x = np.linspace(0, 1, 11)[:, None]
+    np.testing.assert_allclose(bounded_confidence_step(x, 0.0, 0.7), x, atol=1e-15)
+    np.testing.assert_array_equal(bounded_confidence_step(x, 0.5, 0.0), x)
+
+
+def _iterate_hk(x, confidence, rounds=300):
+    for _ in range(rounds):
+        x = bounded_confidence_step(x, confidence, 1.0)
+    return x
+
+
+def test_hk_reproduces_consensus_for_wide_confidence():
+    """Known result: uniform opinions with confidence above ~0.2 reach one cluster."""
+    x = _iterate_hk(np.linspace(0, 1, 201)[:, None], 0.3)
+    assert np.ptp(x) < 1e-9
+    assert x[0, 0] == pytest.approx(0.5, abs=1e-9)
+
+
+def test_hk_reproduces_fragmentation_for_narrow_confidence():
+    """Known result: with a small confidence, opinions freeze into clusters >confidence apart."""
+    confidence = 0.05
+    x = _iterate_hk(np.linspace(0, 1, 201)[:, None], confidence)
+    clusters = np.unique(np.round(x[:, 0], 8))
+    assert len(clusters) >= 4  # roughly 1 / (2 confidence) clusters
+    assert np.all(np.diff(clusters) > confidence)
+    # a further step changes nothing: the clusters are a fixed point
+    np.testing.assert_allclose(bounded_confidence_step(x, confidence, 1.0), x, atol=1e-12)
+
+
+def test_hk_keeps_issues_independent():
+    """Issues are updated separately: an issue's result does not depend on the others."""
+    rng = np.random.default_rng(3)
+    x = rng.random((20, 3))
+    together = bounded_confidence_step(x, 0.25, 0.4)
+    for j in range(3):
+        alone = bounded_confidence_step(x[:, [j]], 0.25, 0.4)
+        np.testing.assert_allclose(together[:, [j]], alone, atol=1e-12)
+
+
+@given(
+    x=position_matrix(max_rows=12),
+    data=st.data(),
+    confidence=unit,
+    rate=unit,
+)
+def test_confidence_pull_equals_brute_force(x, data, confidence, rate):
+    m = data.draw(st.integers(1, 10))
+    k = x.shape[1]
+    sources = data.draw(arrays(np.float64, (m, k), elements=unit))
+    weight = st.one_of(st.just(0.0), st.floats(0.01, 1.0))
+    weights = data.draw(arrays(np.float64, (m, k), elements=weight))
+    assume(not _near_boundary(x, sources, confidence))
+    fast = confidence_pull(x, sources, weights, confidence, rate)
+    np.testing.assert_allclose(
+        fast, brute_force_pull(x, sources, weights, confidence, rate), rtol=0, atol=1e-9
+    )
+
+
+def test_confidence_pull_ignores_sources_out_of_reach():
+    x = np.array([[0.1], [0.9]])
+    sources = np.array([[0.15], [0.2]])
+    weights = np.array([[1.0], [3.0]])
+    y = confidence_pull(x, sources, weights, confidence=0.2, rate=1.0)
+    assert y[0, 0] == pytest.approx((0.15 + 3 * 0.2) / 4)
+    assert y[1, 0] == 0.9  # nobody within reach: unchanged
+
+
+def test_confidence_pull_without_sources_is_identity():
+    x = np.random.default_rng(4).random((5, 2))
+    np.testing.assert_array_equal(confidence_pull(x, np.zeros((0, 2)), np.zeros((0, 2)), 1, 1), x)
+
+
+# ----------------------------------------------------------------- disagreement
+
+
+@given(x=position_matrix())
+def test_disagreement_equals_numpy_std(x):
+    expected = x.std(axis=0) if len(x) >= 2 else np.zeros(x.shape[1])
+    np.testing.assert_allclose(disagreement(x), expected, atol=1e-12)
+    # equal weights give the same answer
+    np.testing.assert_allclose(disagreement(x, np.ones_like(x)), expected, atol=1e-12)
+
+
+@given(x=position_matrix(min_rows=2), data=st.data())
+def test_weighted_disagreement_equals_weighted_std(x, data):
+    w = data.draw(arrays(np.float64, x.shape, elements=st.floats(0.01, 5.0)))
+    mean = (w * x).sum(axis=0) / w.sum(axis=0)
+    expected = np.sqrt((w * (x - mean) ** 2).sum(axis=0) / w.sum(axis=0))
+    np.testing.assert_allclose(disagreement(x, w), expected, atol=1e-12)
+
+
+def test_disagreement_of_one_actor_is_zero():
+    np.testing.assert_array_equal(disagreement(np.array([[0.3, 0.9]])), [0.0, 0.0])
+
+
+# ----------------------------------------------------------------- compromise
+
+
+def test_compromise_is_weighted_mean_and_nan_without_weight():
+    pos = np.array([[0.0, 0.2], [1.0, 0.8]])
+    w = np.array([[1.0, 0.0], [3.0, 0.0]])
+    target, total = compromise(pos, w)
+    assert target[0] == pytest.approx(0.75)
+    assert np.isnan(target[1])
+    np.testing.assert_array_equal(total, [4.0, 0.0])
+
+
+# ----------------------------------------------------------------- drafting (sit_room)
+
+
+def _room_inputs(rng, n=15, k=4, m=0):
+    return dict(
+        positions=rng.random((n, k)),
+        salience=rng.dirichlet(np.ones(k), size=n),
+        capability=rng.uniform(0.05, 1.0, n),
+        bloc=rng.integers(0, 3, n),
+        stakeholder_ideal=rng.random((m, k)) if m else None,
+        stakeholder_weight=rng.uniform(0.01, 0.2, (m, k)) if m else None,
+    )
+
+
+def _sit(inputs, *, issues, presence, step=1.0, proxy_weight=0.0, n_blocs=0, text=None):
+    k = inputs["positions"].shape[1]
+    text = np.full(k, 0.5) if text is None else text
+    result = sit_room(
+        issues=np.asarray(issues),
+        step=step,
+        text=text,
+        positions=inputs["positions"],
+        salience=inputs["salience"],
+        capability=inputs["capability"],
+        presence=presence,
+        bloc=inputs["bloc"],
+        n_blocs=n_blocs,
+        proxy_weight=proxy_weight,
+        stakeholder_ideal=inputs["stakeholder_ideal"],
+        stakeholder_weight=inputs["stakeholder_weight"],
+        confidence=0.3,
+        persuasion_rate=0.0,
+    )
+    return text, result
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), k=st.integers(1, 5))
+def test_drafting_with_everyone_present_is_the_compromise_model(seed, n, k):
+    """step 1, everyone present, no stakeholders or proxies: text = sum(c s x) / sum(c s)."""
+    rng = np.random.default_rng(seed)
+    inputs = _room_inputs(rng, n=n, k=k)
+    c, s, x = inputs["capability"], inputs["salience"], inputs["positions"].copy()
+    text, result = _sit(inputs, issues=np.arange(k), presence=np.ones(n))
+    expected = (c[:, None] * s * x).sum(axis=0) / (c[:, None] * s).sum(axis=0)
+    np.testing.assert_allclose(text, expected, rtol=0, atol=1e-12)
+    # all influence goes to delegations, shared by weight, and sums to step x issues
+    w = c[:, None] * s / (c[:, None] * s).sum(axis=0)
+    np.testing.assert_allclose(result.delegation_influence, w.sum(axis=1), atol=1e-12)
+    assert result.delegation_influence.sum() == pytest.approx(k)
+
+
+def test_drafting_moves_only_the_rooms_issues_by_step():
+    rng = np.random.default_rng(5)
+    inputs = _room_inputs(rng)
+    c, s, x = inputs["capability"], inputs["salience"], inputs["positions"]
+    start = np.array([0.1, 0.2, 0.3, 0.4])
+    text, result = _sit(inputs, issues=[2], presence=np.ones(15), step=0.25, text=start.copy())
+    target = (c * s[:, 2] * x[:, 2]).sum() / (c * s[:, 2]).sum()
+    assert text[2] == pytest.approx(0.3 + 0.25 * (target - 0.3), abs=1e-12)
+    np.testing.assert_array_equal(text[[0, 1, 3]], start[[0, 1, 3]])
+    assert result.movement[0] == pytest.approx(abs(0.25 * (target - 0.3)), abs=1e-12)
+
+
+def test_absent_delegations_have_no_weight_without_proxies():
+    rng = np.random.default_rng(6)
+    inputs = _room_inputs(rng)
+    presence = np.zeros(15)
+    presence[:7] = 1.0
+    c, s, x = inputs["capability"][:7], inputs["salience"][:7], inputs["positions"][:7]
+    text, result = _sit(inputs, issues=np.arange(4), presence=presence)
+    expected = (c[:, None] * s * x).sum(axis=0) / (c[:, None] * s).sum(axis=0)
+    np.testing.assert_allclose(text, expected, atol=1e-12)
+    assert (result.delegation_influence[7:] == 0).all()
+
+
+def test_presence_scales_weight():
+    rng = np.random.default_rng(7)
+    inputs = _room_inputs(rng)
+    presence = rng.uniform(0.2, 1.0, 15)
+    c, s, x = inputs["capability"], inputs["salience"], inputs["positions"]
+    text, _ = _sit(inputs, issues=np.arange(4), presence=presence)
+    w = c[:, None] * s * presence[:, None]
+    np.testing.assert_allclose(text, (w * x).sum(axis=0) / w.sum(axis=0), atol=1e-12)
+
+
+def test_stakeholders_weigh_in_only_where_admitted():
+    rng = np.random.default_rng(8)
+    admitted = _room_inputs(rng, m=6)
+    excluded = {**admitted, "stakeholder_ideal": None, "stakeholder_weight": None}
+    c, s, x = admitted["capability"], admitted["salience"], admitted["positions"]
+    sw, sx = admitted["stakeholder_weight"], admitted["stakeholder_ideal"]
+    presence = np.ones(15)
+
+    text_out, result_out = _sit(excluded, issues=np.arange(4), presence=presence)
+    states = c[:, None] * s
+    np.testing.assert_allclose(text_out, (states * x).sum(0) / states.sum(0), atol=1e-12)
+    assert result_out.stakeholder_influence.sum() == 0.0
+
+    text_in, result_in = _sit(admitted, issues=np.arange(4), presence=presence)
+    expected = ((states * x).sum(0) + (sw * sx).sum(0)) / (states.sum(0) + sw.sum(0))
+    np.testing.assert_allclose(text_in, expected, atol=1e-12)
+    assert not np.allclose(text_in, text_out)
+    share = sw.sum(0) / (states.sum(0) + sw.sum(0))
+    assert result_in.stakeholder_influence.sum() == pytest.approx(share.sum())
+    total = result_in.stakeholder_influence.sum() + result_in.delegation_influence.sum()
+    assert total == pytest.approx(4.0)  # step 1 x four issues
+
+
+def test_bloc_proxy_speaks_for_absent_members_with_the_bloc_mean():
+    rng = np.random.default_rng(9)
+    inputs = _room_inputs(rng, n=6, k=2)
+    inputs["bloc"] = np.array([0, 0, 0, 1, 1, 1])
+    presence = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    c, s, x = inputs["capability"], inputs["salience"], inputs["positions"]
+    text, result = _sit(inputs, issues=[0, 1], presence=presence, proxy_weight=0.5, n_blocs=2)
+    base = c[:, None] * s
+    bloc0_mean = x[:3].mean(axis=0)
+    num = (base[[0, 3, 4, 5]] * x[[0, 3, 4, 5]]).sum(0) + 0.5 * base[[1, 2]].sum(0) * bloc0_mean
+    den = base[[0, 3, 4, 5]].sum(0) + 0.5 * base[[1, 2]].sum(0)
+    np.testing.assert_allclose(text, num / den, atol=1e-12)
+    assert (result.delegation_influence[[1, 2]] > 0).all()
+    assert result.delegation_influence.sum() == pytest.approx(2.0)
+
+
+def test_bloc_without_anyone_present_gets_no_proxy():
+    rng = np.random.default_rng(10)
+    inputs = _room_inputs(rng, n=4, k=1)
+    inputs["bloc"] = np.array([0, 0, 1, 1])
+    presence = np.array([1.0, 1.0, 0.0, 0.0])
+    _, result = _sit(inputs, issues=[0], presence=presence, proxy_weight=0.5, n_blocs=2)
+    assert (result.delegation_influence[2:] == 0).all()
+
+
+def test_empty_room_changes_nothing():
+    rng = np.random.default_rng(11)
+    inputs = _room_inputs(rng)
+    text, result = _sit(inputs, issues=np.arange(4), presence=np.zeros(15))
+    np.testing.assert_array_equal(text, np.full(4, 0.5))
+    assert result.delegation_influence.sum() == 0
+
+
+def test_persuasion_in_room_is_a_hk_step_among_those_present():
+    rng = np.random.default_rng(12)
+    inputs = _room_inputs(rng)
+    x0 = inputs["positions"].copy()
+    presence = np.zeros(15)
+    presence[::2] = 1.0
+    here = np.flatnonzero(presence)
+    sit_room(
+        issues=np.array([1, 3]),
+        step=0.1,
+        text=np.full(4, 0.5),
+        positions=inputs["positions"],
+        salience=inputs["salience"],
+        capability=inputs["capability"],
+        presence=presence,
+        bloc=inputs["bloc"],
+        n_blocs=0,
+        proxy_weight=0.0,
+        stakeholder_ideal=None,
+        stakeholder_weight=None,
+        confidence=0.3,
+        persuasion_rate=0.2,
+    )
+    after = inputs["positions"]
+    expected = brute_force_hk(x0[np.ix_(here, [1, 3])], 0.3, 0.2)
+    np.testing.assert_allclose(after[np.ix_(here, [1, 3])], expected, atol=1e-10)
+    absent = np.setdiff1d(np.arange(15), here)
+    np.testing.assert_array_equal(after[absent], x0[absent])
+    np.testing.assert_array_equal(after[:, [0, 2]], x0[:, [0, 2]])
+
+
+# ----------------------------------------------------------------- pressure, reservation
+
+
+@given(
+    spent=unit,
+    done=st.integers(0, 20),
+    planned=st.integers(1, 12),
+    weight=unit,
+)
+def test_pressure_within_unit_interval_and_monotone(spent, done, planned, weight):
+    p = pressure(spent, done, planned, weight)
+    assert 0.0 <= p <= 1.0
+    assert pressure(min(spent + 0.1, 1.0), done, planned, weight) >= p - 1e-12
+    assert pressure(spent, done + 1, planned, weight) >= p - 1e-12
+
+
+def test_pressure_mixes_money_and_time():
+    assert pressure(1.0, 0, 8, 1.0) == 1.0
+    assert pressure(0.0, 4, 8, 0.0) == 0.5
+    assert pressure(0.5, 2, 8, 0.5) == pytest.approx(0.5 * 0.5 + 0.5 * 0.25)
+
+
+@given(
+    base=arrays(np.float64, 6, elements=st.floats(0, 1)),
+    burden=arrays(np.float64, 6, elements=st.floats(-1, 2)),
+    level=unit,
+)
+def test_reservation_widens_with_pressure_and_burden(base, burden, level):
+    r = reservation_now(base, level, burden, 1.5, 1.0)
+    assert (r >= base - 1e-15).all()
+    assert (reservation_now(base, min(level + 0.1, 1), burden, 1.5, 1.0) >= r - 1e-15).all()
+    assert (reservation_now(base, level, burden + 0.5, 1.5, 1.0) >= r - 1e-15).all()
+    np.testing.assert_array_equal(reservation_now(base, level, burden, 0.0, 0.0), base)
+
+
+def test_salience_distance_is_weighted_l1():
+    pos = np.array([[0.0, 1.0], [0.5, 0.5]])
+    sal = np.array([[0.25, 0.75], [1.0, 0.0]])
+    np.testing.assert_allclose(
+        salience_distance(pos, np.array([1.0, 0.0]), sal), [0.25 + 0.75, 0.5]
+    )

@@ -94,10 +94,15 @@ class Chair(mesa.Agent):
     def __init__(self, model: NegotiationModel, text: np.ndarray) -> None:
         super().__init__(model)
         self.text = text
+        self.informal_issues = np.array([], dtype=np.int64)
 
     def choose_tiers(self, disagreement: np.ndarray, meeting_number: int) -> TierPlan:
         """Send contentious issues to informal rooms and the hardest to the friends."""
-        return plan_tiers(disagreement, meeting_number, self.model.config.process)
+        tiers = plan_tiers(
+            disagreement, meeting_number, self.model.config.process, self.informal_issues
+        )
+        self.informal_issues = np.union1d(tiers.informal, tiers.friends)
+        return tiers
 
     def invite_friends(self, capability: np.ndarray, bloc: np.ndarray) -> np.ndarray:
         """Invitation mask for the friends-of-the-chair group.

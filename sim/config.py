@@ -141,7 +141,7 @@ class ProcessConfig:
 
     name: str = "two_tier"
     informal_rooms: bool = True
-    disagreement_threshold: float = 0.15
+    disagreement_threshold: float = 0.2
     informal_from_meeting: int = 4  # 0 = only by disagreement
     max_parallel_rooms: int = 2
     observers_in_informal: bool = False
@@ -192,8 +192,8 @@ class CostConfig:
 class BehaviourConfig:
     """Behavioural parameters of delegations and stakeholders (all assumptions)."""
 
-    confidence: float = 0.3
-    persuasion_rate: float = 0.05
+    confidence: float = 0.25
+    persuasion_rate: float = 0.02
     stakeholder_weight: float = 0.15
     consultation_rate: float = 0.1
     consultation_attendance: float = 0.6
@@ -201,8 +201,9 @@ class BehaviourConfig:
     bloc_coordination: bool = True
     bloc_proxy_weight: float = 0.5
     pressure_budget_weight: float = 0.5
-    pressure_gain: float = 1.5
+    pressure_gain: float = 2.5
     burden_gain: float = 1.0
+    concession_rate: float = 0.15
     attendance_base: float = 0.5
     attendance_stakes_gain: float = 1.5
     lateness_weight: float = 1.0
@@ -349,6 +350,7 @@ def validate(cfg: SimConfig) -> None:
         "uninterpreted_presence",
         "bloc_proxy_weight",
         "pressure_budget_weight",
+        "concession_rate",
         "attendance_base",
     ):
         _prob(f"behaviour.{name}", getattr(b, name))

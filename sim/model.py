@@ -233,11 +233,15 @@ class NegotiationModel(Model):
         self.ledger.charge_meeting(meeting_cost, float(plan.contribution_usd.sum()))
 
     def _apply_pressure(self) -> None:
+        """Pressure rises with money spent and meetings used; under it, positions concede
+        toward the draft (a share `concession_rate x pressure` of the gap per meeting)."""
+        b = self.config.behaviour
         budget = self.config.cost.process_budget_usd
         spent = 1.0 - self.ledger.process_remaining_usd / budget if budget > 0 else 1.0
         self.pressure = pressure(
-            spent, self.meeting, self.planned_meetings, self.config.behaviour.pressure_budget_weight
+            spent, self.meeting, self.planned_meetings, b.pressure_budget_weight
         )
+        self.positions += b.concession_rate * self.pressure * (self.chair.text - self.positions)
 
     def _table(self, plan: AttendancePlan) -> Decision | None:
         """Table the draft if the chair may; adopt under the decision rule."""

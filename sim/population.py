@@ -9,7 +9,6 @@ model's own generator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ __all__ = [
     "load_member_table",
 ]
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
 REQUIRED_COLUMNS = ("name", "iso3", "un_region", "income_group")
 REGION_CODES = {
     "African": "AFR",
@@ -93,7 +93,7 @@ def load_member_table(table: str) -> pd.DataFrame:
         source = str(path)
         frame = pd.read_csv(path)
     else:
-        resource = resources.files("sim") / "data" / f"{table}.csv"
+        resource = DATA_DIR / f"{table}.csv"
         if not resource.is_file():
             raise ConfigError(
                 f"scenario.delegations.table = {table!r}: no packaged table of that name "

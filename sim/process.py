@@ -43,12 +43,19 @@ class TierPlan:
     plenary: np.ndarray  # the rest
 
 
-def plan_tiers(disagreement: np.ndarray, meeting_number: int, process: ProcessConfig) -> TierPlan:
+def plan_tiers(
+    disagreement: np.ndarray,
+    meeting_number: int,
+    process: ProcessConfig,
+    already_informal: np.ndarray | None = None,
+) -> TierPlan:
     """The chair's choice of tiers for a meeting (meeting_number counts from 1).
 
     The hardest issues (highest disagreement among those present) go to the friends of
     the chair once that tier is in use; from `informal_from_meeting` on, issues whose
-    disagreement exceeds the threshold go to informal rooms.
+    disagreement exceeds the threshold go to informal rooms, and an issue once sent
+    there stays off the plenary's agenda (`already_informal`): chairs do not reopen a
+    closed track in public.
     """
     d = len(disagreement)
     by_difficulty = np.argsort(-disagreement, kind="stable")
@@ -61,6 +68,8 @@ def plan_tiers(disagreement: np.ndarray, meeting_number: int, process: ProcessCo
         hot = np.flatnonzero(disagreement > process.disagreement_threshold)
         if process.disagreement_threshold == 0:
             hot = np.arange(d)
+        if already_informal is not None:
+            hot = np.union1d(hot, already_informal)
         informal = np.setdiff1d(hot, friends)
     plenary = np.setdiff1d(np.arange(d), np.union1d(informal, friends))
     return TierPlan(informal=informal, friends=friends, plenary=plenary)

@@ -233,8 +233,11 @@ class NegotiationModel(Model):
         self.ledger.charge_meeting(meeting_cost, float(plan.contribution_usd.sum()))
 
     def _apply_pressure(self) -> None:
-        """Pressure rises with money spent and meetings used; under it, positions concede
-        toward the draft (a share `concession_rate x pressure` of the gap per meeting)."""
+        """Raise pressure with money spent and meetings used; concede under it.
+
+        Positions move toward the draft by a share `concession_rate x pressure` of the
+        gap per meeting: the mechanism behind late consensus on a rushed text.
+        """
         b = self.config.behaviour
         budget = self.config.cost.process_budget_usd
         spent = 1.0 - self.ledger.process_remaining_usd / budget if budget > 0 else 1.0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,27 @@ __all__ = ["run_job"]
 log = logging.getLogger(__name__)
 
 
-def run_job(cfg: Any, out_dir: Path, progress: bool = False) -> dict[str, object]:
+ProgressFn = Callable[[int, int, float], None]
+
+
+def run_job(
+    cfg: Any,
+    out_dir: Path,
+    progress: bool | ProgressFn = False,
+    extra: dict[str, object] | None = None,
+) -> dict[str, object]:
     """Run every replication of one configuration and write its results into `out_dir`.
 
     Writes `config.yaml` (the resolved model inputs), `runs.parquet`,
     `meetings.parquet`, `delegations.parquet` and, last, `manifest.json`: a folder
-    with a manifest is complete.
+    with a manifest is complete, and is never overwritten. `progress` is a flag (a
+    bar on stderr) or a `progress(done, total, elapsed)` callable; `extra` is merged
+    into the manifest.
     """
     sim_cfg: SimConfig = to_sim_config(cfg)
     out_dir = Path(out_dir)
+    if (out_dir / "manifest.json").exists():
+        raise FileExistsError(f"{out_dir} already holds a completed run; not overwriting it")
     out_dir.mkdir(parents=True, exist_ok=True)
     started, t0 = utc_now(), time.perf_counter()
     write_text(OmegaConf.to_yaml(OmegaConf.structured(sim_cfg)), out_dir / "config.yaml")
@@ -46,13 +59,16 @@ def run_job(cfg: Any, out_dir: Path, progress: bool = False) -> dict[str, object
         sim_cfg.funding.name,
         sim_cfg.decision.rule,
     )
-    tables = run_replications(sim_cfg, progress=print_progress if progress else None)
+    report = progress if callable(progress) else (print_progress if progress else None)
+    tables = run_replications(sim_cfg, progress=report)
     compute_s = time.perf_counter() - t0
     write_parquet(tables.runs, out_dir / "runs.parquet")
     write_parquet(tables.meetings, out_dir / "meetings.parquet")
     write_parquet(tables.delegations, out_dir / "delegations.parquet")
     manifest = {
         **environment_info(),
+        **(extra or {}),
+        "kind": "job",
         "status": "completed",
         "config_id": configuration_hash(sim_cfg)[:12],
         "config_hash": configuration_hash(sim_cfg),

@@ -241,6 +241,8 @@ class AppConfig(SimConfig):
     """What the command line accepts: the model's inputs plus how to run them."""
 
     progress: bool = True
+    sweep_name: str = "sweep"
+    resume: Any = False  # false, true, or the path of a sweep folder to finish
 
 
 def register_configs() -> None:

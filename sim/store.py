@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ import pandas as pd
 
 __all__ = [
     "atomic_write",
+    "command_line",
     "environment_info",
     "git_state",
     "utc_now",
@@ -28,8 +30,24 @@ __all__ = [
     "write_text",
 ]
 
-KEY_PACKAGES = ("negotiation-sim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "plotly",
-                "kaleido", "hydra-core")
+KEY_PACKAGES = (
+    "negotiation-sim",
+    "mesa",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "plotly",
+    "kaleido",
+    "hydra-core",
+    "omegaconf",
+    "joblib",
+    "hydra-joblib-launcher",
+    "hydra-ray-launcher",
+    "ray",
+    "hydra-submitit-launcher",
+    "submitit",
+)
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -72,6 +90,7 @@ def utc_now() -> str:
 def git_state() -> dict[str, object]:
     """The commit and dirty flag of the source tree this package runs from."""
     root = Path(__file__).resolve().parent.parent
+
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
@@ -100,4 +119,13 @@ def environment_info() -> dict[str, object]:
         "platform": platform.platform(),
         "packages": versions,
         "command": sys.argv,
+        "command_line": command_line(),
     }
+
+
+def command_line() -> str:
+    """The command as a user would retype it (`python -m sim ...` for the CLI)."""
+    argv = list(sys.argv)
+    if argv and Path(argv[0]).as_posix().endswith("sim/__main__.py"):
+        argv = ["python", "-m", "sim", *argv[1:]]
+    return shlex.join(argv)

@@ -254,3 +254,14 @@ def test_uninvited_delegation_never_enters_friends_room_even_with_spare_staff():
     ]
     cover = allocate_delegates(_ints(5, 5), salience, rooms)
     np.testing.assert_array_equal(cover, [[True, True], [True, False]])
+
+
+def test_an_issue_sent_informal_stays_off_the_plenary():
+    """Once closed, a track is not reopened in public, even if disagreement falls."""
+    d = np.array([0.05, 0.05, 0.3, 0.05])
+    tiers = plan_tiers(d, 4, TWO_TIER, already_informal=_ints(1))
+    np.testing.assert_array_equal(tiers.informal, [1, 2])
+    np.testing.assert_array_equal(tiers.plenary, [0, 3])
+    # but not before informal rooms are in use, and never under an open plenary
+    assert len(plan_tiers(d, 1, TWO_TIER, already_informal=_ints(1)).informal) == 0
+    assert len(plan_tiers(d, 4, OPEN, already_informal=_ints(1)).informal) == 0

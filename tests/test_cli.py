@@ -1,0 +1,173 @@
+"""End to end: `python -m sim ...` writes complete results, or fails cleanly on bad input.
+
+The command-line runs are started together (each costs seconds of imports) by one
+module fixture; the tests then read their exit codes, output and folders.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
+KINDS = ("civil_society", "industry", "un_agency", "academia")
+ISSUES = ("scope", "data_access", "safeguards", "assistance")
+OUTPUTS = (
+    "runs.parquet",
+    "meetings.parquet",
+    "delegations.parquet",
+    "config.yaml",
+    "manifest.json",
+)
+
+CONTRACT_COLUMNS = [
+    "scenario",
+    "process",
+    "funding",
+    "decision",
+    "seed",
+    "replication",
+    "adopted",
+    "adopted_by",
+    "meetings_held",
+    "days_held",
+    "process_cost_usd",
+    "delegation_cost_usd",
+    "objectors_at_decision",
+    "absent_at_decision",
+    *(f"attendance_rate_{g}" for g in GROUPS),
+    *(f"informal_coverage_{g}" for g in GROUPS),
+    *(f"voice_share_{g}" for g in GROUPS),
+    *(f"representation_{g}" for g in GROUPS),
+    "influence_gini",
+    *(f"text_distance_{g}" for g in GROUPS),
+    "text_distance_gap",
+    *(f"text_distance_{k}" for k in KINDS),
+    "stakeholder_influence_share",
+    "closed_door_share",
+    *(f"text_{i}" for i in ISSUES),
+    "entry_into_force_day",
+    "parties_after_5y",
+]
+
+# Only the command line's own paths here: a validation error (exit 2, logged) and a
+# Hydra type error; every other bad value is checked in-process in test_config.py.
+CASES = {
+    "ok": ["scenario=small", "replications=2", "seed=3"],
+    "negative_cost": ["scenario=small", "cost.meeting_usd=-1"],
+    "wrong_type": ["scenario=small", "cost.meeting_usd=abc"],
+}
+
+
+@dataclass
+class Result:
+    returncode: int
+    output: str  # stdout and stderr together
+    out_dir: Path
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    base = tmp_path_factory.mktemp("cli")
+    running = {}
+    for name, overrides in CASES.items():
+        out_dir = base / name
+        running[name] = (
+            subprocess.Popen(
+                [
+                    str(PYTHON),
+                    "-m",
+                    "sim",
+                    *overrides,
+                    f"hydra.run.dir={out_dir}",
+                    "progress=false",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            ),
+            out_dir,
+        )
+    results = {}
+    for name, (proc, out_dir) in running.items():
+        output, _ = proc.communicate(timeout=300)
+        results[name] = Result(proc.returncode, output, out_dir)
+    return results
+
+
+def test_cli_run_writes_every_output(cli):
+    result = cli["ok"]
+    assert result.returncode == 0, result.output
+    for name in OUTPUTS:
+        assert (result.out_dir / name).is_file(), f"{name} missing:\n{result.output}"
+
+
+def test_cli_runs_table_has_the_contract_columns(cli):
+    runs = pd.read_parquet(cli["ok"].out_dir / "runs.parquet")
+    missing = [c for c in CONTRACT_COLUMNS if c not in runs.columns]
+    assert not missing
+    assert len(runs) == 2
+    assert sorted(runs["replication"]) == [0, 1]
+    assert (runs["seed"] == 3).all()
+    assert set(runs["adopted_by"]) <= {"consensus", "vote", "none"}
+    assert (runs["adopted"] == (runs["adopted_by"] != "none")).all()
+    assert (runs["scenario"] == "small").all()
+    assert (runs["process"] == "two_tier").all()
+    assert (runs["funding"] == "none").all()
+    assert (runs["decision"] == "consensus_then_vote").all()
+    voice = runs[[f"voice_share_{g}" for g in GROUPS]].sum(axis=1)
+    np.testing.assert_allclose(voice, 1.0)
+
+
+def test_cli_tables_are_consistent(cli):
+    out = cli["ok"].out_dir
+    runs = pd.read_parquet(out / "runs.parquet").set_index("replication")
+    meetings = pd.read_parquet(out / "meetings.parquet")
+    delegations = pd.read_parquet(out / "delegations.parquet")
+    cost = meetings.groupby("replication")["meeting_cost_usd"].sum()
+    np.testing.assert_allclose(runs["process_cost_usd"], cost[runs.index], rtol=1e-12)
+    held = meetings.groupby("replication").size()
+    assert (held[runs.index] == runs["meetings_held"]).all()
+    assert (delegations.groupby("replication").size() == 12).all()
+
+
+def test_cli_manifest_and_config(cli):
+    out = cli["ok"].out_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "completed"
+    assert manifest["seed"] == 3
+    assert manifest["replications"] == 2
+    assert len(manifest["run_seeds"]) == 2
+    assert manifest["rows"]["runs"] == 2
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert sorted(manifest["run_seeds"]) == sorted(runs["run_seed"].tolist())
+    config = yaml.safe_load((out / "config.yaml").read_text())
+    assert config["scenario"]["name"] == "small"
+    assert config["replications"] == 2
+    assert config["seed"] == 3
+
+
+@pytest.mark.parametrize(
+    ("case", "key", "value"),
+    [
+        ("negative_cost", "cost.meeting_usd", "-1"),
+        ("wrong_type", "cost.meeting_usd", "abc"),
+    ],
+)
+def test_cli_bad_value_fails_naming_key_and_value(cli, case, key, value):
+    result = cli[case]
+    assert result.returncode != 0, result.output
+    assert key in result.output
+    assert value in result.output
+    assert not list(result.out_dir.glob("**/*.parquet"))
+    assert not (result.out_dir / "manifest.json").exists()

@@ -1,0 +1,545 @@
+"""Whole runs: determinism, accounting identities, invariants and the output contract."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.metrics import gini
+from sim.replicate import replication_seeds, run_replications
+
+INCOME_GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
+REGIONS = ("AFR", "APG", "EEG", "GRULAC", "WEOG")
+KINDS = ("civil_society", "industry", "un_agency", "academia")
+ISSUES = ("scope", "data_access", "safeguards", "assistance")
+PROCESSES = (
+    "open_plenary",
+    "two_tier",
+    "two_tier_observers",
+    "single_informal_room",
+    "friends_of_chair",
+)
+FUNDINGS = ("none", "trust_fund", "hybrid", "cost_sharing")
+DECISIONS = ("consensus_then_vote", "consensus_only", "two_thirds_vote")
+
+CONTRACT_COLUMNS = [
+    "scenario",
+    "process",
+    "funding",
+    "decision",
+    "seed",
+    "replication",
+    "adopted",
+    "adopted_by",
+    "meetings_held",
+    "days_held",
+    "process_cost_usd",
+    "delegation_cost_usd",
+    "objectors_at_decision",
+    "absent_at_decision",
+    *(f"attendance_rate_{g}" for g in INCOME_GROUPS),
+    *(f"informal_coverage_{g}" for g in INCOME_GROUPS),
+    *(f"voice_share_{g}" for g in INCOME_GROUPS),
+    *(f"representation_{g}" for g in INCOME_GROUPS),
+    "influence_gini",
+    *(f"text_distance_{g}" for g in INCOME_GROUPS),
+    "text_distance_gap",
+    *(f"text_distance_{k}" for k in KINDS),
+    "stakeholder_influence_share",
+    "closed_door_share",
+    *(f"text_{i}" for i in ISSUES),
+    "entry_into_force_day",
+    "parties_after_5y",
+]
+
+RATE_COLUMNS = [
+    *(f"attendance_rate_{g}" for g in INCOME_GROUPS),
+    *(f"in_person_rate_{g}" for g in INCOME_GROUPS),
+    *(f"informal_coverage_{g}" for g in INCOME_GROUPS),
+    *(f"voice_share_{g}" for g in INCOME_GROUPS),
+    "influence_gini",
+    "stakeholder_influence_share",
+    "stakeholder_share_before_informal",
+    "stakeholder_share_after_informal",
+    "closed_door_share",
+    *(f"text_{i}" for i in ISSUES),
+    *(f"text_distance_{g}" for g in (*INCOME_GROUPS, *REGIONS, *KINDS)),
+    "text_distance_gap",
+]
+
+
+@pytest.fixture(scope="session")
+def parts(small, default_config):
+    """Each group option composed once (small scenario), to be combined by replace()."""
+    return {
+        "scenario": {"small": small().scenario, "ahc_cybercrime": default_config.scenario},
+        "process": {p: small(f"process={p}").process for p in PROCESSES},
+        "funding": {f: small(f"funding={f}").funding for f in FUNDINGS},
+        "decision": {d: small(f"decision={d}").decision for d in DECISIONS},
+        "base": small(),
+    }
+
+
+def _assemble(
+    parts,
+    revalidate,
+    *,
+    scenario="small",
+    process="two_tier",
+    funding="none",
+    decision="consensus_then_vote",
+    cost=None,
+    seed=0,
+    replications=1,
+):
+    base = parts["base"]
+    cfg = dataclasses.replace(
+        base,
+        seed=seed,
+        replications=replications,
+        scenario=parts["scenario"][scenario],
+        process=parts["process"][process],
+        funding=parts["funding"][funding],
+        decision=parts["decision"][decision],
+        cost=dataclasses.replace(base.cost, **(cost or {})),
+    )
+    return revalidate(cfg)
+
+
+# ----------------------------------------------------------------- determinism
+
+
+def test_same_seed_gives_identical_tables(small):
+    cfg = small("replications=2", "seed=11", "process=friends_of_chair", "funding=hybrid")
+    first = run_replications(cfg)
+    second = run_replications(cfg)
+    pd.testing.assert_frame_equal(first.runs, second.runs)
+    pd.testing.assert_frame_equal(first.meetings, second.meetings)
+    pd.testing.assert_frame_equal(first.delegations, second.delegations)
+
+
+def test_different_seeds_differ(small):
+    a = run_replications(small("seed=1"))
+    b = run_replications(small("seed=2"))
+    assert a.runs.loc[0, "run_seed"] != b.runs.loc[0, "run_seed"]
+    text = [f"text_{i}" for i in ISSUES]
+    assert not np.allclose(a.runs[text].to_numpy(float), b.runs[text].to_numpy(float))
+    assert not a.delegations["budget_usd"].equals(b.delegations["budget_usd"])
+
+
+def test_replications_of_one_config_differ_from_each_other(small):
+    runs = run_replications(small("replications=3")).runs
+    assert runs["run_seed"].nunique() == 3
+    assert list(runs["replication"]) == [0, 1, 2]
+    assert runs[[f"text_{i}" for i in ISSUES]].drop_duplicates().shape[0] == 3
+
+
+def test_model_seed_reproduces_a_run(small_config, run_model):
+    _, a = run_model(small_config, seed=5)
+    _, b = run_model(small_config, seed=5)
+    _, c = run_model(small_config, seed=6)
+    assert a.keys() == b.keys()
+    for key in a:
+        assert a[key] == b[key] or (pd.isna(a[key]) and pd.isna(b[key])), key
+    assert any(a[key] != c[key] for key in (f"text_{i}" for i in ISSUES))
+
+
+def test_replication_seeds_are_stable_and_distinct(small):
+    cfg = small("replications=5", "seed=3")
+    seeds = replication_seeds(cfg)
+    assert seeds == replication_seeds(small("replications=5", "seed=3"))
+    assert len(set(seeds)) == 5
+    assert all(0 <= s < 2**63 for s in seeds)
+    # the first replications do not depend on how many are asked for
+    assert replication_seeds(small("replications=2", "seed=3")) == seeds[:2]
+
+
+# ----------------------------------------------------------------- output contract
+
+
+def test_runs_table_has_every_contract_column(small):
+    runs = run_replications(small("replications=2")).runs
+    missing = [c for c in CONTRACT_COLUMNS if c not in runs.columns]
+    assert not missing
+    assert len(runs) == 2
+    assert set(runs["adopted_by"]) <= {"consensus", "vote", "none"}
+    assert (runs["scenario"] == "small").all()
+    assert (runs["process"] == "two_tier").all()
+    assert (runs["funding"] == "none").all()
+    assert (runs["decision"] == "consensus_then_vote").all()
+
+
+def test_meeting_and_delegation_tables(small):
+    tables = run_replications(small("replications=2"))
+    meetings, delegations, runs = tables.meetings, tables.delegations, tables.runs
+    for rep, row in runs.set_index("replication").iterrows():
+        mine = meetings[meetings["replication"] == rep]
+        assert len(mine) == row["meetings_held"]
+        assert list(mine["meeting"]) == list(range(1, row["meetings_held"] + 1))
+        assert (delegations["replication"] == rep).sum() == 12
+    assert delegations["iso3"].nunique() == 12
+    assert set(delegations["income_group"]) == set(INCOME_GROUPS)
+    assert (delegations["spent_usd"] <= delegations["budget_usd"] + 1e-6).all()
+    influence = delegations.groupby("replication")["influence_share"].sum()
+    np.testing.assert_allclose(influence, 1.0)
+
+
+# ----------------------------------------------------------------- accounting
+
+
+def test_process_cost_is_the_sum_of_meeting_costs_per_replication(small):
+    tables = run_replications(small("replications=3", "process=friends_of_chair"))
+    per_rep = tables.meetings.groupby("replication")["meeting_cost_usd"].sum()
+    runs = tables.runs.set_index("replication")
+    np.testing.assert_allclose(runs["process_cost_usd"], per_rep[runs.index], rtol=1e-12)
+    assert (runs["process_cost_usd"] > 0).all()
+
+
+def test_meeting_cost_follows_the_share_of_issues_behind_closed_doors(small):
+    cfg = small("replications=2", "process=friends_of_chair", "process.friends.from_meeting=2")
+    meetings = run_replications(cfg).meetings
+    share = (meetings["informal_issues"] + meetings["friends_issues"]) / len(ISSUES)
+    ratio = cfg.process.informal_cost_ratio
+    expected = cfg.cost.meeting_usd * ((1 - share) + ratio * share)
+    np.testing.assert_allclose(meetings["meeting_cost_usd"], expected, rtol=1e-12)
+    assert (share > 0).any()  # the closed-door discount was exercised
+
+
+def test_delegation_costs_add_up_by_group(default_config, run_model):
+    model, row = run_model(default_config, seed=1)
+    by_group = sum(row[f"delegation_cost_usd_{g}"] for g in INCOME_GROUPS)
+    assert row["delegation_cost_usd"] == pytest.approx(by_group, rel=1e-12)
+    ledger = model.ledger
+    budget = model.population.delegations.budget_usd
+    np.testing.assert_allclose(ledger.spent_usd + ledger.remaining_usd, budget, rtol=1e-12)
+
+
+def test_cost_sharing_reduces_what_the_process_pays(small, run_model):
+    _, row = run_model(small("funding=cost_sharing"), seed=2)
+    assert row["cost_shared_usd"] > 0
+    assert row["process_budget_spent_usd"] == pytest.approx(
+        row["process_cost_usd"] - row["cost_shared_usd"]
+    )
+
+
+def test_trust_fund_spends_within_its_money(compose, run_model):
+    cfg = compose("funding=trust_fund", "funding.trust_fund_usd=2e5")
+    model, row = run_model(cfg, seed=0)
+    assert 0 < row["trust_fund_spent_usd"] <= 2e5
+    assert model.ledger.fund_remaining_usd >= 0
+
+
+# ----------------------------------------------------------------- invariants
+
+
+def _check_state(model):
+    ledger = model.ledger
+    assert (ledger.remaining_usd >= 0).all(), "a delegation budget went negative"
+    assert ledger.process_remaining_usd >= -1e-6, "the process budget went negative"
+    assert ledger.fund_remaining_usd >= -1e-6, "the trust fund went negative"
+    budget = model.population.delegations.budget_usd
+    np.testing.assert_allclose(ledger.spent_usd + ledger.remaining_usd, budget, rtol=1e-12)
+    text = model.chair.text
+    assert ((text >= 0) & (text <= 1)).all(), f"text left [0, 1]: {text}"
+    assert ((model.positions >= -1e-12) & (model.positions <= 1 + 1e-12)).all()
+    assert ledger.informal_room_days >= 0
+    assert (ledger.informal_days <= ledger.informal_room_days).all()
+    assert (ledger.present_days <= ledger.days_held).all()
+
+
+def _check_row(row, model, cfg, nan_or_within):
+    n = model.n_delegations
+    assert row["adopted_by"] in {"consensus", "vote", "none"}
+    assert row["adopted"] == (row["adopted_by"] != "none")
+    if cfg.decision.rule == "consensus_only":
+        assert row["adopted_by"] != "vote"
+    if row["adopted_by"] == "consensus":
+        assert row["objectors_at_decision"] == 0
+    if row["adopted_by"] == "vote" and cfg.decision.rule == "consensus_then_vote":
+        assert not model.can_hold_meeting(), "voted before the final meeting"
+    if row["adopted"] and model.can_hold_meeting():
+        assert row["meetings_held"] >= cfg.decision.earliest_tabling_meeting
+    assert 0 <= row["objectors_at_decision"] <= n
+    assert 0 <= row["absent_at_decision"] <= n
+    cal = cfg.scenario.calendar
+    assert 0 <= row["meetings_held"] <= cal.meetings + cfg.decision.max_extensions
+    assert row["days_held"] == row["meetings_held"] * cal.days
+    # costs
+    meetings = model.datacollector.get_model_vars_dataframe()
+    assert row["process_cost_usd"] == pytest.approx(meetings["meeting_cost_usd"].sum(), rel=1e-12)
+    assert row["process_budget_spent_usd"] <= cfg.cost.process_budget_usd + 1e-6
+    assert row["trust_fund_spent_usd"] <= cfg.funding.trust_fund_usd + 1e-6
+    assert row["delegation_cost_usd"] >= 0
+    # shares and rates
+    voice = np.array([row[f"voice_share_{g}"] for g in INCOME_GROUPS])
+    if np.isnan(voice).any():
+        assert np.isnan(voice).all() and row["meetings_held"] == 0
+    else:
+        assert voice.sum() == pytest.approx(1.0, abs=1e-9)
+    for column in RATE_COLUMNS:
+        assert nan_or_within(row[column]), f"{column} = {row[column]}"
+    for g in INCOME_GROUPS:
+        assert nan_or_within(row[f"representation_{g}"], 0.0, np.inf)
+    if model.ledger.informal_room_days == 0:
+        assert all(np.isnan(row[f"informal_coverage_{g}"]) for g in INCOME_GROUPS)
+    for column in meetings.columns:
+        if column.startswith(("attendance_rate_", "text_")) or column in (
+            "pressure",
+            "stakeholder_influence_share",
+        ):
+            assert all(nan_or_within(v) for v in meetings[column]), column
+    # ratification
+    if not row["adopted"]:
+        assert np.isnan(row["entry_into_force_day"])
+        assert row["parties_after_5y"] == 0
+    assert 0 <= row["parties_after_5y"] <= n
+    if not np.isnan(row["entry_into_force_day"]):
+        assert (
+            row["entry_into_force_day"]
+            >= row["adoption_day"] + cfg.ratification.days_after_threshold
+        )
+        assert row["parties_after_5y"] >= 0
+
+
+@given(
+    scenario=st.sampled_from(["small", "small", "small", "ahc_cybercrime"]),
+    process=st.sampled_from(PROCESSES),
+    funding=st.sampled_from(FUNDINGS),
+    decision=st.sampled_from(DECISIONS),
+    seed=st.integers(0, 2**31),
+    meeting_usd=st.sampled_from([0.0, 2.5e5, 1.0e6, 3.0e6]),
+    delegate_day_usd=st.sampled_from([0.0, 300.0, 600.0, 2000.0]),
+    process_budget_usd=st.sampled_from([0.0, 2.5e6, 1.0e7, 5.0e7]),
+)
+def test_run_invariants(
+    parts,
+    revalidate,
+    step_model,
+    nan_or_within,
+    scenario,
+    process,
+    funding,
+    decision,
+    seed,
+    meeting_usd,
+    delegate_day_usd,
+    process_budget_usd,
+):
+    """Budgets never negative, costs add up, shares sum to 1, rates in [0, 1] or NaN."""
+    cfg = _assemble(
+        parts,
+        revalidate,
+        scenario=scenario,
+        process=process,
+        funding=funding,
+        decision=decision,
+        cost={
+            "meeting_usd": meeting_usd,
+            "delegate_day_usd": delegate_day_usd,
+            "process_budget_usd": process_budget_usd,
+        },
+    )
+    model = step_model(cfg, seed=seed, check=_check_state)
+    row = model.run()  # nothing left to step: ratification and metrics only
+    _check_row(row, model, cfg, nan_or_within)
+
+
+def test_budget_too_small_for_any_meeting(small, run_model, nan_or_within):
+    cfg = small("cost.process_budget_usd=5e5")
+    model, row = run_model(cfg, seed=0)
+    assert row["meetings_held"] == 0
+    assert row["adopted_by"] == "none"
+    assert row["process_cost_usd"] == 0
+    _check_row(row, model, cfg, nan_or_within)
+
+
+def test_meetings_stop_when_the_process_budget_runs_out(small, step_model):
+    cfg = small("cost.process_budget_usd=2.5e6", "decision=consensus_only")
+    model = step_model(cfg, seed=0, check=_check_state)
+    assert model.meeting <= 2
+    assert model.ledger.process_remaining_usd >= 0
+
+
+# ----------------------------------------------------------------- process designs
+
+
+def test_open_plenary_has_no_informal_rooms(small, run_model):
+    for seed in range(3):
+        model, row = run_model(small("process=open_plenary"), seed=seed)
+        meetings = model.datacollector.get_model_vars_dataframe()
+        assert (meetings["informal_room_days"] == 0).all()
+        assert (meetings["informal_issues"] == 0).all()
+        assert (meetings["friends_issues"] == 0).all()
+        assert model.ledger.informal_room_days == 0
+        for g in INCOME_GROUPS:
+            assert np.isnan(row[f"informal_coverage_{g}"])
+        assert row["closed_door_share"] == 0.0
+        assert row["stakeholder_influence_share"] > 0
+
+
+def test_two_tier_opens_informal_rooms(small, run_model):
+    model, row = run_model(small("process.disagreement_threshold=0"), seed=0)
+    assert model.ledger.informal_room_days > 0
+    assert row["closed_door_share"] > 0
+    assert all(not np.isnan(row[f"informal_coverage_{g}"]) for g in INCOME_GROUPS)
+
+
+def test_observers_in_informal_rooms_raise_stakeholder_influence(small, run_model):
+    for seed in range(4):
+        _, closed = run_model(small("process=two_tier"), seed=seed)
+        _, observed = run_model(small("process=two_tier_observers"), seed=seed)
+        assert (
+            observed["stakeholder_influence_share"] >= closed["stakeholder_influence_share"] - 1e-12
+        )
+        if not np.isnan(observed["stakeholder_share_after_informal"]):
+            assert observed["stakeholder_share_after_informal"] > 0
+
+
+def test_closed_informal_rooms_shut_stakeholders_out(small, run_model):
+    """Everything informal and closed from meeting 1: stakeholders only in the plenary."""
+    cfg = small(
+        "process.disagreement_threshold=0",
+        "process.informal_from_meeting=1",
+        "process.max_parallel_rooms=4",
+    )
+    model, row = run_model(cfg, seed=0)
+    assert row["stakeholder_influence_share"] == 0.0
+    assert model.ledger.stakeholder_influence.sum() == 0.0
+    assert row["closed_door_share"] == pytest.approx(1.0)
+
+
+def test_friends_of_chair_invites_only_the_friends(compose, run_model):
+    cfg = compose("process=friends_of_chair", "process.friends.from_meeting=1")
+    model, _ = run_model(cfg, seed=0)
+    invited = model.chair.invite_friends(
+        model.population.delegations.expertise, model.population.delegations.bloc
+    )
+    assert invited.sum() == cfg.process.friends.size
+    top = np.argsort(-model.population.delegations.expertise)[: cfg.process.friends.size]
+    assert invited[top].all()
+    meetings = model.datacollector.get_model_vars_dataframe()
+    assert (meetings["friends_issues"] == cfg.process.friends.issues).all()
+
+
+def test_friends_by_bloc_takes_one_per_bloc_first(compose, run_model):
+    cfg = compose(
+        "process=friends_of_chair", "process.friends.selection=bloc", "process.friends.size=4"
+    )
+    model, _ = run_model(cfg, seed=0)
+    dl = model.population.delegations
+    invited = model.chair.invite_friends(dl.expertise, dl.bloc)
+    assert invited.sum() == 4
+    assert set(dl.bloc[invited]) == set(np.unique(dl.bloc))
+
+
+def test_hybrid_participation_counts_remote_presence(compose, run_model):
+    _, hybrid = run_model(compose("funding=hybrid"), seed=0)
+    _, none = run_model(compose("funding=none"), seed=0)
+    assert hybrid["attendance_rate_LIC"] > hybrid["in_person_rate_LIC"]
+    assert none["attendance_rate_LIC"] == none["in_person_rate_LIC"]
+
+
+# ----------------------------------------------------------------- comparative statics
+
+
+def _mean(run_model, cfg, key, seeds=range(4)):
+    return float(np.mean([run_model(cfg, seed=s)[1][key] for s in seeds]))
+
+
+def test_trust_fund_raises_attendance_of_the_poorest(compose, run_model):
+    base = _mean(run_model, compose(), "attendance_rate_LIC")
+    funded = _mean(run_model, compose("funding=trust_fund"), "attendance_rate_LIC")
+    assert funded > base
+
+
+def test_dearer_delegate_days_lower_attendance_of_the_poorest(compose, run_model):
+    base = _mean(run_model, compose(), "attendance_rate_LIC")
+    dear = _mean(run_model, compose("cost.delegate_day_usd=1200"), "attendance_rate_LIC")
+    assert dear < base
+
+
+def test_shared_meeting_costs_lower_attendance_of_the_poorest(compose, run_model):
+    base = _mean(run_model, compose(), "attendance_rate_LIC")
+    shared = _mean(run_model, compose("funding=cost_sharing"), "attendance_rate_LIC")
+    assert shared < base
+
+
+def test_rich_attend_more_than_poor_in_the_default_scenario(default_config, run_model):
+    hic = _mean(run_model, default_config, "attendance_rate_HIC")
+    lic = _mean(run_model, default_config, "attendance_rate_LIC")
+    assert hic > lic
+
+
+# ----------------------------------------------------------------- agents and metrics
+
+
+def test_mesa_agents_mirror_the_arrays(small_config, run_model):
+    from sim.agents import Delegation, Stakeholder
+
+    model, _ = run_model(small_config, seed=0)
+    delegations = list(model.agents_by_type[Delegation])
+    stakeholders = list(model.agents_by_type[Stakeholder])
+    assert len(delegations) == 12
+    assert len(stakeholders) == len(model.population.stakeholders) == 13
+    # each agent is one row of the arrays (Mesa spreads lists, not a `range`, over agents)
+    indices = [a.index for a in delegations]
+    assert all(isinstance(i, int | np.integer) for i in indices), indices[:2]
+    assert sorted(indices) == list(range(12))
+    assert sorted(int(a.index) for a in stakeholders) == list(range(13))
+    for agent in delegations:
+        i = agent.index
+        assert agent.budget_remaining_usd == model.ledger.remaining_usd[i]
+        assert agent.income_group in INCOME_GROUPS
+        assert agent.region in REGIONS
+        np.testing.assert_array_equal(agent.position, model.positions[i])
+        assert 1 <= agent.staff <= small_config.scenario.delegations.staff_max
+    assert {a.kind for a in stakeholders} == set(KINDS)
+
+
+def test_population_follows_the_scenario(small_config, default_config, run_model):
+    model, _ = run_model(default_config, seed=0)
+    dl = model.population.delegations
+    assert len(dl) == 193
+    np.testing.assert_allclose(dl.salience.sum(axis=1), 1.0)
+    assert ((dl.ideal >= 0) & (dl.ideal <= 1)).all()
+    assert ((dl.expertise > 0) & (dl.expertise < 1)).all()
+    assert (dl.staff >= 1).all() and (dl.staff <= 15).all()
+    assert (dl.budget_usd > 0).all()
+    small_model, _ = run_model(small_config, seed=0)
+    assert list(small_model.population.delegations.iso3) == list(
+        small_config.scenario.delegations.include
+    )
+
+
+def test_gini_of_equal_values_is_zero():
+    assert gini(np.full(10, 3.7)) == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 193])
+def test_gini_of_one_holder_is_n_minus_one_over_n(n):
+    values = np.zeros(n)
+    values[n // 2] = 4.2
+    assert gini(values) == pytest.approx((n - 1) / n)
+
+
+def test_gini_edge_cases_and_known_value():
+    assert gini(np.array([])) == 0.0
+    assert gini(np.zeros(4)) == 0.0
+    # mean absolute difference / (2 mean) for [1, 2, 3, 4] = 1.25 / 5 = 0.25
+    assert gini(np.array([4.0, 1.0, 3.0, 2.0])) == pytest.approx(0.25)
+
+
+@given(st.lists(st.floats(0, 1e6), min_size=1, max_size=50))
+def test_gini_matches_mean_absolute_difference(values):
+    x = np.array(values)
+    if x.sum() <= 0:
+        assert gini(x) == 0.0
+        return
+    expected = np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean())
+    assert gini(x) == pytest.approx(expected, abs=1e-9)
+    assert 0.0 <= gini(x) <= 1.0

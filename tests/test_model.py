@@ -227,6 +227,32 @@ def test_cost_sharing_reduces_what_the_process_pays(small, run_model):
     )
 
 
+def test_cost_sharing_never_charges_more_than_the_share_of_a_meeting(small, step_model):
+    """Delegations pay a share of each meeting's cost: never more than the meeting cost.
+
+    With every issue in (cheaper, uninterpreted) informal rooms a meeting costs
+    informal_cost_ratio x meeting_usd, so contributions must follow the actual cost.
+    """
+    cfg = small(
+        "funding=cost_sharing",
+        "process.disagreement_threshold=0",
+        "process.informal_from_meeting=1",
+        "process.max_parallel_rooms=4",
+    )
+    share = cfg.funding.cost_sharing_share
+    history = []
+
+    def record(model):
+        history.append((model.ledger.contributions_usd, model.ledger.process_remaining_usd))
+
+    model = step_model(cfg, seed=0, check=record)
+    costs = model.datacollector.get_model_vars_dataframe()["meeting_cost_usd"].to_numpy()
+    paid = np.diff([c for c, _ in history])
+    remaining = np.array([r for _, r in history])
+    assert (paid <= share * costs + 1e-6).all(), f"contributions {paid} vs costs {costs}"
+    assert (np.diff(remaining) <= 1e-6).all(), "the process budget grew during a meeting"
+
+
 def test_trust_fund_spends_within_its_money(compose, run_model):
     cfg = compose("funding=trust_fund", "funding.trust_fund_usd=2e5")
     model, row = run_model(cfg, seed=0)

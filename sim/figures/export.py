@@ -1,0 +1,272 @@
+"""Write one figure as paper-ready files: HTML, PDF, SVG, PNG and its data CSV.
+
+Why: every figure in a paper should come with an offline interactive view,
+exact-size vectors, a high-DPI raster and the exact numbers plotted, all
+written atomically so a crash never leaves a half-written figure behind.
+
+Static export goes through kaleido 1.x, which drives a local Chromium. Starting
+Chromium costs seconds, so wrap many figures in :func:`figure_export_session`
+to reuse one browser. MathJax is always disabled (kaleido would otherwise load
+it from a CDN, and the network may be closed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import struct
+import tempfile
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sim.figures.style import PX_PER_IN, apply_size, inches_to_px
+
+__all__ = [
+    "STATIC_FORMATS",
+    "ChromiumNotFoundError",
+    "figure_export_session",
+    "find_chromium",
+    "save_figure",
+    "write_atomic",
+]
+
+STATIC_FORMATS = ("pdf", "svg", "png")
+"""Formats rendered by kaleido/Chromium; ``html`` and ``csv`` need no browser."""
+
+_ALL_FORMATS = ("html", *STATIC_FORMATS)
+
+_INSTALL_HINT = (
+    "Static figure export (PDF/SVG/PNG via kaleido) needs Chromium or Google Chrome. "
+    "Install it with `make chromium` or `apt-get install chromium` "
+    "(or set BROWSER_PATH to the browser executable). HTML and CSV were still written."
+)
+
+_session_owner = False  # True while *our* context manager owns kaleido's sync server
+
+
+class ChromiumNotFoundError(RuntimeError):
+    """Raised when static export is requested but no Chromium/Chrome is installed."""
+
+
+def find_chromium() -> str | None:
+    """Return the browser kaleido would use, or ``None`` if there is none.
+
+    Why: kaleido's sync server starts Chromium in a background thread; if the
+    browser is missing that thread dies and later calls block forever, so we
+    check up front.
+    """
+    if (env := os.environ.get("BROWSER_PATH")) and Path(env).is_file():
+        return env
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        found = Chromium.find_browser(skip_local=False)
+    except Exception:  # best effort: fall back to PATH lookup
+        found = None
+    if found:
+        return found
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+def _require_chromium() -> None:
+    if find_chromium() is None:
+        raise ChromiumNotFoundError(_INSTALL_HINT)
+
+
+def _server_running() -> bool:
+    """Whether kaleido's global sync server is up (ours or someone else's)."""
+    import kaleido
+
+    server = getattr(kaleido, "_global_server", None)
+    if server is not None and hasattr(server, "is_running"):
+        return bool(server.is_running())
+    return _session_owner
+
+
+@contextlib.contextmanager
+def figure_export_session() -> Iterator[None]:
+    """Keep one Chromium running for every :func:`save_figure` call inside.
+
+    Why: launching the browser dominates the cost of a figure. Nested use, or
+    use while a server is already running, is a no-op that leaves the existing
+    server alone.
+
+    Raises:
+        ChromiumNotFoundError: If no Chromium/Chrome is installed.
+    """
+    global _session_owner
+    if _server_running():
+        yield
+        return
+    _require_chromium()
+    import kaleido
+
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    _session_owner = True
+    try:
+        yield
+    finally:
+        _session_owner = False
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def write_atomic(path: Path, payload: bytes | str) -> Path:
+    """Write ``payload`` to ``path`` via a temp file in the same folder + ``os.replace``.
+
+    Why: readers (LaTeX builds, other processes) never see a partial file, and
+    a crash leaves the previous version intact.
+    """
+    path = Path(path)
+    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; figures are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _png_with_dpi(png: bytes, dpi: float) -> bytes:
+    """Insert a ``pHYs`` chunk so viewers/LaTeX know the PNG's physical size."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return png
+    ihdr_end = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4
+    body = b"pHYs" + struct.pack(">IIB", round(dpi / 0.0254), round(dpi / 0.0254), 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    rest = png[ihdr_end:]
+    # Drop any existing pHYs chunk (Chromium writes none today, but be safe).
+    pos, kept = 0, []
+    while pos < len(rest):
+        (length,) = struct.unpack(">I", rest[pos : pos + 4])
+        end = pos + 12 + length
+        if rest[pos + 4 : pos + 8] != b"pHYs":
+            kept.append(rest[pos:end])
+        pos = end
+    return png[:ihdr_end] + chunk + b"".join(kept)
+
+
+_SVG_ROOT_SIZE = re.compile(rb'(<svg\b[^>]*?\s)width="[^"]*"(\s+)height="[^"]*"')
+
+
+def _svg_in_inches(svg: bytes, width_in: float, height_in: float) -> bytes:
+    """Give the root ``<svg>`` physical width/height (viewBox keeps the px geometry)."""
+    repl = rb'\1width="%gin"\2height="%gin"' % (width_in, height_in)
+    return _SVG_ROOT_SIZE.sub(repl, svg, count=1)
+
+
+def _render(fig_dict: dict, fmt: str, width_px: float, height_px: float, scale: float) -> bytes:
+    import kaleido
+
+    opts = {"format": fmt, "width": width_px, "height": height_px, "scale": scale}
+    if _server_running():
+        return kaleido.calc_fig_sync(fig_dict, opts=opts)
+    return kaleido.calc_fig_sync(fig_dict, opts=opts, kopts={"mathjax": False})
+
+
+def _csv_text(data: pd.DataFrame) -> str:
+    default_index = (
+        isinstance(data.index, pd.RangeIndex)
+        and data.index.name is None
+        and data.index.start == 0
+        and data.index.step == 1
+    )
+    return data.to_csv(index=not default_index, lineterminator="\n")
+
+
+def save_figure(
+    fig: go.Figure,
+    path_stem: str | os.PathLike[str],
+    data: pd.DataFrame,
+    width_in: float = 3.5,
+    height_in: float = 2.6,
+    formats: Sequence[str] = ("html", "pdf", "svg", "png"),
+    png_dpi: int = 300,
+) -> dict[str, Path]:
+    """Write ``fig`` as ``<stem>.{html,pdf,svg,png}`` plus ``<stem>.csv`` of ``data``.
+
+    Vectors are exactly ``width_in`` x ``height_in`` inches; the PNG has that
+    physical size at ``png_dpi`` (and says so in its metadata). The HTML embeds
+    plotly.js so it works offline. ``fig`` itself is not modified.
+
+    Works with or without :func:`figure_export_session`; without one, a browser
+    is started for this call only.
+
+    Args:
+        fig: The figure, ideally built with ``template=TEMPLATE``.
+        path_stem: Output path without extension; parent folders are created.
+        data: Exactly the data plotted; written to ``<stem>.csv``.
+        width_in: Width in inches (3.5 = one column, 7.0 = two columns).
+        height_in: Height in inches.
+        formats: Any of ``html``, ``pdf``, ``svg``, ``png``. CSV is always written.
+        png_dpi: Minimum PNG resolution at the physical size.
+
+    Returns:
+        Map from format (including ``csv``) to the written path.
+
+    Raises:
+        ValueError: On an unknown format or a non-positive size/dpi.
+        ChromiumNotFoundError: If static formats are requested and no browser is
+            installed (HTML and CSV are written first).
+    """
+    fmts = [f.lower().lstrip(".") for f in formats]
+    if bad := sorted(set(fmts) - set(_ALL_FORMATS)):
+        raise ValueError(f"unknown figure format(s) {bad}; choose from {_ALL_FORMATS}")
+    if width_in <= 0 or height_in <= 0 or png_dpi <= 0:
+        raise ValueError("width_in, height_in and png_dpi must be positive")
+
+    stem = Path(path_stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    sized = apply_size(go.Figure(fig), width_in, height_in)
+    written: dict[str, Path] = {}
+
+    written["csv"] = write_atomic(stem.with_name(stem.name + ".csv"), _csv_text(data))
+    if "html" in fmts:
+        html = sized.to_html(
+            include_plotlyjs=True,
+            include_mathjax=False,
+            full_html=True,
+            config={
+                "displaylogo": False,
+                "toImageButtonOptions": {
+                    "format": "svg",
+                    "filename": stem.name,
+                    "width": inches_to_px(width_in),
+                    "height": inches_to_px(height_in),
+                },
+            },
+        )
+        written["html"] = write_atomic(stem.with_name(stem.name + ".html"), html)
+
+    static = [f for f in STATIC_FORMATS if f in fmts]
+    if not static:
+        return written
+    _require_chromium()
+
+    fig_dict = sized.to_dict()
+    w_px, h_px = inches_to_px(width_in), inches_to_px(height_in)
+    with figure_export_session():
+        for fmt in static:
+            scale = png_dpi / PX_PER_IN if fmt == "png" else 1
+            payload = _render(fig_dict, fmt, w_px, h_px, scale)
+            if fmt == "png":
+                payload = _png_with_dpi(payload, png_dpi)
+            elif fmt == "svg":
+                payload = _svg_in_inches(payload, width_in, height_in)
+            written[fmt] = write_atomic(stem.with_name(f"{stem.name}.{fmt}"), payload)
+    return written

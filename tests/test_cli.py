@@ -157,6 +157,18 @@ def test_cli_manifest_and_config(cli):
     assert config["seed"] == 3
 
 
+def test_cli_results_equal_an_in_process_run(cli):
+    """Same config and seed, another process: the same rows, bit for bit."""
+    from sim.api import compose_config
+    from sim.replicate import run_replications
+
+    tables = run_replications(compose_config(CASES["ok"]))
+    out = cli["ok"].out_dir
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), tables.runs)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "meetings.parquet"), tables.meetings)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "delegations.parquet"), tables.delegations)
+
+
 @pytest.mark.parametrize(
     ("case", "key", "value"),
     [

@@ -341,6 +341,8 @@ def _check_row(row, model, cfg, nan_or_within):
     meeting_usd=st.sampled_from([0.0, 2.5e5, 1.0e6, 3.0e6]),
     delegate_day_usd=st.sampled_from([0.0, 300.0, 600.0, 2000.0]),
     process_budget_usd=st.sampled_from([0.0, 2.5e6, 1.0e7, 5.0e7]),
+    informal_cost_ratio=st.sampled_from([0.0, 0.4, 1.5]),
+    threshold=st.sampled_from([0.0, 0.1, 0.2, 1.0]),
 )
 def test_run_invariants(
     parts,
@@ -355,6 +357,8 @@ def test_run_invariants(
     meeting_usd,
     delegate_day_usd,
     process_budget_usd,
+    informal_cost_ratio,
+    threshold,
 ):
     """Budgets never negative, costs add up, shares sum to 1, rates in [0, 1] or NaN."""
     cfg = _assemble(
@@ -370,9 +374,21 @@ def test_run_invariants(
             "process_budget_usd": process_budget_usd,
         },
     )
+    cfg.process = dataclasses.replace(
+        cfg.process, informal_cost_ratio=informal_cost_ratio, disagreement_threshold=threshold
+    )
     model = step_model(cfg, seed=seed, check=_check_state)
     row = model.run()  # nothing left to step: ratification and metrics only
     _check_row(row, model, cfg, nan_or_within)
+
+
+def test_undefined_shares_are_nan_when_no_meeting_is_held(small, run_model):
+    """No meeting, no influence: every share of influence is 0/0, so NaN, not 0."""
+    _, row = run_model(small("cost.process_budget_usd=0"), seed=0)
+    assert row["meetings_held"] == 0
+    assert all(np.isnan(row[f"voice_share_{g}"]) for g in INCOME_GROUPS)
+    assert np.isnan(row["stakeholder_influence_share"])
+    assert np.isnan(row["closed_door_share"])
 
 
 def test_budget_too_small_for_any_meeting(small, run_model, nan_or_within):

@@ -157,6 +157,18 @@ def test_cli_manifest_and_config(cli):
     assert config["seed"] == 3
 
 
+def test_cli_config_yaml_reproduces_the_run(cli):
+    """The resolved config.yaml is the model input: it hashes like the manifest says."""
+    from sim.config import to_sim_config
+    from sim.replicate import configuration_hash, replication_seeds
+
+    out = cli["ok"].out_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    cfg = to_sim_config(yaml.safe_load((out / "config.yaml").read_text()))
+    assert configuration_hash(cfg) == manifest["config_hash"]
+    assert replication_seeds(cfg) == manifest["run_seeds"]
+
+
 def test_cli_results_equal_an_in_process_run(cli):
     """Same config and seed, another process: the same rows, bit for bit."""
     from sim.api import compose_config

@@ -1,13 +1,32 @@
-"""Library API for notebooks and scripts: compose a configuration, run it, get tables."""
+"""Library API for notebooks and scripts: compose a configuration, run it, get tables.
+
+`run_sweep` starts the same command line as `python -m sim -m ...` in a child process
+(Hydra keeps global state, and a sweep's launcher may start workers of its own), then
+`load_results` reads its folder as a DataFrame.
+"""
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 
 from sim.config import SimConfig, register_configs, to_sim_config
 from sim.replicate import Tables, run_replications
+from sim.results import load_manifest, load_results
 
-__all__ = ["CONFIG_DIR", "compose_config", "run_scenario"]
+__all__ = [
+    "CONFIG_DIR",
+    "compose_config",
+    "load_manifest",
+    "load_results",
+    "run_scenario",
+    "run_sweep",
+]
+
+log = logging.getLogger(__name__)
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -39,3 +58,58 @@ def run_scenario(
 
         config = replace(config, replications=replications)
     return run_replications(to_sim_config(config))
+
+
+def _quote(path: Path) -> str:
+    text = str(path)
+    if "'" in text:
+        raise ValueError(f"sweep folder {text!r}: a quote in the path is not supported")
+    return f"'{text}'"
+
+
+def run_sweep(
+    overrides: list[str] | None = None,
+    *,
+    sweep: str | None = None,
+    launcher: str | None = None,
+    sweep_dir: Path | str | None = None,
+    resume: bool = False,
+    results_root: Path | str = "results",
+    progress: bool = False,
+) -> Path:
+    """Run a sweep as `python -m sim -m ...` would; return its results folder.
+
+    `overrides` sweep as on the command line (`["process=open_plenary,two_tier"]`),
+    `sweep` names a ready-made sweep (`configs/sweep/NAME.yaml`), `launcher` a Hydra
+    launcher (`joblib`, `ray`, `submitit_local`, `submitit_slurm`). Without
+    `sweep_dir` a new `results_root/sweeps/<name>_<time>` folder is made; with
+    `resume=True` the newest one started with the same overrides is finished instead.
+    Failed jobs are logged (and named in the folder's manifest); a sweep that cannot
+    start raises `RuntimeError`.
+    """
+    from sim.sweep import claim_new_dir, find_resume_dir
+
+    args = [*([f"+sweep={sweep}"] if sweep else []), *(overrides or [])]
+    name = next((a.split("=", 1)[1] for a in args if a.startswith("sweep_name=")), sweep)
+    root = Path(results_root) / "sweeps"
+    folder = Path(sweep_dir) if sweep_dir is not None else None
+    if folder is None and resume:
+        folder = find_resume_dir(root, name or "sweep", args)
+    if folder is None:
+        stamp = datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+        folder = claim_new_dir(root / f"{name or 'sweep'}_{stamp}")
+    folder = folder.resolve()
+    command = [sys.executable, "-m", "sim", "-m", *args]
+    command += [f"hydra.sweep.dir={_quote(folder)}", f"progress={str(progress).lower()}"]
+    if launcher:
+        command.append(f"hydra/launcher={launcher}")
+    if resume:
+        command.append("resume=true")
+    done = subprocess.run(command, capture_output=not progress, text=True, check=False)
+    if done.returncode not in (0, 1) or not (folder / "manifest.json").exists():
+        tail = (done.stderr or "")[-3000:]
+        raise RuntimeError(f"sweep failed to run (exit {done.returncode}): {tail}")
+    manifest = load_manifest(folder)
+    if manifest.get("status") != "completed":
+        log.warning("sweep %s: %s (see its manifest.json)", folder, manifest.get("status"))
+    return folder

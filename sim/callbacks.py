@@ -172,6 +172,13 @@ class SweepCallback(Callback):
         self._progress = SweepProgress(sweep_dir, plan, enabled=bool(config.get("progress")))
         self._progress.start(initial=done)
 
+    def on_job_end(self, config: DictConfig, job_return: Any = None, **kwargs: Any) -> None:
+        # Hydra keeps every job's return, with two copies of its config, until the sweep
+        # ends: drop the copies so the launching process stays flat over many jobs.
+        if job_return is not None:
+            job_return.cfg = None
+            job_return.hydra_cfg = None
+
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         global _last_summary
         if self._progress is not None:

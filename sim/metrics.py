@@ -126,11 +126,11 @@ def run_metrics(model: NegotiationModel, ratify_days: np.ndarray | None) -> dict
     row["text_distance_median_state"] = _distance(text, median_ideal)
     row["influence_gini"] = gini(led.influence)
     row["stakeholder_influence_share"] = (
-        float(led.stakeholder_influence.sum() / total_influence) if total_influence > 0 else 0.0
+        float(led.stakeholder_influence.sum() / total_influence) if total_influence > 0 else np.nan
     )
     row.update(_stakeholder_share_by_phase(model))
     row["closed_door_share"] = (
-        led.movement_closed / led.movement_total if led.movement_total > 0 else 0.0
+        led.movement_closed / led.movement_total if led.movement_total > 0 else np.nan
     )
     civil = st.kind == STAKEHOLDER_KINDS.index("civil_society")
     civil_ideal = st.ideal[civil].mean(axis=0) if civil.any() else np.full(len(issues), np.nan)

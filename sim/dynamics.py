@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "bounded_confidence_sorted",
     "bounded_confidence_step",
     "compromise",
     "confidence_pull",
@@ -66,13 +67,47 @@ def bounded_confidence_step(x: np.ndarray, confidence: float, rate: float) -> np
     n, k = x.shape
     if n < 2 or rate == 0.0:
         return x.copy()
-    flat, _order = _stacked(x)
-    prefix = np.concatenate(([0.0], np.cumsum(flat - np.repeat(4.0 * np.arange(k), n))))
-    query = (x + 4.0 * np.arange(k)).T.ravel()  # issue-major, like `flat`
-    lo = np.searchsorted(flat, query - confidence - 1e-12, side="left")
-    hi = np.searchsorted(flat, query + confidence + 1e-12, side="right")
-    local_mean = ((prefix[hi] - prefix[lo]) / (hi - lo)).reshape(k, n).T
-    return x + rate * (local_mean - x)
+    order, updated = bounded_confidence_sorted(np.ascontiguousarray(x.T), confidence, rate)
+    out = np.empty((k, n))
+    np.put_along_axis(out, order, updated.reshape(k, n), axis=1)
+    return np.ascontiguousarray(out.T)
+
+
+def bounded_confidence_sorted(
+    columns: np.ndarray,
+    confidence: float,
+    rate: float,
+    offsets: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The step of `bounded_confidence_step` on issue-major positions, in sorted order.
+
+    `columns` is (issues x actors). Returns `(order, updated)`: `order` sorts each row of
+    `columns`, and `updated` (issues * actors,) holds the new positions issue by issue in
+    that order, for the caller to scatter back where it keeps positions.
+
+    The issues are laid end to end, offset by 4 each (positions live in [0, 1] and the
+    confidence is at most 1), so one prefix sum and two `searchsorted` calls answer
+    every issue's window; the queries are the sorted positions themselves. `offsets`
+    (4 x issue, a column) and `rows` (issue numbers, a column) may be passed in.
+    """
+    k, n = columns.shape
+    if offsets is None:
+        offsets = 4.0 * np.arange(k)[:, None]
+    if rows is None:
+        rows = np.arange(k)[:, None]
+    order = np.argsort(columns, axis=1)  # ties get equal updates: any order will do
+    values = columns[rows, order]
+    stacked = values + offsets
+    flat = stacked.ravel()
+    prefix = np.empty(n * k + 1)
+    prefix[0] = 0.0
+    np.cumsum((stacked - offsets).ravel(), out=prefix[1:])
+    lo = np.searchsorted(flat, flat - confidence - 1e-12, side="left")
+    hi = np.searchsorted(flat, flat + confidence + 1e-12, side="right")
+    local_mean = (prefix[hi] - prefix[lo]) / (hi - lo)
+    values = values.ravel()
+    return order, values + rate * (local_mean - values)
 
 
 def confidence_pull(

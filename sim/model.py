@@ -25,11 +25,27 @@ from sim.dynamics import (
 from sim.ledger import Ledger
 from sim.metrics import meeting_reporters, run_metrics
 from sim.population import build_population
-from sim.process import FRIENDS, INFORMAL, PLENARY, allocate_delegates, rooms_for_day
+from sim.process import FRIENDS, INFORMAL, PLENARY, Room, room_ranks, rooms_for_day, rotation
 from sim.ratification import ratification_days
-from sim.sitting import sit_room
+from sim.sitting import RoomLayout, sit
 
 __all__ = ["NegotiationModel"]
+
+
+class _Rooms:
+    """The rooms sitting on a day, with what stays fixed while they sit in a meeting."""
+
+    __slots__ = ("closed_issues", "closed_rooms", "factor", "informal", "layouts", "rank")
+    __slots__ += ("rooms",)
+
+    def __init__(self, rooms: list[Room], layouts, rank: np.ndarray, factor) -> None:
+        self.rooms = rooms
+        self.layouts = layouts
+        self.rank = rank  # delegations x rooms: cover the rooms ranked below your delegates
+        self.factor = factor  # presence of a delegate per room (language), or None
+        self.informal = [j for j, r in enumerate(rooms) if r.kind in (INFORMAL, FRIENDS)]
+        self.closed_issues = sum(len(r.issues) for r in rooms if r.closed_door)
+        self.closed_rooms = sum(1 for r in rooms if r.closed_door)
 
 
 class NegotiationModel(Model):
@@ -51,6 +67,10 @@ class NegotiationModel(Model):
         self.stakeholder_weights = (
             config.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
         )
+        # Fixed for the run: each delegation's weight per issue before presence, and
+        # the rooms' layouts by issues and openness.
+        self._capability_salience = dl.expertise[:, None] * dl.salience
+        self._layouts: dict[tuple[bytes, bool], RoomLayout] = {}
         self.attendance: AttendancePlan | None = None
         self.objecting = np.zeros(self.n_delegations, dtype=bool)
         self.present_at_decision = np.zeros(self.n_delegations, dtype=bool)
@@ -111,17 +131,24 @@ class NegotiationModel(Model):
         delegation_before = self.ledger.influence.sum()
         informal_days_open = 0
         cost = 0.0
-        for day in range(cal.days):
-            rooms = rooms_for_day(day, tiers, self.config.process, invited)
-            self._sit_day(day, plan, rooms)
-            closed = sum(len(r.issues) for r in rooms if r.closed_door)
+        days = cal.days
+        by_rotation: dict[int, _Rooms] = {}
+        for day in range(days):
+            # The rooms depend on the day only through the informal rooms' rotation.
+            turn = rotation(day, tiers, self.config.process)
+            today = by_rotation.get(turn)
+            if today is None:
+                rooms = rooms_for_day(day, tiers, self.config.process, invited)
+                today = by_rotation[turn] = self._prepare_rooms(rooms)
+            self._sit_day(day, plan, today)
+            closed = today.closed_issues
             queued = len(tiers.informal) + len(tiers.friends) - closed
             informal_share = (closed + queued) / self.n_issues
             ratio = self.config.process.informal_cost_ratio
             cost += (self.config.cost.meeting_usd / cal.days) * (
                 (1.0 - informal_share) + ratio * informal_share
             )
-            informal_days_open += sum(1 for r in rooms if r.closed_door)
+            informal_days_open += today.closed_rooms
         self._pay(plan, cost)
         self.meeting += 1
         self.text_history.append(self.chair.text.copy())
@@ -171,57 +198,97 @@ class NegotiationModel(Model):
             return np.zeros(self.n_issues)
         return disagreement(self.positions[present])
 
-    def _presence(self, day: int, plan: AttendancePlan, cover: np.ndarray, rooms) -> np.ndarray:
-        """Presence factor (delegations x rooms): 1 in person, less remotely or untranslated."""
-        b = self.config.behaviour
-        presence = cover.astype(float)
+    def _presence(
+        self,
+        day: int,
+        plan: AttendancePlan,
+        cover: np.ndarray,
+        rooms,
+        factor: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Presence factor (delegations x rooms): 1 in person, less remotely or untranslated.
+
+        `factor` (delegations x rooms) is each room's in-person factor if precomputed.
+        """
+        if factor is None:
+            factor = self._presence_factor(rooms)
+        presence = np.where(cover, factor, 0.0)
+        if self.config.funding.remote_participation:
+            days = self.config.scenario.calendar.days
+            remote_today = plan.remote & (plan.in_person_days < days - day)
+            presence[remote_today, 0] = self.config.funding.remote_effectiveness
+        return presence
+
+    def _presence_factor(self, rooms) -> np.ndarray:
+        """Presence of a delegate per room: less in an uninterpreted room for some."""
+        factor = np.ones((self.n_delegations, len(rooms)))
         other = self.population.delegations.other_language
         for j, room in enumerate(rooms):
             if not room.interpreted:
-                presence[other, j] *= b.uninterpreted_presence
-        days = self.config.scenario.calendar.days
-        remote_today = plan.remote & (plan.in_person_days < days - day)
-        presence[remote_today, 0] = self.config.funding.remote_effectiveness
-        return presence
+                factor[other, j] *= self.config.behaviour.uninterpreted_presence
+        return factor
 
-    def _sit_day(self, day: int, plan: AttendancePlan, rooms) -> None:
-        dl, st = self.population.delegations, self.population.stakeholders
+    def _prepare_rooms(self, rooms: list[Room]) -> _Rooms:
+        """Rooms sitting on a day: their layouts, rankings and presence factors."""
+        layouts = []
+        for room in rooms:
+            key = (room.issues.tobytes(), room.open_to_stakeholders)
+            layout = self._layouts.get(key)
+            if layout is None:
+                layout = self._layouts[key] = self._layout(room)
+            layouts.append(layout)
+        rank = room_ranks(self.population.delegations.salience, rooms)
+        return _Rooms(rooms, layouts, rank, self._presence_factor(rooms))
+
+    def _layout(self, room: Room) -> RoomLayout:
         b = self.config.behaviour
-        days = self.config.scenario.calendar.days
-        in_person = plan.in_person_days >= days - day
-        cover = allocate_delegates(np.where(in_person, plan.delegates, 0), dl.salience, rooms)
-        presence = self._presence(day, plan, cover, rooms)
+        open_door = room.open_to_stakeholders
+        return RoomLayout(
+            issues=room.issues,
+            capability_salience=self._capability_salience,
+            bloc=self.population.delegations.bloc,
+            n_blocs=len(self.population.bloc_names) if b.bloc_coordination else 0,
+            proxy_weight=b.bloc_proxy_weight if b.bloc_coordination else 0.0,
+            stakeholder_ideal=self.population.stakeholders.ideal if open_door else None,
+            stakeholder_weight=self.stakeholder_weights if open_door else None,
+        )
+
+    def _sit_day(self, day: int, plan: AttendancePlan, today: _Rooms) -> None:
+        """One day: who is in which room, then every room sits (drafting, persuasion)."""
+        b = self.config.behaviour
         ledger = self.ledger
+        in_person = plan.in_person_days >= self.config.scenario.calendar.days - day
+        delegates = np.where(in_person, plan.delegates, 0)
+        cover = today.rank < delegates[:, None]
+        presence = self._presence(day, plan, cover, today.rooms, today.factor)
         ledger.days_held += 1
         ledger.in_person_days += in_person
-        ledger.delegate_days += np.where(in_person, plan.delegates, 0)
-        remote_today = (presence[:, 0] > 0) & ~cover[:, 0] & ~in_person
-        ledger.present_days += in_person | remote_today
-        ledger.remote_days += remote_today
-        for j, room in enumerate(rooms):
-            if room.kind in (INFORMAL, FRIENDS):
-                ledger.informal_room_days += 1
-                ledger.informal_days += cover[:, j]
-            result = sit_room(
-                issues=room.issues,
-                step=room.step,
-                text=self.chair.text,
-                positions=self.positions,
-                salience=dl.salience,
-                capability=dl.expertise,
-                presence=presence[:, j],
-                bloc=dl.bloc,
-                n_blocs=len(self.population.bloc_names) if b.bloc_coordination else 0,
-                proxy_weight=b.bloc_proxy_weight if b.bloc_coordination else 0.0,
-                stakeholder_ideal=st.ideal if room.open_to_stakeholders else None,
-                stakeholder_weight=self.stakeholder_weights if room.open_to_stakeholders else None,
-                confidence=b.confidence,
-                persuasion_rate=b.persuasion_rate,
+        ledger.delegate_days += delegates
+        if self.config.funding.remote_participation:
+            remote_today = (presence[:, 0] > 0) & ~cover[:, 0] & ~in_person
+            ledger.present_days += in_person | remote_today
+            ledger.remote_days += remote_today
+        else:  # nobody follows remotely
+            ledger.present_days += in_person
+        for j in today.informal:
+            ledger.informal_room_days += 1
+            ledger.informal_days += cover[:, j]
+        text, positions = self.chair.text, self.positions
+        for j, room in enumerate(today.rooms):
+            move = sit(
+                today.layouts[j],
+                room.step,
+                presence[:, j],
+                text,
+                positions,
+                ledger.influence,
+                ledger.stakeholder_influence if room.open_to_stakeholders else None,
+                b.confidence,
+                b.persuasion_rate,
             )
-            ledger.influence += result.delegation_influence
-            if room.open_to_stakeholders:
-                ledger.stakeholder_influence += result.stakeholder_influence
-            moved = float(result.movement.sum())
+            if move is None:
+                continue
+            moved = float(np.abs(move).sum())
             ledger.movement_total += moved
             if room.kind != PLENARY:
                 ledger.movement_closed += moved

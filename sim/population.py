@@ -9,6 +9,7 @@ model's own generator.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -85,22 +86,39 @@ class Population:
 
 
 def load_member_table(table: str) -> pd.DataFrame:
-    """Read and check a member-state table: a packaged name or a CSV path."""
+    """Read and check a member-state table: a packaged name or a CSV path.
+
+    Cached per file (path, size and modification time), so a sweep reads each table
+    once per process, not once per replication; callers get their own copy.
+    """
+    return _load_member_table(*_table_source(table)).copy()
+
+
+def _table_source(table: str) -> tuple[str, str, int, int]:
+    """(table, file, size, mtime): the cache key of a table, raising if it is missing."""
     if table.endswith(".csv") or "/" in table:
         path = Path(table)
         if not path.is_file():
             raise ConfigError(f"scenario.delegations.table: file {table!r} does not exist")
-        source = str(path)
-        frame = pd.read_csv(path)
     else:
-        resource = DATA_DIR / f"{table}.csv"
-        if not resource.is_file():
+        path = DATA_DIR / f"{table}.csv"
+        if not path.is_file():
             raise ConfigError(
                 f"scenario.delegations.table = {table!r}: no packaged table of that name "
                 "(expected 'un_member_states' or a path to a .csv file)"
             )
+    stat = path.stat()
+    return table, str(path), stat.st_size, stat.st_mtime_ns
+
+
+@lru_cache(maxsize=8)
+def _load_member_table(table: str, file: str, _size: int, _mtime: int) -> pd.DataFrame:
+    if table.endswith(".csv") or "/" in table:
+        source = file
+        frame = pd.read_csv(file)
+    else:
         source = f"sim/data/{table}.csv"
-        with resource.open("r", encoding="utf-8") as handle:
+        with open(file, encoding="utf-8") as handle:
             frame = pd.read_csv(handle)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -161,14 +179,41 @@ def _normalised(weights: np.ndarray) -> np.ndarray:
     return weights / total if total > 0 else np.full_like(weights, 1.0 / len(weights))
 
 
+@dataclass(frozen=True)
+class _Members:
+    """The selected rows of a member table as read-only arrays (shared by replications)."""
+
+    iso3: np.ndarray
+    name: np.ndarray
+    income: np.ndarray
+    region: np.ndarray
+    ldc: np.ndarray
+
+
+@lru_cache(maxsize=16)
+def _members(source: tuple[str, str, int, int], include: tuple[str, ...]) -> _Members:
+    frame = _select(_load_member_table(*source), list(include))
+    income = frame["income_group"].map({g: i for i, g in enumerate(INCOME_GROUPS)}).to_numpy()
+    region = frame["un_region"].map({r: i for i, r in enumerate(REGIONS)}).to_numpy()
+    arrays = _Members(
+        iso3=frame["iso3"].to_numpy(dtype=object),
+        name=frame["name"].to_numpy(dtype=object),
+        income=income.astype(np.int64),
+        region=region.astype(np.int64),
+        ldc=frame["ldc"].fillna(0).astype(bool).to_numpy(),
+    )
+    for array in vars(arrays).values():
+        array.setflags(write=False)
+    return arrays
+
+
 def build_population(scenario: ScenarioConfig, rng: np.random.Generator) -> Population:
     """Draw every delegation's and stakeholder's attributes for one replication."""
     issues = tuple(scenario.issues)
     spec = scenario.delegations
-    frame = _select(load_member_table(spec.table), list(spec.include))
-    n = len(frame)
-    income = frame["income_group"].map({g: i for i, g in enumerate(INCOME_GROUPS)}).to_numpy()
-    region = frame["un_region"].map({r: i for i, r in enumerate(REGIONS)}).to_numpy()
+    members = _members(_table_source(spec.table), tuple(spec.include))
+    n = len(members.iso3)
+    income, region = members.income, members.region
 
     bloc_names = tuple(scenario.blocs)
     shares = np.array(
@@ -189,11 +234,11 @@ def build_population(scenario: ScenarioConfig, rng: np.random.Generator) -> Popu
     language_share = by_group([spec.other_language_share.get(r, 0.0) for r in REGIONS])[region]
 
     delegations = Delegations(
-        iso3=frame["iso3"].to_numpy(dtype=object),
-        name=frame["name"].to_numpy(dtype=object),
-        income=income.astype(np.int64),
-        region=region.astype(np.int64),
-        ldc=frame["ldc"].fillna(0).astype(bool).to_numpy(),
+        iso3=members.iso3,
+        name=members.name,
+        income=income,
+        region=region,
+        ldc=members.ldc,
         bloc=bloc.astype(np.int64),
         budget_usd=budget_median * np.exp(spec.budget_sigma * rng.standard_normal(n)),
         staff=np.minimum(1 + rng.poisson(staff_mean - 1.0), spec.staff_max).astype(np.int64),

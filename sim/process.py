@@ -12,7 +12,15 @@ import numpy as np
 
 from sim.config import ProcessConfig
 
-__all__ = ["Room", "TierPlan", "allocate_delegates", "plan_tiers", "rooms_for_day"]
+__all__ = [
+    "Room",
+    "TierPlan",
+    "allocate_delegates",
+    "plan_tiers",
+    "room_ranks",
+    "rooms_for_day",
+    "rotation",
+]
 
 PLENARY, INFORMAL, FRIENDS = "plenary", "informal", "friends"
 
@@ -75,6 +83,18 @@ def plan_tiers(
     return TierPlan(informal=informal, friends=friends, plenary=plenary)
 
 
+def rotation(day: int, tiers: TierPlan, process: ProcessConfig) -> int:
+    """Where the informal rooms' turn-taking stands on `day` (0 without informal rooms).
+
+    Two days with the same rotation sit the same rooms: `rooms_for_day` depends on the
+    day only through it.
+    """
+    if not len(tiers.informal):
+        return 0
+    k = min(process.max_parallel_rooms, len(tiers.informal))
+    return (day * k) % len(tiers.informal)
+
+
 def rooms_for_day(
     day: int, tiers: TierPlan, process: ProcessConfig, invited: np.ndarray | None
 ) -> list[Room]:
@@ -86,7 +106,7 @@ def rooms_for_day(
     rooms = [Room(PLENARY, tiers.plenary, process.step_formal, True, True)]
     if len(tiers.informal):
         k = min(process.max_parallel_rooms, len(tiers.informal))
-        start = (day * k) % len(tiers.informal)
+        start = rotation(day, tiers, process)
         today = np.roll(tiers.informal, -start)[:k]
         for issue in np.sort(today):
             rooms.append(
@@ -113,7 +133,17 @@ def allocate_delegates(
     plenary is valued a little above its issues so a delegation never leaves it empty
     for nothing.
     """
-    n, r = len(delegates), len(rooms)
+    return room_ranks(salience, rooms) < np.asarray(delegates)[:, None]
+
+
+def room_ranks(salience: np.ndarray, rooms: list[Room]) -> np.ndarray:
+    """Each delegation's ranking of the rooms (delegations x rooms, 0 = most valuable).
+
+    A delegation with k delegates covers the rooms ranked below k (`allocate_delegates`);
+    rooms it may not enter rank at the largest integer, so it never covers them. The
+    ranking depends only on the rooms, so a meeting computes it once per set of rooms.
+    """
+    n, r = len(salience), len(rooms)
     value = np.empty((n, r))
     for j, room in enumerate(rooms):
         value[:, j] = salience[:, room.issues].sum(axis=1)
@@ -124,4 +154,4 @@ def allocate_delegates(
     order = np.argsort(-value, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(r)[None, :].repeat(n, axis=0), axis=1)
-    return (rank < delegates[:, None]) & np.isfinite(value)
+    return np.where(np.isfinite(value), rank, np.iinfo(rank.dtype).max)

@@ -1,0 +1,124 @@
+"""Golden snapshot: prove an optimisation leaves results bit-identical.
+
+    .venv/bin/python benchmarks/golden.py save  [PATH]   # before changing the model
+    .venv/bin/python benchmarks/golden.py check [PATH]   # after each change
+
+Runs `run_replication` for 3 seeds of a set of configurations that together exercise
+every code path of the hot loop (tiers, friends of the chair by capability and by bloc,
+observers, bloc proxies on and off, every funding design, every decision rule, a
+synthetic 1,000-delegation table) and compares the three tables exactly
+(`assert_frame_equal(check_exact=True)`), plus each model's final positions and text,
+and the tables `run_replications` builds for all 3 replications at once.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import synthetic_overrides
+
+DEFAULT_PATH = Path(tempfile.gettempdir()) / "sim_golden.pkl"
+SEEDS = 3
+
+CASES: dict[str, list[str]] = {
+    "default": [],
+    "default_friends_hybrid": ["process=friends_of_chair", "funding=hybrid"],
+    "default_trust_fund": ["funding=trust_fund"],
+    "default_cost_sharing": ["funding=cost_sharing"],
+    "default_open_plenary": ["process=open_plenary"],
+    "default_single_room": ["process=single_informal_room"],
+    "default_observers": ["process=two_tier_observers"],
+    "default_friends_bloc": ["process=friends_of_chair", "process.friends.selection=bloc"],
+    "default_no_blocs": ["behaviour.bloc_coordination=false"],
+    "default_consensus_only": ["decision=consensus_only"],
+    "default_vote": ["decision=two_thirds_vote"],
+    "default_capacity_share": ["funding=cost_sharing", "funding.cost_sharing_mode=capacity"],
+    "small_friends_hybrid": ["scenario=small", "process=friends_of_chair", "funding=hybrid"],
+    "small_trust_fund": ["scenario=small", "funding=trust_fund"],
+    "small_cost_sharing": ["scenario=small", "funding=cost_sharing"],
+    "small_hybrid_remote_votes": [
+        "scenario=small",
+        "funding=hybrid",
+        "funding.remote_counts_for_decision=true",
+    ],
+}
+
+
+def _snapshot() -> dict[str, object]:
+    from sim.api import compose_config
+    from sim.model import NegotiationModel
+    from sim.replicate import replication_seeds, run_replication, run_replications
+
+    cases = dict(CASES)
+    cases["n1000_friends_hybrid"] = [
+        *synthetic_overrides(1000),
+        "process=friends_of_chair",
+        "funding=hybrid",
+    ]
+    out: dict[str, object] = {}
+    for name, overrides in cases.items():
+        cfg = compose_config([*overrides, f"replications={SEEDS}"])
+        for r, seed in enumerate(replication_seeds(cfg)):
+            tables = run_replication(cfg, r, seed)
+            model = NegotiationModel(cfg, seed=seed)
+            model.run()
+            out[f"{name}/{r}"] = {
+                "runs": tables.runs,
+                "meetings": tables.meetings,
+                "delegations": tables.delegations,
+                "positions": model.positions.copy(),
+                "text": model.chair.text.copy(),
+            }
+        tables = run_replications(cfg)
+        out[f"{name}/all"] = {
+            "runs": tables.runs,
+            "meetings": tables.meetings,
+            "delegations": tables.delegations,
+        }
+    return out
+
+
+def _compare(old: dict[str, object], new: dict[str, object]) -> list[str]:
+    problems = []
+    for key, before in old.items():
+        after = new.get(key)
+        if after is None:
+            problems.append(f"{key}: missing")
+            continue
+        for part in ("runs", "meetings", "delegations"):
+            try:
+                pd.testing.assert_frame_equal(before[part], after[part], check_exact=True)
+            except AssertionError as err:
+                problems.append(f"{key} {part}: {str(err).splitlines()[:3]}")
+        for part in ("positions", "text"):
+            if part in before and not np.array_equal(before[part], after[part]):
+                problems.append(f"{key} {part}: arrays differ")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    mode = argv[0] if argv else "check"
+    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_PATH
+    snap = _snapshot()
+    if mode == "save":
+        path.write_bytes(pickle.dumps(snap))
+        print(f"saved {len(snap)} replications to {path}")
+        return 0
+    problems = _compare(pickle.loads(path.read_bytes()), snap)
+    for p in problems:
+        print("DIFF", p)
+    print(f"{len(snap)} replications compared: {'IDENTICAL' if not problems else 'DIFFERENT'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from hypothesis import HealthCheck, settings
 
 from sim.config import SimConfig, to_sim_config
@@ -40,6 +41,22 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "sim"))
 
 
+GROUPS = ("scenario", "process", "funding", "decision")
+
+
+@functools.cache
+def _default_options() -> dict[str, str]:
+    """The group options `configs/config.yaml` selects by default."""
+    defaults = yaml.safe_load((ROOT / "configs" / "config.yaml").read_text())["defaults"]
+    return {
+        group: option
+        for entry in defaults
+        if isinstance(entry, dict)
+        for group, option in entry.items()
+        if group in GROUPS
+    }
+
+
 @functools.cache
 def _composed(overrides: tuple[str, ...]) -> SimConfig:
     from sim.api import compose_config
@@ -47,9 +64,26 @@ def _composed(overrides: tuple[str, ...]) -> SimConfig:
     return compose_config(list(overrides))
 
 
+def _canonical(overrides: tuple[str, ...]) -> tuple[str, ...]:
+    """Name every group option explicitly, so equal configurations share one cache entry.
+
+    Hydra applies group selections before value overrides whatever their order, so
+    moving them to the front does not change the composed configuration.
+    """
+    options = dict(_default_options())
+    values = []
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if key in options:
+            options[key] = value
+        else:
+            values.append(override)
+    return (*(f"{g}={options[g]}" for g in GROUPS), *values)
+
+
 def compose(*overrides: str) -> SimConfig:
     """A fresh, validated `SimConfig` composed exactly like the CLI (cached by overrides)."""
-    return copy.deepcopy(_composed(tuple(overrides)))
+    return copy.deepcopy(_composed(_canonical(overrides)))
 
 
 def small(*overrides: str) -> SimConfig:

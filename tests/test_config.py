@@ -78,16 +78,16 @@ def test_default_config_is_the_committee_design(default_config):
     assert list(cfg.scenario.issues) == ["scope", "data_access", "safeguards", "assistance"]
 
 
-def test_group_options_change_what_they_say(compose):
-    open_plenary = compose("process=open_plenary")
+def test_group_options_change_what_they_say(small):
+    open_plenary = small("process=open_plenary")
     assert not open_plenary.process.informal_rooms
-    observers = compose("process=two_tier_observers")
+    observers = small("process=two_tier_observers")
     assert observers.process.informal_rooms and observers.process.observers_in_informal
-    assert compose("process=single_informal_room").process.max_parallel_rooms == 1
-    assert compose("process=friends_of_chair").process.friends.enabled
-    assert compose("funding=trust_fund").funding.trust_fund_usd > 0
-    assert compose("funding=hybrid").funding.remote_participation
-    assert compose("funding=cost_sharing").funding.cost_sharing_share > 0
+    assert small("process=single_informal_room").process.max_parallel_rooms == 1
+    assert small("process=friends_of_chair").process.friends.enabled
+    assert small("funding=trust_fund").funding.trust_fund_usd > 0
+    assert small("funding=hybrid").funding.remote_participation
+    assert small("funding=cost_sharing").funding.cost_sharing_share > 0
 
 
 def test_overrides_reach_the_typed_config(small):

@@ -1,0 +1,166 @@
+"""Shared machinery of the validation suite: arms of replications, statistics, figures.
+
+An *arm* is one configuration (a list of Hydra overrides on the default committee
+scenario) run for `REPLICATIONS` replications from the fixed base seed `BASE_SEED`.
+Each replication's seed derives from that base seed and the configuration (see
+`sim.replicate.replication_seeds`), so every figure here is deterministic. The arms
+are computed once per session, in parallel worker processes when the machine has
+more than one core, and shared by the comparative-statics and seed-pattern tests.
+
+Every statistical check records its figures (means per arm, p-values); they are
+printed at the end of the pytest run under "validation figures", so CI logs carry
+the numbers the checks were judged on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.config import SimConfig
+
+BASE_SEED = 1
+REPLICATIONS = 30
+ALPHA = 0.01
+
+# The comparisons DESIGN.md section 6 makes, each arm on the default committee scenario
+# (193 delegations, two-tier process, no funding, consensus then vote, 8 meetings of 10
+# days, $1M a meeting, $600 a delegate-day, a $10M process budget).
+ARMS: dict[str, tuple[str, ...]] = {
+    "default": (),
+    "meetings_12": ("scenario.calendar.meetings=12",),
+    "days_15": ("scenario.calendar.days=15",),
+    "delegate_day_1200": ("cost.delegate_day_usd=1200",),
+    "cost_sharing": ("funding=cost_sharing",),
+    "trust_fund": ("funding=trust_fund",),
+    "single_informal_room": ("process=single_informal_room",),
+    "open_plenary": ("process=open_plenary",),
+    "two_tier_observers": ("process=two_tier_observers",),
+    # the process budget stays at its default 1e7 in both cost arms
+    "meeting_2e6": ("cost.meeting_usd=2e6",),
+}
+
+_FIGURES: list[str] = []
+
+
+def arm_config(name: str) -> SimConfig:
+    from sim.api import compose_config
+
+    return compose_config(
+        [f"seed={BASE_SEED}", f"replications={REPLICATIONS}", "progress=false", *ARMS[name]]
+    )
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One arm's results: a row per run and a row per meeting."""
+
+    name: str
+    runs: pd.DataFrame
+    meetings: pd.DataFrame
+
+
+def _run_arms(configs: dict[str, SimConfig]) -> dict[str, Arm]:
+    from sim.replicate import run_replications
+
+    workers = min(len(configs), os.cpu_count() or 1)
+    if workers <= 1:
+        tables = {n: run_replications(c, with_delegations=False) for n, c in configs.items()}
+    else:
+        # spawn, not fork: the test process has threads (fork would warn, and warnings fail)
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            futures = {n: pool.submit(run_replications, c, None, False) for n, c in configs.items()}
+            tables = {n: f.result() for n, f in futures.items()}
+    return {n: Arm(n, t.runs, t.meetings) for n, t in tables.items()}
+
+
+@pytest.fixture(scope="session")
+def arms() -> dict[str, Arm]:
+    """Every arm of `ARMS`, `REPLICATIONS` runs each, computed once per session."""
+    return _run_arms({name: arm_config(name) for name in ARMS})
+
+
+# ----------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A one-sided two-sample comparison: Welch's t-test and Mann-Whitney U."""
+
+    label: str
+    mean_a: float
+    mean_b: float
+    n_a: int
+    n_b: int
+    welch_p: float
+    mannwhitney_p: float
+
+    @property
+    def significant(self) -> bool:
+        return self.welch_p < ALPHA and self.mannwhitney_p < ALPHA
+
+    def __str__(self) -> str:
+        return (
+            f"{self.label}: {self.mean_a:.4f} (n={self.n_a}) vs {self.mean_b:.4f} "
+            f"(n={self.n_b}); Welch p={self.welch_p:.2e}, Mann-Whitney p={self.mannwhitney_p:.2e}"
+        )
+
+
+def compare(label: str, a: pd.Series, b: pd.Series, alternative: str) -> Comparison:
+    """Test `a` against `b` one-sided (`alternative`: 'less' or 'greater'); record figures."""
+    x = np.asarray(a.dropna(), dtype=float)
+    y = np.asarray(b.dropna(), dtype=float)
+    assert len(x) >= REPLICATIONS * 0.9 and len(y) >= REPLICATIONS * 0.9, (
+        f"{label}: too many undefined values ({len(x)}, {len(y)} of {REPLICATIONS})"
+    )
+    with np.errstate(all="ignore"):
+        welch = stats.ttest_ind(x, y, equal_var=False, alternative=alternative).pvalue
+    mwu = stats.mannwhitneyu(x, y, alternative=alternative).pvalue
+    result = Comparison(label, x.mean(), y.mean(), len(x), len(y), float(welch), float(mwu))
+    record(str(result))
+    return result
+
+
+def record(line: str) -> None:
+    """Keep a line of figures for the end-of-run summary."""
+    _FIGURES.append(line)
+
+
+@pytest.fixture(scope="session", name="record")
+def record_fixture() -> Callable[[str], None]:
+    return record
+
+
+@pytest.fixture(scope="session", name="compare")
+def compare_fixture() -> Callable[..., Comparison]:
+    return compare
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _FIGURES:
+        terminalreporter.section("validation figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def small_config(*overrides: str) -> SimConfig:
+    """The small test scenario (12 delegations, 4 short meetings) with overrides."""
+    from sim.api import compose_config
+
+    return compose_config(["scenario=small", "progress=false", *overrides])
+
+
+@pytest.fixture(scope="session")
+def small_base() -> Callable[..., SimConfig]:
+    return small_config

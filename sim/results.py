@@ -31,6 +31,9 @@ __all__ = [
 TABLES = ("runs", "meetings", "delegations")
 AGGREGATED = ("runs", "meetings")  # written at a sweep's root; delegations stay per job
 MANIFEST = "manifest.json"
+# Jobs are gathered into row groups of about this size: one row group per job would
+# grow the file footer (held in memory until the end) with the number of jobs.
+ROW_GROUP_BYTES = 8 * 2**20
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -118,8 +121,9 @@ def _conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
 def aggregate_table(sweep_dir: Path | str, table: str = "runs") -> int:
     """Stream every complete job's `table` into `<sweep>/<table>.parquet`; return rows.
 
-    Written atomically (temporary name, then rename); a sweep with no complete job
-    gets an empty table.
+    Memory is bounded by one row group (`ROW_GROUP_BYTES`), whatever the number of
+    jobs. Written atomically (temporary name, then rename); a sweep with no complete
+    job gets an empty table.
     """
     sweep_dir = Path(sweep_dir)
     jobs = sweep_jobs(sweep_dir)
@@ -131,10 +135,16 @@ def aggregate_table(sweep_dir: Path | str, table: str = "runs") -> int:
         if schema is None:
             pq.write_table(pa.table({}), tmp)
             return
+        buffer: list[pa.Table] = []
         with pq.ParquetWriter(tmp, schema) as writer:
             for data in iter_job_tables(sweep_dir, table, jobs):
-                writer.write_table(_conform(data, schema))
+                buffer.append(_conform(data, schema))
                 rows += data.num_rows
+                if sum(t.nbytes for t in buffer) >= ROW_GROUP_BYTES:
+                    writer.write_table(pa.concat_tables(buffer))
+                    buffer.clear()
+            if buffer:
+                writer.write_table(pa.concat_tables(buffer))
 
     atomic_write(sweep_dir / f"{table}.parquet", write)
     return rows

@@ -15,10 +15,12 @@ the numbers the checks were judged on.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,8 +102,9 @@ class Comparison:
     mean_b: float
     n_a: int
     n_b: int
-    welch_p: float
-    mannwhitney_p: float
+    welch_p: float  # or the paired t-test's
+    mannwhitney_p: float  # or the Wilcoxon signed-rank test's
+    tests: tuple[str, str] = ("Welch", "Mann-Whitney")
 
     @property
     def significant(self) -> bool:
@@ -110,8 +113,16 @@ class Comparison:
     def __str__(self) -> str:
         return (
             f"{self.label}: {self.mean_a:.4f} (n={self.n_a}) vs {self.mean_b:.4f} "
-            f"(n={self.n_b}); Welch p={self.welch_p:.2e}, Mann-Whitney p={self.mannwhitney_p:.2e}"
+            f"(n={self.n_b}); {self.tests[0]} p={self.welch_p:.2e}, "
+            f"{self.tests[1]} p={self.mannwhitney_p:.2e}"
         )
+
+
+def _quiet(test: Callable[..., Any], *args: Any, **kwargs: Any) -> float:
+    """A scipy test's p-value, without its precision warnings (one arm may be constant)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(test(*args, **kwargs).pvalue)
 
 
 def compare(label: str, a: pd.Series, b: pd.Series, alternative: str) -> Comparison:
@@ -121,10 +132,39 @@ def compare(label: str, a: pd.Series, b: pd.Series, alternative: str) -> Compari
     assert len(x) >= REPLICATIONS * 0.9 and len(y) >= REPLICATIONS * 0.9, (
         f"{label}: too many undefined values ({len(x)}, {len(y)} of {REPLICATIONS})"
     )
-    with np.errstate(all="ignore"):
-        welch = stats.ttest_ind(x, y, equal_var=False, alternative=alternative).pvalue
-    mwu = stats.mannwhitneyu(x, y, alternative=alternative).pvalue
+    if np.ptp(x) == 0 and np.ptp(y) == 0:
+        # Both arms constant (e.g. a quantity fixed by the calendar): no sampling
+        # variation to test, so the direction either holds in every run or it does not.
+        holds = x[0] < y[0] if alternative == "less" else x[0] > y[0]
+        welch = mwu = 0.0 if holds else 1.0
+    else:
+        welch = _quiet(stats.ttest_ind, x, y, equal_var=False, alternative=alternative)
+        mwu = _quiet(stats.mannwhitneyu, x, y, alternative=alternative)
     result = Comparison(label, x.mean(), y.mean(), len(x), len(y), float(welch), float(mwu))
+    record(str(result))
+    return result
+
+
+def compare_paired(label: str, a: pd.Series, b: pd.Series, alternative: str) -> Comparison:
+    """Paired one-sided test of `a` against `b` (two measures of the same runs).
+
+    The paired t-test stands in for Welch's test and the Wilcoxon signed-rank test for
+    Mann-Whitney's; runs where either value is undefined are dropped.
+    """
+    both = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}).dropna()
+    assert len(both) >= REPLICATIONS * 0.9, f"{label}: only {len(both)} paired values"
+    t = _quiet(stats.ttest_rel, both["a"], both["b"], alternative=alternative)
+    w = _quiet(stats.wilcoxon, both["a"], both["b"], alternative=alternative)
+    result = Comparison(
+        label,
+        float(both["a"].mean()),
+        float(both["b"].mean()),
+        len(both),
+        len(both),
+        float(t),
+        float(w),
+        ("paired t", "Wilcoxon"),
+    )
     record(str(result))
     return result
 
@@ -142,6 +182,11 @@ def record_fixture() -> Callable[[str], None]:
 @pytest.fixture(scope="session", name="compare")
 def compare_fixture() -> Callable[..., Comparison]:
     return compare
+
+
+@pytest.fixture(scope="session", name="compare_paired")
+def compare_paired_fixture() -> Callable[..., Comparison]:
+    return compare_paired
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

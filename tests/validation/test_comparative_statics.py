@@ -1,0 +1,149 @@
+"""Comparative statics DESIGN.md section 6 says must hold on average over replications.
+
+Each check compares two arms of 30 replications of the default committee scenario
+(fixed base seed, so deterministic), one-sided, with Welch's t-test and the
+Mann-Whitney U test both at alpha = 0.01. The arms are defined in `conftest.ARMS`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+# (label, arm that should be lower, arm that should be higher)
+ATTENDANCE = [
+    ("more-meetings", "meetings_12", "default"),
+    ("longer-meetings", "days_15", "default"),
+    ("dearer-delegate-days", "delegate_day_1200", "default"),
+    ("shared-meeting-costs", "cost_sharing", "default"),
+    ("trust-fund", "default", "trust_fund"),
+]
+
+
+@pytest.mark.parametrize(("label", "lower", "higher"), ATTENDANCE, ids=[a[0] for a in ATTENDANCE])
+def test_attendance_of_the_poorest_group(arms, compare, label, lower, higher):
+    """More/longer meetings, dearer days, shared costs lower LIC attendance; a fund raises it."""
+    result = compare(
+        f"attendance_rate_LIC, {label}: {lower} vs {higher}",
+        arms[lower].runs["attendance_rate_LIC"],
+        arms[higher].runs["attendance_rate_LIC"],
+        "less",
+    )
+    assert result.significant, str(result)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "under the default calibration only ~1.1 issues go informal per meeting, so two_tier "
+        "opens a single informal room most of the time and the two designs coincide in most "
+        "runs (see the validation report); the direction holds (p ~ 0.04) but not at 0.01"
+    ),
+)
+def test_parallel_informal_rooms_lower_informal_coverage_of_the_poorest(arms, compare):
+    """Two rooms at once (two_tier) vs one at a time (single_informal_room)."""
+    result = compare(
+        "informal_coverage_LIC, parallel rooms: two_tier vs single_informal_room",
+        arms["default"].runs["informal_coverage_LIC"],
+        arms["single_informal_room"].runs["informal_coverage_LIC"],
+        "less",
+    )
+    assert result.significant, str(result)
+
+
+def test_closing_informal_rooms_lowers_the_stakeholders_share(arms, compare):
+    """Closed informal rooms (two_tier) vs everything in the open plenary."""
+    result = compare(
+        "stakeholder_influence_share, closing rooms: two_tier vs open_plenary",
+        arms["default"].runs["stakeholder_influence_share"],
+        arms["open_plenary"].runs["stakeholder_influence_share"],
+        "less",
+    )
+    assert result.significant, str(result)
+
+
+def test_admitting_observers_raises_the_stakeholders_share(arms, compare):
+    result = compare(
+        "stakeholder_influence_share, observers: two_tier_observers vs two_tier",
+        arms["two_tier_observers"].runs["stakeholder_influence_share"],
+        arms["default"].runs["stakeholder_influence_share"],
+        "greater",
+    )
+    assert result.significant, str(result)
+
+
+# Dearer meetings ($2M vs $1M) against the same $10M process budget.
+
+
+def test_dearer_meetings_mean_fewer_meetings(arms, compare):
+    result = compare(
+        "meetings_held, $2M vs $1M meetings",
+        arms["meeting_2e6"].runs["meetings_held"],
+        arms["default"].runs["meetings_held"],
+        "less",
+    )
+    assert result.significant, str(result)
+
+
+def test_dearer_meetings_mean_earlier_adoption(arms, compare):
+    result = compare(
+        "adoption_meeting, $2M vs $1M meetings",
+        arms["meeting_2e6"].runs["adoption_meeting"],
+        arms["default"].runs["adoption_meeting"],
+        "less",
+    )
+    assert result.significant, str(result)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "pressure's time term counts meetings held against the *planned* calendar (8), not "
+        "against the meetings the budget can pay for: a $2M process decides at its 5th and "
+        "last affordable meeting with time pressure 5/8, below the $1M process at its 8th"
+    ),
+)
+def test_dearer_meetings_mean_more_pressure_at_the_decision(arms, compare):
+    result = compare(
+        "pressure_at_decision, $2M vs $1M meetings",
+        arms["meeting_2e6"].runs["pressure_at_decision"],
+        arms["default"].runs["pressure_at_decision"],
+        "greater",
+    )
+    assert result.significant, str(result)
+
+
+@pytest.mark.parametrize("meeting", [1, 2, 3, 4, 5])
+def test_dearer_meetings_mean_more_pressure_at_the_same_point_of_the_process(
+    arms, compare, meeting
+):
+    """A companion of the check above, not a substitute: pressure after meeting k."""
+    pressure = {
+        arm: arms[arm].meetings.query("meeting == @meeting")["pressure"]
+        for arm in ("meeting_2e6", "default")
+    }
+    result = compare(
+        f"pressure after meeting {meeting}, $2M vs $1M meetings",
+        pressure["meeting_2e6"],
+        pressure["default"],
+        "greater",
+    )
+    assert result.significant, str(result)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "no mechanism lets pressure act on the text: the draft starts at the mean of the "
+        "states' ideals (~0.02 from the median) and every meeting moves it toward the "
+        "salience- and presence-weighted compromise with stakeholders, so its distance from "
+        "the median grows with meetings held and a process cut short ends *closer* to it"
+    ),
+)
+def test_dearer_meetings_mean_a_text_further_from_the_median_state(arms, compare):
+    result = compare(
+        "text_distance_median_state, $2M vs $1M meetings",
+        arms["meeting_2e6"].runs["text_distance_median_state"],
+        arms["default"].runs["text_distance_median_state"],
+        "greater",
+    )
+    assert result.significant, str(result)

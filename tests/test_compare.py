@@ -1,0 +1,218 @@
+"""The design comparison: statistics against hand computation, tables, command line."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.compare import compare, filter_runs, format_number, main, to_latex, to_markdown
+from sim.figures.stats import holm, mean_interval, pair_test, wilson_interval
+
+Z95 = 1.959963984540054  # standard normal 97.5% quantile
+T95_3 = 3.182446305284263  # Student t 97.5% quantile, 3 degrees of freedom
+
+
+def test_holm_by_hand() -> None:
+    # sorted: 0.005*4 = 0.02, 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 = 0.04 -> running max 0.06
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    # capped at 1; NaN ignored (m = 2 here)
+    adjusted = holm([0.6, np.nan, 0.2])
+    assert adjusted[0] == pytest.approx(0.6) and adjusted[2] == pytest.approx(0.4)
+    assert np.isnan(adjusted[1])
+    assert holm([0.7, 0.8]) == pytest.approx([1.0, 1.0])
+
+
+def test_t_interval_by_hand() -> None:
+    iv = mean_interval([1.0, 2.0, 3.0, 4.0, np.nan])
+    sd = math.sqrt(5 / 3)  # sum of squared deviations 5, n - 1 = 3
+    half = T95_3 * sd / 2
+    assert (iv.n, iv.estimate) == (4, 2.5)
+    assert (iv.low, iv.high) == pytest.approx((2.5 - half, 2.5 + half))
+    single = mean_interval([7.0])
+    assert single.estimate == 7.0 and math.isnan(single.low)
+
+
+def test_wilson_by_hand() -> None:
+    n, k = 10, 8
+    p = k / n
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    iv = wilson_interval(k, n)
+    assert (iv.low, iv.high) == pytest.approx((centre - half, centre + half))
+    assert wilson_interval(0, 10).low == 0.0 and wilson_interval(10, 10).high == 1.0
+
+
+def test_welch_and_hedges_by_hand() -> None:
+    a, b = [1.0, 2.0, 3.0, 4.0], [3.0, 5.0, 7.0, 9.0]
+    va, vb = 5 / 3, 20 / 3  # sample variances
+    se2 = va / 4 + vb / 4
+    t = (2.5 - 6.0) / math.sqrt(se2)
+    df = se2**2 / ((va / 4) ** 2 / 3 + (vb / 4) ** 2 / 3)
+    pooled = (3 * va + 3 * vb) / 6
+    g = (2.5 - 6.0) / math.sqrt(pooled) * (1 - 3 / (4 * 8 - 9))
+    result = pair_test(pd.Series(a), pd.Series(b))
+    assert result.test == "Welch t"
+    assert result.statistic == pytest.approx(t)
+    assert result.p == pytest.approx(2 * stats.t.sf(abs(t), df))
+    assert result.effect_size == pytest.approx(g)
+    assert result.difference == pytest.approx(-3.5)
+
+
+def test_fisher_and_cohens_h_by_hand() -> None:
+    a = pd.Series([True] * 8 + [False] * 2)
+    b = pd.Series([True] * 3 + [False] * 7)
+    # hypergeometric: 11 successes among 20, 10 drawn for a; two-sided = sum P(k) <= P(8)
+    prob = {k: math.comb(11, k) * math.comb(9, 10 - k) / math.comb(20, 10) for k in range(1, 11)}
+    p = sum(v for v in prob.values() if v <= prob[8] * (1 + 1e-7))
+    h = 2 * math.asin(math.sqrt(0.8)) - 2 * math.asin(math.sqrt(0.3))
+    result = pair_test(a, b)
+    assert result.test == "Fisher exact"
+    assert result.p == pytest.approx(p)
+    assert result.effect_size == pytest.approx(h)
+    assert result.difference == pytest.approx(0.5)
+
+
+def test_mann_whitney_rank_biserial() -> None:
+    a, b = pd.Series([1.0, 2.0, 3.0]), pd.Series([4.0, 5.0, 6.0, 7.0])
+    result = pair_test(a, b, nonparametric=True)
+    assert result.statistic == 0.0  # no value of a beats any of b
+    assert result.effect_size == pytest.approx(-1.0)
+
+
+def test_degenerate_groups_give_no_warning() -> None:
+    same = pair_test(pd.Series([1.0, 1.0, 1.0]), pd.Series([1.0, 1.0]))
+    assert same.p == 1.0 and same.effect_size == 0.0
+    differ = pair_test(pd.Series([1.0, 1.0]), pd.Series([2.0, 2.0]))
+    assert differ.p == 0.0
+
+
+def _runs() -> pd.DataFrame:
+    """Three designs with known values (10 runs each)."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for process, shift, adopted in (
+        ("open_plenary", 0.0, 9),
+        ("two_tier", 0.5, 5),
+        ("friends_of_chair", 1.0, 2),
+    ):
+        for r in range(10):
+            rows.append(
+                {
+                    "process": process,
+                    "funding": "none",
+                    "meeting_usd": 1e6,
+                    "config_id": process[:6],
+                    "replication": r,
+                    "adopted": r < adopted,
+                    "adopted_by": "consensus" if r < adopted else "none",
+                    "attendance_rate_LIC": shift + rng.normal(),
+                    "informal_coverage_LIC": np.nan if process == "open_plenary" else rng.random(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_compare_holm_within_each_metric() -> None:
+    runs = _runs()
+    result = compare(runs, "process", ["attendance_rate_LIC", "adopted", "informal_coverage_LIC"])
+    assert result.designs == ("Open plenary", "Two-tier", "Friends of the chair")
+    for _, part in result.pairwise.groupby("metric"):
+        assert len(part) == 3
+        np.testing.assert_allclose(part["p_holm"], holm(part["p"]), equal_nan=True)
+    att = result.pairwise[result.pairwise["metric"] == "attendance_rate_LIC"].iloc[0]
+    a = runs.loc[runs["process"] == "open_plenary", "attendance_rate_LIC"]
+    b = runs.loc[runs["process"] == "two_tier", "attendance_rate_LIC"]
+    assert att["p"] == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    adopted = result.summary[result.summary["metric"] == "adopted"].set_index("design")
+    assert adopted.loc["Open plenary", "mean"] == pytest.approx(0.9)
+    assert adopted.loc["Open plenary", "interval"] == "Wilson"
+    cover = result.summary[result.summary["metric"] == "informal_coverage_LIC"].set_index("design")
+    assert cover.loc["Open plenary", "n"] == 0 and math.isnan(cover.loc["Open plenary", "mean"])
+
+
+def test_tables_markdown_and_latex() -> None:
+    result = compare(_runs(), ["process"], ["adopted", "attendance_rate_LIC"])
+    md = to_markdown(result)
+    assert "| Probability of adoption |" in md and "Open plenary (n=10)" in md
+    assert "Holm" in md
+    tex = to_latex(result, command="python -m sim.compare x --by process")
+    assert tex.count(r"\toprule") == 2 and tex.count(r"\bottomrule") == 2
+    assert r"\begin{tabular}{lccc}" in tex
+    assert "% Made by: python -m sim.compare" in tex
+    assert "_" not in tex.replace(r"\_", "").split("\n", 3)[3]  # no raw underscores in cells
+
+
+def test_format_number() -> None:
+    assert format_number(0.12345) == "0.123"
+    assert format_number(1234567.0) == "1,234,567"
+    assert format_number(-0.5) == "\u22120.500"
+    assert format_number(float("nan")) == "\u2013"
+
+
+def test_filter_runs() -> None:
+    runs = _runs()
+    assert len(filter_runs(runs, ["process=two_tier"])) == 10
+    assert len(filter_runs(runs, ["meeting_usd=1000000"])) == 30
+    with pytest.raises(ValueError, match="no run has it"):
+        filter_runs(runs, ["process=nope"])
+
+
+def _results_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    _runs().to_parquet(folder / "runs.parquet")
+    (folder / "manifest.json").write_text(json.dumps({"kind": "job", "status": "completed"}))
+    return folder
+
+
+def test_command_line_writes_all_tables(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    folder = _results_folder(tmp_path)
+    assert (
+        main([str(folder), "--by", "process", "--metrics", "adopted", "attendance_rate_LIC"]) == 0
+    )
+    out = folder / "comparison"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "compare_process.md",
+        "compare_process.tex",
+        "compare_process_pairwise.csv",
+        "compare_process_summary.csv",
+    ]
+    pairwise = pd.read_csv(out / "compare_process_pairwise.csv")
+    assert {"p", "p_holm", "effect", "effect_size"} <= set(pairwise.columns)
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--by", "nope"], r"no column \['nope'\].*configuration columns: process"),
+        (
+            ["--by", "process", "--metrics", "attendance_rate_LICX"],
+            "did you mean attendance_rate_LIC",
+        ),
+    ],
+)
+def test_command_line_errors_name_the_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture, args: list[str], expected: str
+) -> None:
+    folder = _results_folder(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(folder), *args])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert str(folder) in err
+    assert re.search(expected, err), err
+
+
+def test_command_line_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "absent"), "--by", "process"])
+    assert "absent does not exist" in capsys.readouterr().err

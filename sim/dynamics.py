@@ -96,15 +96,15 @@ def bounded_confidence_sorted(
         offsets = 4.0 * np.arange(k)[:, None]
     if rows is None:
         rows = np.arange(k)[:, None]
-    order = np.argsort(columns, axis=1)  # ties get equal updates: any order will do
+    order = columns.argsort(axis=1)  # ties get equal updates: any order will do
     values = columns[rows, order]
     stacked = values + offsets
     flat = stacked.ravel()
     prefix = np.empty(n * k + 1)
     prefix[0] = 0.0
-    np.cumsum((stacked - offsets).ravel(), out=prefix[1:])
-    lo = np.searchsorted(flat, flat - confidence - 1e-12, side="left")
-    hi = np.searchsorted(flat, flat + confidence + 1e-12, side="right")
+    (stacked - offsets).ravel().cumsum(out=prefix[1:])
+    lo = flat.searchsorted(flat - confidence - 1e-12, side="left")
+    hi = flat.searchsorted(flat + confidence + 1e-12, side="right")
     local_mean = (prefix[hi] - prefix[lo]) / (hi - lo)
     values = values.ravel()
     return order, values + rate * (local_mean - values)

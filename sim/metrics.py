@@ -151,15 +151,23 @@ def run_metrics(model: NegotiationModel, ratify_days: np.ndarray | None) -> dict
 
 def _stakeholder_share_by_phase(model: NegotiationModel) -> dict[str, float]:
     """Stakeholders' influence share in meetings before and after informal rooms opened."""
-    frame = model.datacollector.get_model_vars_dataframe()
-    closed = (frame["informal_issues"] + frame["friends_issues"]) > 0
-    share = frame["stakeholder_influence_share"]
-    before = share[~closed.cummax()]
-    after = share[closed.cummax()]
+    series = model.datacollector.model_vars
+    closed = (np.asarray(series["informal_issues"]) + np.asarray(series["friends_issues"])) > 0
+    opened = np.logical_or.accumulate(closed)
+    share = np.asarray(series["stakeholder_influence_share"], dtype=float)
     return {
-        "stakeholder_share_before_informal": float(before.mean()) if len(before) else np.nan,
-        "stakeholder_share_after_informal": float(after.mean()) if len(after) else np.nan,
+        "stakeholder_share_before_informal": _mean_skipping_nan(share[~opened]),
+        "stakeholder_share_after_informal": _mean_skipping_nan(share[opened]),
     }
+
+
+def _mean_skipping_nan(values: np.ndarray) -> float:
+    """Mean of the non-NaN values (NaN if none), summed exactly as pandas' `mean` does."""
+    missing = np.isnan(values)
+    count = len(values) - int(missing.sum())
+    if count == 0:
+        return np.nan
+    return float(np.where(missing, 0.0, values).sum() / np.float64(count))
 
 
 # ----------------------------------------------------------------- per meeting

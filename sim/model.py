@@ -80,8 +80,12 @@ class NegotiationModel(Model):
         self.adopted_by: str | None = None
         self.meeting_log: dict[str, object] = {}
         self.text_history: list[np.ndarray] = []
-        Delegation.create_agents(self, self.n_delegations, index=range(self.n_delegations))
-        Stakeholder.create_agents(self, len(st), index=range(len(st)))
+        # One Mesa agent per row, registered with the model (a plain loop: `create_agents`
+        # would also build a throw-away AgentSet of them, a third of the cost at scale).
+        for i in range(self.n_delegations):
+            Delegation(self, i)
+        for i in range(len(st)):
+            Stakeholder(self, i)
         # The chair's zero draft: the plain mean of the member states' stated ideals.
         self.chair = Chair(self, dl.ideal.mean(axis=0) if len(dl) else np.full(self.n_issues, 0.5))
         self.datacollector = DataCollector(

@@ -119,7 +119,7 @@ def sit(
     `stakeholder_influence` (stakeholders,). `positions` must be C-contiguous.
     Returns the change of the text on the room's issues (None: nobody sat).
     """
-    here = np.flatnonzero(presence > 0)
+    here = (presence > 0).nonzero()[0]
     n_here = len(here)
     k = layout.k
     if n_here == 0 or k == 0:
@@ -138,7 +138,8 @@ def sit(
     if n_blocs:
         bloc = layout.bloc
         bloc_here = np.bincount(bloc[here], minlength=n_blocs) > 0
-        proxied = np.flatnonzero((presence == 0) & bloc_here[bloc])
+        absent = presence == 0
+        proxied = (absent if bloc_here.all() else absent & bloc_here[bloc]).nonzero()[0]
         if not len(proxied):
             proxied, n_blocs = None, 0
     n_rows = n_here + n_blocs + m
@@ -146,7 +147,7 @@ def sit(
     actors = np.empty((n_rows, k))
     np.multiply(cap_sal[here], presence[here, None], out=weights[:n_here])
     if layout.all_issues:
-        np.take(positions, here, axis=0, out=actors[:n_here])
+        positions.take(here, axis=0, out=actors[:n_here])
     else:
         actors[:n_here] = positions[here[:, None], layout.issues]
     if proxied is not None:

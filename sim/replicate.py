@@ -78,17 +78,8 @@ def config_columns(cfg: SimConfig) -> dict[str, object]:
 
 def run_replication(cfg: SimConfig, replication: int, run_seed: int) -> Tables:
     """Run one replication and return its rows (one run row, its meetings and delegations)."""
-    from sim.model import NegotiationModel  # import here: mesa is slow to import
-
-    model = NegotiationModel(cfg, seed=run_seed)
-    row = model.run()
-    keys = {**config_columns(cfg), "replication": replication, "run_seed": run_seed}
-    runs = pd.DataFrame([{**keys, **row}])
-    meetings = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    meetings = meetings.assign(**keys)[list(keys) + list(meetings.columns)]
-    delegations = pd.DataFrame(delegation_rows(model)).assign(**keys)
-    delegations = delegations[list(keys) + [c for c in delegations.columns if c not in keys]]
-    return Tables(runs, meetings, delegations)
+    part = _run(cfg, run_seed, with_delegations=True)
+    return _tables(config_columns(cfg), [(replication, run_seed, part)], with_delegations=True)
 
 
 def run_replications(
@@ -96,23 +87,77 @@ def run_replications(
     progress: Callable[[int, int, float], None] | None = None,
     with_delegations: bool = True,
 ) -> Tables:
-    """Run every replication of `cfg` in order; `progress(done, total, elapsed)` is called."""
+    """Run every replication of `cfg` in order; `progress(done, total, elapsed)` is called.
+
+    Each run keeps its rows as plain lists and arrays; the three tables are built once,
+    at the end, column by column.
+    """
     seeds = replication_seeds(cfg)
-    parts: list[Tables] = []
+    parts = []
     start = time.perf_counter()
     for r, run_seed in enumerate(seeds):
-        parts.append(run_replication(cfg, r, run_seed))
+        parts.append((r, run_seed, _run(cfg, run_seed, with_delegations)))
         if progress is not None:
             progress(r + 1, len(seeds), time.perf_counter() - start)
-    return Tables(
-        runs=pd.concat([p.runs for p in parts], ignore_index=True),
-        meetings=pd.concat([p.meetings for p in parts], ignore_index=True),
-        delegations=(
-            pd.concat([p.delegations for p in parts], ignore_index=True)
-            if with_delegations
-            else pd.DataFrame()
-        ),
+    return _tables(config_columns(cfg), parts, with_delegations)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One run's raw results: its row, its per-meeting series and per-delegation columns."""
+
+    row: dict[str, object]
+    meetings: dict[str, list]
+    delegations: dict[str, np.ndarray] | None
+
+
+def _run(cfg: SimConfig, run_seed: int, with_delegations: bool) -> _Part:
+    from sim.model import NegotiationModel  # import here: mesa is slow to import
+
+    model = NegotiationModel(cfg, seed=run_seed)
+    row = model.run()
+    delegations = delegation_rows(model) if with_delegations else None
+    return _Part(row, model.datacollector.model_vars, delegations)
+
+
+def _tables(
+    keys: dict[str, object], parts: list[tuple[int, int, _Part]], with_delegations: bool
+) -> Tables:
+    """The three tables of a list of runs (one frame per table, built once)."""
+    names = [*keys, "replication", "run_seed"]
+
+    def key_columns(lengths: list[int]) -> dict[str, object]:
+        columns: dict[str, object] = {}
+        for name, value in keys.items():
+            columns[name] = np.repeat(np.array([value] * len(parts)), lengths)
+        columns["replication"] = np.repeat([r for r, _, _ in parts], lengths)
+        columns["run_seed"] = np.repeat(np.array([s for _, s, _ in parts], dtype=np.int64), lengths)
+        return columns
+
+    runs = pd.DataFrame(
+        [{**keys, "replication": r, "run_seed": s, **part.row} for r, s, part in parts]
     )
+    meeting_names = list(parts[0][2].meetings) if parts else []
+    meetings = pd.DataFrame(
+        {
+            **key_columns([len(next(iter(p.meetings.values()), [])) for _, _, p in parts]),
+            **{c: [v for _, _, p in parts for v in p.meetings[c]] for c in meeting_names},
+        },
+        columns=names + [c for c in meeting_names if c not in names],
+    )
+    if not with_delegations:
+        return Tables(runs, meetings, pd.DataFrame())
+    delegation_names = list(parts[0][2].delegations) if parts else []
+    delegations = pd.DataFrame(
+        {
+            **key_columns([len(p.delegations[delegation_names[0]]) for _, _, p in parts]),
+            **{
+                c: np.concatenate([p.delegations[c] for _, _, p in parts]) for c in delegation_names
+            },
+        },
+        columns=names + [c for c in delegation_names if c not in names],
+    )
+    return Tables(runs, meetings, delegations)
 
 
 def print_progress(done: int, total: int, elapsed: float) -> None:

@@ -1,10 +1,16 @@
-"""Paper figure style (Plotly template ``"paper"``) and atomic multi-format export."""
+"""Paper figures: the ``"paper"`` template, atomic multi-format export, figure functions.
+
+Figure functions return a :class:`PaperFigure` (figure, plotted data, size in inches):
+:mod:`sim.figures.designs` compares designs from a runs table (figures 1-4 and 7),
+:mod:`sim.figures.single_run` shows one run in detail (figures 5 and 6).
+"""
 
 from __future__ import annotations
 
 from sim.figures.export import (
     STATIC_FORMATS,
     ChromiumNotFoundError,
+    PaperFigure,
     figure_export_session,
     find_chromium,
     save_figure,
@@ -41,6 +47,7 @@ __all__ = [
     "TEMPLATE_NAME",
     "TWO_COLUMN_IN",
     "ChromiumNotFoundError",
+    "PaperFigure",
     "apply_size",
     "figure_export_session",
     "find_chromium",

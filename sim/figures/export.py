@@ -6,8 +6,9 @@ written atomically so a crash never leaves a half-written figure behind.
 
 Static export goes through kaleido 1.x, which drives a local Chromium. Starting
 Chromium costs seconds, so wrap many figures in :func:`figure_export_session`
-to reuse one browser. MathJax is always disabled (kaleido would otherwise load
-it from a CDN, and the network may be closed).
+to reuse one browser (whose tab is reused between images, see
+:mod:`sim.figures.renderer`). MathJax is always disabled (kaleido would
+otherwise load it from a CDN, and the network may be closed).
 """
 
 from __future__ import annotations
@@ -20,16 +21,19 @@ import struct
 import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.figures.renderer import Renderer
 from sim.figures.style import PX_PER_IN, apply_size, inches_to_px
 
 __all__ = [
     "STATIC_FORMATS",
     "ChromiumNotFoundError",
+    "PaperFigure",
     "figure_export_session",
     "find_chromium",
     "save_figure",
@@ -47,7 +51,7 @@ _INSTALL_HINT = (
     "(or set BROWSER_PATH to the browser executable). HTML and CSV were still written."
 )
 
-_session_owner = False  # True while *our* context manager owns kaleido's sync server
+_renderer: Renderer | None = None  # the browser of the open figure_export_session
 
 
 class ChromiumNotFoundError(RuntimeError):
@@ -82,41 +86,42 @@ def _require_chromium() -> None:
         raise ChromiumNotFoundError(_INSTALL_HINT)
 
 
-def _server_running() -> bool:
-    """Whether kaleido's global sync server is up (ours or someone else's)."""
+def _kaleido_server_running() -> bool:
+    """Whether kaleido's own global sync server is up (started by someone else)."""
     import kaleido
 
     server = getattr(kaleido, "_global_server", None)
-    if server is not None and hasattr(server, "is_running"):
-        return bool(server.is_running())
-    return _session_owner
+    return bool(server is not None and hasattr(server, "is_running") and server.is_running())
+
+
+def _server_running() -> bool:
+    """Whether a browser is up for export: our session's, or kaleido's global server."""
+    return (_renderer is not None and _renderer.running) or _kaleido_server_running()
 
 
 @contextlib.contextmanager
-def figure_export_session() -> Iterator[None]:
+def figure_export_session(tabs: int = 1) -> Iterator[None]:
     """Keep one Chromium running for every :func:`save_figure` call inside.
 
-    Why: launching the browser dominates the cost of a figure. Nested use, or
-    use while a server is already running, is a no-op that leaves the existing
-    server alone.
+    Why: launching the browser dominates the cost of a figure. With ``tabs`` > 1
+    a figure's formats render in parallel (each extra tab costs a plotly.js load
+    at start, so one is best for a few dozen figures). Nested use, or use while
+    kaleido's own sync server is running, is a no-op that leaves that browser alone.
 
     Raises:
         ChromiumNotFoundError: If no Chromium/Chrome is installed.
     """
-    global _session_owner
+    global _renderer
     if _server_running():
         yield
         return
     _require_chromium()
-    import kaleido
-
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-    _session_owner = True
+    _renderer = Renderer(tabs=tabs)
     try:
         yield
     finally:
-        _session_owner = False
-        kaleido.stop_sync_server(silence_warnings=True)
+        renderer, _renderer = _renderer, None
+        renderer.close()
 
 
 def write_atomic(path: Path, payload: bytes | str) -> Path:
@@ -170,13 +175,15 @@ def _svg_in_inches(svg: bytes, width_in: float, height_in: float) -> bytes:
     return _SVG_ROOT_SIZE.sub(repl, svg, count=1)
 
 
-def _render(fig_dict: dict, fmt: str, width_px: float, height_px: float, scale: float) -> bytes:
+def _render_all(fig_dict: dict, opts: list[dict]) -> list[bytes]:
+    """Render one figure in several formats: at once in our browser, else one by one."""
+    if _renderer is not None and _renderer.running:
+        return _renderer.render([(fig_dict, o) for o in opts])
     import kaleido
 
-    opts = {"format": fmt, "width": width_px, "height": height_px, "scale": scale}
-    if _server_running():
-        return kaleido.calc_fig_sync(fig_dict, opts=opts)
-    return kaleido.calc_fig_sync(fig_dict, opts=opts, kopts={"mathjax": False})
+    if _kaleido_server_running():
+        return [kaleido.calc_fig_sync(fig_dict, opts=o) for o in opts]
+    return [kaleido.calc_fig_sync(fig_dict, opts=o, kopts={"mathjax": False}) for o in opts]
 
 
 def _csv_text(data: pd.DataFrame) -> str:
@@ -260,13 +267,50 @@ def save_figure(
 
     fig_dict = sized.to_dict()
     w_px, h_px = inches_to_px(width_in), inches_to_px(height_in)
+    opts = [
+        {
+            "format": fmt,
+            "width": w_px,
+            "height": h_px,
+            "scale": png_dpi / PX_PER_IN if fmt == "png" else 1,
+        }
+        for fmt in static
+    ]
     with figure_export_session():
-        for fmt in static:
-            scale = png_dpi / PX_PER_IN if fmt == "png" else 1
-            payload = _render(fig_dict, fmt, w_px, h_px, scale)
+        payloads = _render_all(fig_dict, opts)
+        for fmt, payload in zip(static, payloads, strict=True):
             if fmt == "png":
                 payload = _png_with_dpi(payload, png_dpi)
             elif fmt == "svg":
                 payload = _svg_in_inches(payload, width_in, height_in)
             written[fmt] = write_atomic(stem.with_name(f"{stem.name}.{fmt}"), payload)
     return written
+
+
+@dataclass(frozen=True)
+class PaperFigure:
+    """A figure with exactly the data it plots and its physical size in inches.
+
+    What every figure function returns: ``.figure`` to show or tweak, ``.data`` for
+    the CSV, and ``.save(stem)`` to write every format at the intended size.
+    """
+
+    figure: go.Figure
+    data: pd.DataFrame
+    width_in: float
+    height_in: float
+
+    def save(
+        self,
+        path_stem: str | os.PathLike[str],
+        formats: Sequence[str] = ("html", "pdf", "svg", "png"),
+        png_dpi: int = 300,
+    ) -> dict[str, Path]:
+        """Write the figure with :func:`save_figure` at its own size."""
+        return save_figure(
+            self.figure, path_stem, self.data, self.width_in, self.height_in, formats, png_dpi
+        )
+
+    def sized(self) -> go.Figure:
+        """A copy of the figure at its physical size (for ``show()`` or HTML embedding)."""
+        return apply_size(go.Figure(self.figure), self.width_in, self.height_in)

@@ -1,0 +1,464 @@
+"""Design-comparison figures, each a function from a runs table to ``(figure, data)``.
+
+Every function groups runs into designs (see :mod:`sim.figures.tables`), draws means
+with 95% intervals (t for means, Wilson for proportions) and returns the figure with
+exactly the numbers it plots, ready for :func:`sim.figures.save_figure`. Each also
+has a recommended physical size, :data:`SIZES` (inches), used by the report.
+
+1. :func:`inclusiveness_vs_cost`: an inclusiveness measure against meeting cost.
+2. :func:`consensus`: probability, manner and timing of adoption.
+3. :func:`representation`: representation ratio by income group (1 = fair).
+4. :func:`text_distance`: the final text's distance from each group's ideal.
+7. :func:`frontier`: adoption against inclusiveness, non-dominated designs marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sim.figures.export import PaperFigure
+from sim.figures.style import COLUMN_IN, TEMPLATE, TWO_COLUMN_IN, pt_to_px, style_for, with_alpha
+from sim.figures.tables import (
+    INCOME_GROUPS,
+    REGIONS,
+    STAKEHOLDER_KINDS,
+    add_derived,
+    design_frame,
+    metric_label,
+    resolve_by,
+    summary_table,
+)
+
+__all__ = [
+    "LOWER_IS_BETTER",
+    "SIZES",
+    "consensus",
+    "frontier",
+    "inclusiveness_vs_cost",
+    "pareto_front",
+    "representation",
+    "text_distance",
+]
+
+LOWER_IS_BETTER = ("text_distance", "influence_gini", "closed_door_share", "gap_")
+"""Metric name prefixes for which a smaller value is the more inclusive one."""
+
+SIZES: dict[str, tuple[float, float]] = {
+    "inclusiveness_vs_cost": (COLUMN_IN, 3.0),
+    "consensus": (TWO_COLUMN_IN, 2.6),
+    "representation": (COLUMN_IN, 2.8),
+    "text_distance": (TWO_COLUMN_IN, 2.7),
+    "frontier": (COLUMN_IN, 3.2),
+}
+"""Recommended (width, height) in inches; heights grow with the number of designs."""
+
+_ERROR = {"thickness": 1.0, "width": 2}
+MAX_DESIGNS = 12
+"""More designs than this cannot be told apart by colour and marker in print."""
+
+
+def _check(runs: pd.DataFrame, *columns: str) -> None:
+    if runs.empty:
+        raise ValueError("the runs table is empty: nothing to plot")
+    missing = [c for c in columns if c not in runs.columns]
+    if missing:
+        raise KeyError(f"the runs table has no column {missing}")
+
+
+def _legend_rows(names: Sequence[str], width_in: float) -> int:
+    """Rows a horizontal legend needs: items packed greedily (7 pt text + a symbol)."""
+    rows, used = 1, 0.0
+    for name in names:
+        item = 0.05 * len(name) + 0.45
+        if used and used + item > width_in - 0.1:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _check_designs(designs: Sequence[str], by: Sequence[str]) -> None:
+    if len(designs) > MAX_DESIGNS:
+        raise ValueError(
+            f"{len(designs)} designs ({' x '.join(by)}) are too many to read in one figure "
+            f"(at most {MAX_DESIGNS}): group by fewer columns, e.g. by={by[0]!r}"
+        )
+
+
+def _legend_top(fig: go.Figure, title: str | None = None) -> None:
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        legend_title_text=title,
+    )
+
+
+def _errors(table: pd.DataFrame) -> dict[str, object]:
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (table["ci_high"] - table["mean"]).to_numpy(),
+        "arrayminus": (table["mean"] - table["ci_low"]).to_numpy(),
+        **_ERROR,
+    }
+
+
+def inclusiveness_vs_cost(
+    runs: pd.DataFrame,
+    metric: str = "attendance_rate_LIC",
+    x: str = "meeting_usd",
+    by: str | Sequence[str] | None = None,
+) -> PaperFigure:
+    """An inclusiveness measure against meeting cost: one line per design, 95% band.
+
+    ``metric`` is any runs column (e.g. ``informal_coverage_LIC``,
+    ``representation_LIC``); ``x`` any numeric configuration column (a cost in USD
+    is shown in millions, on a log scale when it spans a factor of 4 or more).
+    """
+    _check(runs, metric, x)
+    by = resolve_by(runs, by, exclude=(x,))
+    by = [c for c in by if c != x] or ["process"]
+    table = summary_table(runs, by, [metric], extra=[x])
+    _, designs = design_frame(runs, by)
+    _check_designs(designs, by)
+    scale = 1e6 if x.endswith("usd") else 1.0
+    fig = go.Figure(layout={"template": TEMPLATE})
+    for i, design in enumerate(designs):
+        part = table[table["design"] == design].sort_values(x)
+        if part["mean"].isna().all():
+            continue  # e.g. informal-room coverage of an open plenary: nothing to draw
+        colour, dash, marker = style_for(i)
+        xs = part[x].to_numpy(dtype=float) / scale
+        band = part["ci_low"].notna().to_numpy()
+        if band.any():
+            fig.add_scatter(
+                x=np.r_[xs[band], xs[band][::-1]],
+                y=np.r_[part["ci_high"].to_numpy()[band], part["ci_low"].to_numpy()[band][::-1]],
+                fill="toself",
+                fillcolor=with_alpha(colour, 0.14),
+                mode="lines",
+                line={"width": 0, "color": colour},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=design,
+            )
+        fig.add_scatter(
+            x=xs,
+            y=part["mean"],
+            name=design,
+            legendgroup=design,
+            mode="lines+markers",
+            line={"color": colour, "dash": dash},
+            marker={"symbol": marker, "color": colour},
+        )
+    values = np.unique(runs[x].to_numpy(dtype=float)) / scale
+    log = len(values) > 1 and values.min() > 0 and values.max() / values.min() >= 4
+    unit = " (million USD)" if scale == 1e6 else ""
+    fig.update_xaxes(
+        title_text=metric_label(x).replace(" (USD)", "") + unit,
+        type="log" if log else "linear",
+        tickvals=values if len(values) <= 8 else None,
+        ticktext=[f"{v:g}" for v in values] if len(values) <= 8 else None,
+    )
+    fig.update_yaxes(title_text=metric_label(metric))
+    _legend_top(fig)
+    width, height = SIZES["inclusiveness_vs_cost"]
+    data = table.rename(columns={"mean": metric})
+    return PaperFigure(fig, data, width, height + 0.16 * max(0, _legend_rows(designs, width) - 2))
+
+
+def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
+    """Adoption by design: its probability, how (consensus / vote / none), meetings taken.
+
+    Three panels sharing the designs' axis: (a) probability of adoption, (b) the share
+    of runs adopted by consensus, by vote, or not at all, (c) meetings to adoption
+    (adopted runs only); 95% Wilson or t intervals.
+    """
+    _check(runs, "adopted", "adopted_by", "adoption_meeting")
+    by = resolve_by(runs, by)
+    runs = add_derived(runs)
+    runs["adopted_by_none"] = ~runs["adopted"].astype(bool)
+    how = {
+        "adopted_by_consensus": "consensus",
+        "adopted_by_vote": "vote",
+        "adopted_by_none": "none",
+    }
+    table = summary_table(runs, by, ["adopted", *how, "adoption_meeting"])
+    _, designs = design_frame(runs, by)
+    _check_designs(designs, by)
+    n = len(designs)
+    position = {d: n - 1 - i for i, d in enumerate(designs)}  # first design on top
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        shared_yaxes=True,
+        horizontal_spacing=0.035,
+    )
+    fig.update_layout(template=TEMPLATE)
+    offsets = dict(zip(how, (0.22, 0.0, -0.22), strict=True))
+    panels = [("adopted", 1, 0), *[(m, 2, k) for k, m in enumerate(how)]]
+    panels.append(("adoption_meeting", 3, 0))
+    for metric, col, style in panels:
+        part = table[table["metric"] == metric].set_index("design").loc[designs].reset_index()
+        colour, _, marker = style_for(style) if col == 2 else ("black", None, "circle")
+        fig.add_scatter(
+            x=part["mean"],
+            y=[position[d] + offsets.get(metric, 0.0) for d in part["design"]],
+            error_x={**_errors(part), "color": colour},
+            mode="markers",
+            marker={"symbol": marker, "color": colour, "size": 5.5},
+            name=how.get(metric, metric_label(metric)),
+            showlegend=col == 2,
+            customdata=part["design"],
+            hovertemplate="%{customdata}: %{x:.3f}<extra></extra>",
+            row=1,
+            col=col,
+        )
+    for c in (1, 2):
+        fig.update_xaxes(range=[-0.04, 1.04], tickvals=[0, 0.5, 1], row=1, col=c)
+    fig.update_xaxes(title_text="(a) Probability of adoption", row=1, col=1)
+    fig.update_xaxes(title_text="(b) Share of runs, by how adopted", row=1, col=2)
+    fig.update_xaxes(title_text="(c) Meetings to adoption", row=1, col=3)
+    fig.update_yaxes(
+        tickvals=list(range(n)),
+        ticktext=list(designs)[::-1],
+        range=[-0.6, n - 0.4],
+        showgrid=True,  # faint guides carry the eye across the panels
+        gridcolor="#E3E3E3",
+        gridwidth=0.5,
+    )
+    domain = fig.layout.xaxis2.domain  # the legend names panel (b)'s markers, above it
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "x": (domain[0] + domain[1]) / 2,
+            "xanchor": "center",
+            "y": 1.0,
+            "yanchor": "bottom",
+        }
+    )
+    width, height = SIZES["consensus"]
+    return PaperFigure(fig, table, width, max(height, 1.2 + 0.28 * n))
+
+
+def _dodged(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    designs: Sequence[str],
+    groups: Sequence[str],
+    column_of: dict[str, str],
+    col: int | None = None,
+    legend: bool = True,
+) -> None:
+    """Per group on x, one marker with its interval per design, side by side."""
+    width = min(0.7, 0.16 * len(designs))
+    step = width / max(len(designs) - 1, 1)
+    for i, design in enumerate(designs):
+        colour, _, marker = style_for(i)
+        part = table[table["design"] == design].set_index("metric")
+        part = part.loc[[column_of[g] for g in groups]]
+        x = (
+            np.arange(len(groups)) - width / 2 + i * step
+            if len(designs) > 1
+            else np.arange(len(groups))
+        )
+        kwargs = {"row": 1, "col": col} if col is not None else {}
+        fig.add_scatter(
+            x=x,
+            y=part["mean"],
+            error_y=_errors(part),
+            mode="markers",
+            marker={"symbol": marker, "color": colour, "size": 5.5},
+            name=design,
+            legendgroup=design,
+            showlegend=legend,
+            customdata=np.array(groups),
+            hovertemplate="%{customdata}: %{y:.3f}<extra>" + design + "</extra>",
+            **kwargs,
+        )
+
+
+def representation(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
+    """Representation ratio (voice share / population share) by income group per design.
+
+    A dotted line marks 1, a fair voice; 95% t intervals.
+    """
+    columns = {g: f"representation_{g}" for g in INCOME_GROUPS}
+    _check(runs, *columns.values())
+    by = resolve_by(runs, by)
+    table = summary_table(runs, by, list(columns.values()))
+    _, designs = design_frame(runs, by)
+    _check_designs(designs, by)
+    fig = go.Figure(layout={"template": TEMPLATE})
+    fig.add_hline(y=1, line={"color": "#555555", "width": 1, "dash": "dot"})
+    fig.add_annotation(
+        x=1.0,
+        xref="paper",
+        y=1,
+        yref="y",
+        text="fair",
+        showarrow=False,
+        xanchor="right",
+        yanchor="bottom",
+        font={"size": pt_to_px(7), "color": "#555555"},
+    )
+    _dodged(fig, table, designs, INCOME_GROUPS, columns)
+    fig.update_xaxes(
+        tickvals=list(range(len(INCOME_GROUPS))),
+        ticktext=list(INCOME_GROUPS),
+        range=[-0.5, len(INCOME_GROUPS) - 0.5],
+        title_text="Income group",
+    )
+    fig.update_yaxes(title_text="Representation ratio", rangemode="tozero")
+    _legend_top(fig)
+    width, height = SIZES["representation"]
+    table["group"] = table["metric"].str.removeprefix("representation_")
+    return PaperFigure(fig, table, width, height + 0.16 * max(0, _legend_rows(designs, width) - 2))
+
+
+def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
+    """Distance of the final draft from each group's mean ideal, by design.
+
+    Three panels: income groups, UN regional groups, stakeholder kinds; 95% t
+    intervals. Lower is closer: the text serves that group better.
+    """
+    panels = (
+        ("(a) Income group", INCOME_GROUPS),
+        ("(b) UN regional group", REGIONS),
+        ("(c) Stakeholder kind", STAKEHOLDER_KINDS),
+    )
+    columns = {g: f"text_distance_{g}" for _, groups in panels for g in groups}
+    _check(runs, *columns.values())
+    by = resolve_by(runs, by)
+    table = summary_table(runs, by, list(columns.values()))
+    _, designs = design_frame(runs, by)
+    _check_designs(designs, by)
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        column_widths=[4, 5, 4],
+    )
+    fig.update_layout(template=TEMPLATE)
+    short = {"civil_society": "civil soc.", "un_agency": "UN", "GRULAC": "GRULAC"}
+    for c, (title, groups) in enumerate(panels, start=1):
+        _dodged(fig, table, designs, groups, columns, col=c, legend=c == 1)
+        fig.update_xaxes(
+            title_text=title,
+            tickvals=list(range(len(groups))),
+            ticktext=[short.get(g, g.replace("_", " ")) for g in groups],
+            range=[-0.5, len(groups) - 0.5],
+            row=1,
+            col=c,
+        )
+    fig.update_yaxes(title_text="Distance from group's ideal", rangemode="tozero", row=1, col=1)
+    _legend_top(fig)
+    width, height = SIZES["text_distance"]
+    table["group"] = table["metric"].str.removeprefix("text_distance_")
+    return PaperFigure(fig, table, width, height + 0.16 * max(0, _legend_rows(designs, width) - 1))
+
+
+def pareto_front(x: np.ndarray, y: np.ndarray, x_higher: bool = True) -> np.ndarray:
+    """Mask of the non-dominated points when ``y`` and ``x`` (or ``-x``) are maximised.
+
+    A point is dominated if another is at least as good on both and better on one;
+    points with a NaN coordinate are never on the front.
+    """
+    x = np.asarray(x, dtype=float) * (1 if x_higher else -1)
+    y = np.asarray(y, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    front = ok.copy()
+    for i in np.flatnonzero(ok):
+        others = ok & (x >= x[i]) & (y >= y[i]) & ((x > x[i]) | (y > y[i]))
+        front[i] = not others.any()
+    return front
+
+
+def frontier(
+    runs: pd.DataFrame,
+    inclusiveness: str = "attendance_rate_LIC",
+    by: str | Sequence[str] | None = None,
+    higher_is_better: bool | None = None,
+) -> PaperFigure:
+    """The trade-off frontier: adoption probability against an inclusiveness measure.
+
+    One point per design with 95% intervals on both axes; the non-dominated designs
+    (no other design is better on both) are filled and joined by a line, the others
+    drawn open. Whether more ``inclusiveness`` is better is inferred from its name
+    (distances, gaps and the Gini: lower is better) unless ``higher_is_better`` says.
+    """
+    _check(runs, "adopted", inclusiveness)
+    by = resolve_by(runs, by)
+    if higher_is_better is None:
+        higher_is_better = not inclusiveness.startswith(LOWER_IS_BETTER)
+    table = summary_table(runs, by, ["adopted", inclusiveness])
+    _, designs = design_frame(runs, by)
+    _check_designs(designs, by)
+    wide = table.pivot(index="design", columns="metric").loc[designs]
+    xs, ys = wide[("mean", inclusiveness)], wide[("mean", "adopted")]
+    front = pareto_front(xs.to_numpy(), ys.to_numpy(), higher_is_better)
+    fig = go.Figure(layout={"template": TEMPLATE})
+    order = np.argsort(xs.to_numpy()[front])
+    fig.add_scatter(
+        x=xs.to_numpy()[front][order],
+        y=ys.to_numpy()[front][order],
+        mode="lines",
+        line={"color": "#888888", "width": 1, "dash": "dot"},
+        name="non-dominated",
+        legendrank=2000,  # after the designs
+        hoverinfo="skip",
+    )
+    for i, design in enumerate(designs):
+        colour, _, marker = style_for(i)
+        row = wide.loc[design]
+        fig.add_scatter(
+            x=[row[("mean", inclusiveness)]],
+            y=[row[("mean", "adopted")]],
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [row[("ci_high", inclusiveness)] - row[("mean", inclusiveness)]],
+                "arrayminus": [row[("mean", inclusiveness)] - row[("ci_low", inclusiveness)]],
+                "color": colour,
+                **_ERROR,
+            },
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [row[("ci_high", "adopted")] - row[("mean", "adopted")]],
+                "arrayminus": [row[("mean", "adopted")] - row[("ci_low", "adopted")]],
+                "color": colour,
+                **_ERROR,
+            },
+            mode="markers",
+            marker={
+                "symbol": marker if front[i] else f"{marker}-open",
+                "color": colour,
+                "size": 7,
+                "line": {"width": 1.2, "color": colour},
+            },
+            name=design,
+        )
+    better = "higher" if higher_is_better else "lower"
+    fig.update_xaxes(title_text=f"{metric_label(inclusiveness)} ({better} is better)")
+    fig.update_yaxes(title_text="Probability of adoption")
+    _legend_top(fig)
+    data = pd.DataFrame(
+        {
+            "design": designs,
+            **{c: wide[("n", "adopted")].to_numpy() for c in ("n",)},
+            "adopted": ys.to_numpy(),
+            "adopted_ci_low": wide[("ci_low", "adopted")].to_numpy(),
+            "adopted_ci_high": wide[("ci_high", "adopted")].to_numpy(),
+            inclusiveness: xs.to_numpy(),
+            f"{inclusiveness}_ci_low": wide[("ci_low", inclusiveness)].to_numpy(),
+            f"{inclusiveness}_ci_high": wide[("ci_high", inclusiveness)].to_numpy(),
+            "non_dominated": front,
+        }
+    )
+    width, height = SIZES["frontier"]
+    return PaperFigure(fig, data, width, height + 0.16 * max(0, _legend_rows(designs, width) - 2))

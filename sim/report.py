@@ -1,0 +1,382 @@
+"""Turn a results folder into paper figures and one self-contained HTML report.
+
+    python -m sim.report RESULTS_DIR [--out DIR] [--by COLUMN ...] [--metrics COLUMN ...]
+                         [--run CONFIG_ID:REPLICATION] [--html]
+
+Writes into ``RESULTS_DIR`` (or ``--out``):
+
+- ``figures/<name>.{pdf,svg,png,csv}``: every figure at its paper size, with the
+  exact data it plots (``--html`` adds a standalone interactive HTML per figure);
+- ``comparison/compare_<by>*.{csv,md,tex}``: the design comparisons;
+- ``report.html``: the figures (interactive, one inline plotly.js), the comparison
+  tables, the configuration and the manifest, opening offline with no request;
+- ``report.json``: what was made, from what, by which command and code version.
+
+Designs: by default the configuration columns the folder varies; when their
+combinations are too many to tell apart in one figure, one set of figures per
+varying column (the others averaged over, as the captions say). A numeric column the
+sweep varies (e.g. ``meeting_usd``) becomes the x axis of the cost figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.compare import compare, summary_cells, write_comparison
+from sim.figures import designs as design_figures
+from sim.figures import single_run
+from sim.figures.export import PaperFigure, figure_export_session, write_atomic
+from sim.figures.report_html import Section, figure_html, json_html, page, pre_html, table_html
+from sim.figures.tables import config_columns, metric_label, varying_columns
+
+__all__ = ["FigureEntry", "main", "make_report", "plan_groupings"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_METRICS = ("attendance_rate_LIC", "informal_coverage_LIC")
+"""Inclusiveness measures for the cost figure (each) and the frontier (the first)."""
+
+_DEFAULT_DESIGN = {
+    "process": "two_tier",
+    "funding": "none",
+    "decision": "consensus_then_vote",
+    "meeting_usd": 1e6,
+}
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """A figure of the report: file name, caption and the figure itself."""
+
+    name: str
+    caption: str
+    paper: PaperFigure
+
+
+def plan_groupings(runs: pd.DataFrame, by: Sequence[str] | None = None) -> list[list[str]]:
+    """The sets of columns to group designs by, one set of figures each."""
+    if by:
+        return [list(by)]
+    varying = varying_columns(runs)
+    if not varying:
+        return [["process"]]
+    combos = len(runs[varying].drop_duplicates())
+    if combos <= design_figures.MAX_DESIGNS // 2 + 1:  # 7: a readable legend
+        return [varying]
+    categorical = [c for c in varying if not pd.api.types.is_numeric_dtype(runs[c])]
+    return [[c] for c in categorical] or [[varying[0]]]
+
+
+def _cost_axis(runs: pd.DataFrame) -> str | None:
+    numeric = [c for c in varying_columns(runs) if pd.api.types.is_numeric_dtype(runs[c])]
+    preferred = [c for c in numeric if c == "meeting_usd"] + [
+        c for c in numeric if c != "meeting_usd"
+    ]
+    return preferred[0] if preferred else None
+
+
+def _pooled(runs: pd.DataFrame, by: Sequence[str], also: Sequence[str] = ()) -> str:
+    others = [c for c in varying_columns(runs) if c not in by and c not in also]
+    if not others:
+        return ""
+    parts = [f"{c} ({runs[c].nunique()} values)" for c in others]
+    return f" Averaged over {', '.join(parts)}."
+
+
+def _design_figures(
+    runs: pd.DataFrame, by: list[str], metrics: Sequence[str], n_runs: str
+) -> list[FigureEntry]:
+    tag = "-".join(c.replace(".", "_") for c in by)
+    pooled = _pooled(runs, by)
+    entries = []
+    x = _cost_axis(runs)
+    if x is not None:
+        rest = [c for c in by if c != x]
+        for metric in metrics:
+            paper = design_figures.inclusiveness_vs_cost(runs, metric, x, rest or None)
+            caption = (
+                f"{metric_label(metric)} against {metric_label(x).lower()}, one line per "
+                f"design ({', '.join(rest) or 'the one design'}): mean over {n_runs} with its "
+                f"95% t interval (band).{_pooled(runs, rest or by, also=[x])}"
+            )
+            rest_tag = "-".join(c.replace(".", "_") for c in rest) or "design"
+            entries.append(FigureEntry(f"cost_{metric}_by_{rest_tag}", caption, paper))
+    entries += [
+        FigureEntry(
+            f"consensus_by_{tag}",
+            "Consensus outcomes by design: (a) probability of adoption, (b) how the text "
+            "was adopted, (c) meetings to adoption among adopted runs; 95% Wilson "
+            f"intervals for proportions, t intervals for means.{pooled}",
+            design_figures.consensus(runs, by),
+        ),
+        FigureEntry(
+            f"representation_by_{tag}",
+            "Representation ratio (voice share / population share) of each income group "
+            f"by design; 1 (dotted) is a fair voice; 95% t intervals.{pooled}",
+            design_figures.representation(runs, by),
+        ),
+        FigureEntry(
+            f"text_distance_by_{tag}",
+            "Distance of the final text from each group's mean original ideal (mean "
+            "absolute distance over issues; lower serves the group better); 95% t "
+            f"intervals.{pooled}",
+            design_figures.text_distance(runs, by),
+        ),
+        FigureEntry(
+            f"frontier_{metrics[0]}_by_{tag}",
+            f"Trade-off between adoption and {metric_label(metrics[0]).lower()}: one point "
+            "per design with 95% intervals on both axes; filled markers joined by the "
+            f"dotted line are non-dominated (no design is better on both).{pooled}",
+            design_figures.frontier(runs, metrics[0], by),
+        ),
+    ]
+    return entries
+
+
+def _representative(runs: pd.DataFrame, run: str | None) -> pd.Series:
+    if run:
+        config_id, _, rep = run.partition(":")
+        hit = runs[(runs["config_id"] == config_id) & (runs["replication"] == int(rep or 0))]
+        if hit.empty:
+            raise KeyError(f"--run {run}: no such configuration and replication in the runs")
+        return hit.iloc[0]
+    score = sum((runs[c] == v).astype(int) for c, v in _DEFAULT_DESIGN.items() if c in runs.columns)
+    best = runs[score == score.max()] if len(runs) else runs
+    return best.sort_values(["config_id", "replication"]).iloc[0]
+
+
+def _single_run_figures(folder: Path, runs: pd.DataFrame, run: str | None):
+    row = _representative(runs, run)
+    config, seed = single_run.locate_run(folder, row["config_id"], int(row["replication"]))
+    trace = single_run.trace_run(config, seed)
+    mismatch = single_run.reproduces(trace, row)
+    label = ", ".join(f"{c}={row[c]}" for c in ("process", "funding", "decision") if c in row.index)
+    what = f"replication {int(row['replication'])} of {label} (config {row['config_id']})"
+    entries = [
+        FigureEntry(
+            "text_trajectory",
+            f"The draft text on each issue after every meeting in {what}, against the "
+            "mean original ideals of the income groups and of civil society; grey: the "
+            "issue sat in an informal or friends-of-the-chair room during that meeting.",
+            single_run.text_trajectory(trace),
+        ),
+        FigureEntry(
+            "attendance_heatmap",
+            f"Attendance in {what}: delegations sorted by budget (poorest at the bottom) x "
+            "meetings; (a) delegates in person, (b) share of the meeting's informal "
+            "room-days covered (blank: no informal room sat).",
+            single_run.attendance_heatmap(trace),
+        ),
+    ]
+    return entries, what, mismatch
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _config_section(folder: Path, manifest: dict, runs: pd.DataFrame) -> Section:
+    jobs = manifest.get("jobs") or []
+    body = ""
+    if manifest.get("overrides"):
+        body += "<p>Sweep overrides: <code>" + " ".join(map(str, manifest["overrides"]))
+        body += "</code></p>"
+    table = runs[[*config_columns(runs), "config_id"]].drop_duplicates("config_id")
+    counts = runs.groupby("config_id").size().rename("runs")
+    body += table_html(table.join(counts, on="config_id"))
+    config_path = next(
+        (
+            p
+            for p in [
+                folder / "config.yaml",
+                *(folder / str(j.get("key")) / "config.yaml" for j in jobs),
+            ]
+            if p.is_file()
+        ),
+        None,
+    )
+    if config_path is not None:
+        body += f"<details><summary>Resolved configuration of {config_path.parent.name} "
+        body += "(the others differ only in the columns above)</summary>"
+        body += pre_html(config_path.read_text(encoding="utf-8")) + "</details>"
+    return Section("Configuration", body, "configuration")
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Figures shown under one heading (a set of designs, or the run in detail)."""
+
+    title: str
+    anchor: str
+    entries: list[FigureEntry]
+    note: str = ""
+
+
+def _comparisons(
+    runs: pd.DataFrame, groupings: list[list[str]], out: Path, command: str
+) -> list[Section]:
+    """Compare designs by each grouping (and by each column of a joint grouping)."""
+    sets = [*groupings]
+    if len(groupings) == 1 and len(groupings[0]) > 1:
+        sets += [[c] for c in groupings[0]]
+    sections = []
+    for grouping in sets:
+        result = compare(runs, grouping)
+        paths = write_comparison(result, out / "comparison", command)
+        links = " · ".join(
+            f'<a href="{p.relative_to(out)}">{p.suffix[1:].upper()} ({kind.split("_")[0]})</a>'
+            for kind, p in paths.items()
+        )
+        body = table_html(summary_cells(result), index=True) + f"<p>Files: {links}</p>"
+        sections.append(Section(f"By {' x '.join(grouping)}: mean [95% interval]", body))
+    return sections
+
+
+def make_report(
+    folder: Path | str,
+    out: Path | str | None = None,
+    by: Sequence[str] | None = None,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    run: str | None = None,
+    formats: Sequence[str] = ("pdf", "svg", "png"),
+    command: str = "",
+) -> Path:
+    """Write figures, comparison tables, ``report.html`` and ``report.json``; return the page."""
+    from sim.results import load_manifest, load_results
+    from sim.store import environment_info, utc_now
+
+    folder = Path(folder)
+    out = Path(out) if out is not None else folder
+    manifest = load_manifest(folder)
+    runs = load_results(folder)
+    if runs.empty:
+        raise ValueError(f"{folder}: the runs table is empty (no complete job yet?)")
+    missing = [m for m in metrics if m not in runs.columns]
+    if missing:
+        raise KeyError(f"no metric column {missing} in {folder}'s runs table")
+    groupings = plan_groupings(runs, by)
+    sizes = runs.groupby("config_id").size()
+    n_runs = f"{sizes.min()} runs" if sizes.min() == sizes.max() else f"{sizes.min()}+ runs"
+    groups = [
+        _Group(
+            f"Designs by {' x '.join(g)}",
+            "designs-" + "-".join(g),
+            _design_figures(runs, g, list(metrics), n_runs),
+        )
+        for g in groupings
+    ]
+    singles, what, mismatch = _single_run_figures(folder, runs, run)
+    note = ""
+    if mismatch:
+        note = (
+            '<p class="warning">Re-running this replication did not reproduce the stored '
+            f"{', '.join(mismatch[:6])}: the model changed since these results were made, "
+            "so these two figures show the current model.</p>"
+        )
+    groups.append(_Group("One run in detail", "one-run", singles, note))
+
+    written: dict[str, dict[str, Path]] = {}
+    with figure_export_session():
+        for entry in (e for g in groups for e in g.entries):
+            written[entry.name] = entry.paper.save(out / "figures" / entry.name, formats=formats)
+
+    number, children = 0, []
+    for group in groups:
+        blocks = []
+        for entry in group.entries:
+            number += 1
+            files = {k: str(p.relative_to(out)) for k, p in written[entry.name].items()}
+            blocks.append(figure_html(entry.paper, entry.name, number, entry.caption, files))
+        children.append(Section(group.title, group.note + "".join(blocks), group.anchor))
+    sections = [
+        Section("Figures", "", "figures", children),
+        Section(
+            "Comparison tables",
+            "<p>Means with t intervals, proportions with Wilson intervals. Pairwise "
+            "tests (Welch t or Fisher exact, Holm-corrected within each metric) and "
+            "effect sizes are in the CSV, Markdown and LaTeX files.</p>",
+            "comparison",
+            _comparisons(runs, groupings, out, command),
+        ),
+        _config_section(folder, manifest, runs),
+    ]
+    env = environment_info()
+    report_manifest = {
+        "kind": "report",
+        "created": utc_now(),
+        "results_dir": str(folder.resolve()),
+        "command": command,
+        "package_version": env.get("package_version"),
+        "git": env.get("git"),
+        "groupings": groupings,
+        "single_run": {"run": what, "not_reproduced": mismatch},
+        "files": {
+            str(p.relative_to(out)): _sha256(p)
+            for paths in written.values()
+            for p in paths.values()
+        },
+    }
+    sections.append(
+        Section(
+            "Manifest",
+            "<h3>This report</h3>"
+            + json_html(report_manifest)
+            + "<h3>The results</h3>"
+            + json_html(manifest),
+            "manifest",
+        )
+    )
+    subtitle = (
+        f"{len(runs)} runs of {runs['config_id'].nunique()} configurations from "
+        f"<code>{html.escape(str(folder))}</code>; made {report_manifest['created']}."
+    )
+    text = page(f"Report: {manifest.get('name') or folder.name}", subtitle, sections)
+    report = write_atomic(out / "report.html", text)
+    write_atomic(out / "report.json", json.dumps(report_manifest, indent=2, default=str) + "\n")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.report", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("results_dir", type=Path, help="a run or sweep results folder")
+    parser.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR)")
+    parser.add_argument("--by", nargs="+", help="configuration column(s) that define a design")
+    parser.add_argument(
+        "--metrics",
+        nargs="+",
+        default=list(DEFAULT_METRICS),
+        help="inclusiveness columns for the cost and frontier figures",
+    )
+    parser.add_argument("--run", help="the run shown in detail, as CONFIG_ID:REPLICATION")
+    parser.add_argument("--html", action="store_true", help="also a standalone HTML per figure")
+    args = parser.parse_args(argv)
+    if not args.results_dir.is_dir():
+        parser.error(f"results folder {args.results_dir} does not exist")
+    formats = ("pdf", "svg", "png", *(("html",) if args.html else ()))
+    command = "python -m sim.report " + " ".join(sys.argv[1:] if argv is None else argv)
+    try:
+        report = make_report(
+            args.results_dir, args.out, args.by, args.metrics, args.run, formats, command
+        )
+    except (FileNotFoundError, KeyError, ValueError) as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        parser.error(f"{args.results_dir}: {message}")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""Memory of the sweep's own process stays flat over several hundred tiny jobs.
+
+Hydra keeps every job's return until the sweep ends; the sweep callback drops the
+two config copies each return holds, and aggregation streams job files in bounded
+row groups. The process's resident memory once jobs are running is compared with
+its peak up to the end of the aggregation.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+JOBS = 300
+
+
+def resident_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_sweep_process_memory_is_flat_over_hundreds_of_jobs(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = ["scenario=small", "replications=1", f"seed=range(0,{JOBS})", "progress=false"]
+    args += ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "-m", *args],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    samples: list[tuple[int, float]] = []
+    while proc.poll() is None:
+        rss = resident_mb(proc.pid)
+        done = len(list(tmp_path.glob("results/sweeps/*/*/manifest.json")))
+        if rss is not None:
+            samples.append((done, rss))
+        time.sleep(0.5)
+    assert proc.returncode == 0
+    (folder,) = (tmp_path / "results" / "sweeps").iterdir()
+    assert len(pd.read_parquet(folder / "runs.parquet")) == JOBS
+    early = max(rss for done, rss in samples if JOBS // 10 <= done <= JOBS // 5)
+    peak = max(rss for _, rss in samples)
+    assert peak - early < 15, f"grew from {early:.1f} MB to {peak:.1f} MB over {JOBS} jobs"

@@ -208,4 +208,11 @@ def small_config(*overrides: str) -> SimConfig:
 
 @pytest.fixture(scope="session")
 def small_base() -> Callable[..., SimConfig]:
+    """`small_base(*overrides)`: compose the small scenario with overrides."""
     return small_config
+
+
+@pytest.fixture(scope="session")
+def small_default() -> SimConfig:
+    """The small scenario as shipped (composed once; copy before changing it)."""
+    return small_config()

@@ -31,6 +31,7 @@ from sim.sweep import (
     plan_jobs,
     read_json,
     register_resolvers,
+    remove_temporaries,
     resume_flag,
 )
 
@@ -124,6 +125,7 @@ def finish_sweep(sweep_dir: Path | str) -> dict[str, Any]:
     manifest = read_json(sweep_dir / MANIFEST)
     if manifest is None or manifest.get("kind") != "sweep":
         raise FileNotFoundError(f"{sweep_dir}: no sweep manifest")
+    remove_temporaries(sweep_dir)  # an aggregation interrupted by a kill
     jobs = [_job_record(sweep_dir, job) for job in manifest.get("jobs", [])]
     write_json({**manifest, "jobs": jobs}, sweep_dir / MANIFEST)  # aggregation reads keys
     rows = {table: aggregate_table(sweep_dir, table) for table in AGGREGATED}

@@ -40,6 +40,7 @@ __all__ = [
     "plan_jobs",
     "read_json",
     "register_resolvers",
+    "remove_temporaries",
     "resolve_sweep_dir",
     "resume_flag",
     "run_sweep_job",
@@ -246,6 +247,12 @@ def plan_jobs(config: DictConfig) -> list[list[str]]:
     return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
 
 
+def remove_temporaries(folder: Path) -> None:
+    """Delete the temporary files an interrupted atomic write left in `folder`."""
+    for tmp in Path(folder).glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
 def write_failure(job_dir: Path, overrides: list[str], error: BaseException | None) -> None:
     """Record a failed job (error and traceback) in its folder, atomically."""
     tb = "".join(traceback.format_exception(error)) if error is not None else ""
@@ -284,6 +291,7 @@ def run_sweep_job(cfg: Any, out_dir: Path, progress: bool = True) -> dict[str, A
                 raise FileExistsError(f"{out_dir} holds another configuration's results")
             log.info("already complete: %s", out_dir.name)
             return existing
+        remove_temporaries(out_dir)  # left by a job killed while writing
         reporter = ReplicationLog(out_dir.name) if progress else None
         sim_cfg = to_sim_config(cfg)
         extra = {"overrides": overrides, "params": job_params(sim_cfg, overrides)}

@@ -94,7 +94,9 @@ def test_incomplete_jobs_and_temporaries_are_never_read(tmp_path: Path) -> None:
 
 def test_finished_sweep_is_read_from_its_aggregate(tmp_path: Path) -> None:
     sweep = fake_sweep(tmp_path / "sweep", jobs=3, rows=5)
+    (sweep / ".runs.parquet.x1.tmp").write_bytes(b"left by a kill during aggregation")
     manifest = finish_sweep(sweep)
+    assert not list(sweep.glob(".*.tmp"))
     assert manifest["status"] == "completed" and manifest["rows"]["runs"] == 15
     agg = pd.read_parquet(sweep / "runs.parquet")
     pd.testing.assert_frame_equal(load_results(sweep), agg)

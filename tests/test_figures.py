@@ -19,6 +19,7 @@ import pytest
 
 from sim.api import run_scenario
 from sim.figures import designs, single_run
+from sim.figures import export as export_mod
 from sim.figures.export import PaperFigure, figure_export_session
 from sim.figures.tables import design_frame, format_value, metric_label, resolve_by
 
@@ -180,13 +181,19 @@ def _png_size(png: bytes) -> tuple[int, int, float]:
 
 
 @pytest.fixture(scope="module")
-def exported(figures, tmp_path_factory) -> dict[str, dict[str, Path]]:
-    out = tmp_path_factory.mktemp("figures")
+def browser():
+    """One Chromium for every export and renderer test of this module."""
     with figure_export_session():
-        return {
-            name: paper.save(out / name, formats=("pdf", "svg", "png"), png_dpi=DPI)
-            for name, paper in figures.items()
-        }
+        yield export_mod._renderer
+
+
+@pytest.fixture(scope="module")
+def exported(figures, browser, tmp_path_factory) -> dict[str, dict[str, Path]]:
+    out = tmp_path_factory.mktemp("figures")
+    return {
+        name: paper.save(out / name, formats=("pdf", "svg", "png"), png_dpi=DPI)
+        for name, paper in figures.items()
+    }
 
 
 def test_exports_are_valid_and_paper_sized(figures, exported) -> None:
@@ -213,8 +220,8 @@ def _png_of(renderer, fig: go.Figure) -> bytes:
     return renderer.render([(fig.to_dict(), {"format": "png", "width": 300, "height": 200})])[0]
 
 
-def test_reused_tab_leaves_no_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An image is the same whether its tab is fresh or drew other figures before."""
+def test_reused_tab_leaves_no_state(browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An image is the same whether its tab was just reloaded or drew other figures."""
     from sim.figures import renderer as renderer_mod
 
     monkeypatch.setattr(renderer_mod, "RELOAD_EVERY", 3)  # exercise the reload path too
@@ -223,13 +230,14 @@ def test_reused_tab_leaves_no_state(monkeypatch: pytest.MonkeyPatch) -> None:
         go.Heatmap(z=[[1, 2], [3, 4]]),
         layout={"paper_bgcolor": "#334455", "font": {"size": 30}, "title": "other"},
     )
-    with renderer_mod.Renderer() as reused:
-        first = _png_of(reused, a)  # in the freshly loaded tab
-        _png_of(reused, b)
-        reused.render([(b.to_dict(), {"format": "pdf"}), (b.to_dict(), {"format": "svg"})])
-        again = _png_of(reused, a)
-        with pytest.raises(Exception):  # noqa: B017 - kaleido's own error types vary
-            reused.render([(a.to_dict(), {"format": "bogus"})])
-        after_error = _png_of(reused, a)
+    with pytest.raises(Exception):  # noqa: B017 - kaleido's own error types vary
+        browser.render([(a.to_dict(), {"format": "bogus"})])  # the tab goes back reloaded
+    first = _png_of(browser, a)  # in the freshly reloaded tab
+    _png_of(browser, b)
+    browser.render([(b.to_dict(), {"format": "pdf"}), (b.to_dict(), {"format": "svg"})])
+    again = _png_of(browser, a)  # the tab drew 4 images since: reloaded once in between
+    with pytest.raises(Exception):  # noqa: B017
+        browser.render([(a.to_dict(), {"format": "bogus"})])
+    after_error = _png_of(browser, a)
     assert again == first
     assert after_error == first

@@ -22,6 +22,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.figures.export import PaperFigure
+from sim.figures.layout import (
+    ERROR_BAR,
+    MAX_DESIGNS,
+    check_columns,
+    check_designs,
+    dodged_markers,
+    error_bars,
+    legend_rows,
+    legend_top,
+)
 from sim.figures.style import COLUMN_IN, TEMPLATE, TWO_COLUMN_IN, pt_to_px, style_for, with_alpha
 from sim.figures.tables import (
     INCOME_GROUPS,
@@ -36,6 +46,7 @@ from sim.figures.tables import (
 
 __all__ = [
     "LOWER_IS_BETTER",
+    "MAX_DESIGNS",
     "SIZES",
     "consensus",
     "frontier",
@@ -57,54 +68,6 @@ SIZES: dict[str, tuple[float, float]] = {
 }
 """Recommended (width, height) in inches; heights grow with the number of designs."""
 
-_ERROR = {"thickness": 1.0, "width": 2}
-MAX_DESIGNS = 12
-"""More designs than this cannot be told apart by colour and marker in print."""
-
-
-def _check(runs: pd.DataFrame, *columns: str) -> None:
-    if runs.empty:
-        raise ValueError("the runs table is empty: nothing to plot")
-    missing = [c for c in columns if c not in runs.columns]
-    if missing:
-        raise KeyError(f"the runs table has no column {missing}")
-
-
-def _legend_rows(names: Sequence[str], width_in: float) -> int:
-    """Rows a horizontal legend needs: items packed greedily (7 pt text + a symbol)."""
-    rows, used = 1, 0.0
-    for name in names:
-        item = 0.05 * len(name) + 0.45
-        if used and used + item > width_in - 0.1:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
-
-
-def _check_designs(designs: Sequence[str], by: Sequence[str]) -> None:
-    if len(designs) > MAX_DESIGNS:
-        raise ValueError(
-            f"{len(designs)} designs ({' x '.join(by)}) are too many to read in one figure "
-            f"(at most {MAX_DESIGNS}): group by fewer columns, e.g. by={by[0]!r}"
-        )
-
-
-def _legend_top(fig: go.Figure, title: str | None = None) -> None:
-    fig.update_layout(
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
-        legend_title_text=title,
-    )
-
-
-def _errors(table: pd.DataFrame) -> dict[str, object]:
-    return {
-        "type": "data",
-        "symmetric": False,
-        "array": (table["ci_high"] - table["mean"]).to_numpy(),
-        "arrayminus": (table["mean"] - table["ci_low"]).to_numpy(),
-        **_ERROR,
-    }
-
 
 def inclusiveness_vs_cost(
     runs: pd.DataFrame,
@@ -118,12 +81,12 @@ def inclusiveness_vs_cost(
     ``representation_LIC``); ``x`` any numeric configuration column (a cost in USD
     is shown in millions, on a log scale when it spans a factor of 4 or more).
     """
-    _check(runs, metric, x)
+    check_columns(runs, metric, x)
     by = resolve_by(runs, by, exclude=(x,))
     by = [c for c in by if c != x] or ["process"]
     table = summary_table(runs, by, [metric], extra=[x])
     _, designs = design_frame(runs, by)
-    _check_designs(designs, by)
+    check_designs(designs, by)
     scale = 1e6 if x.endswith("usd") else 1.0
     fig = go.Figure(layout={"template": TEMPLATE})
     for i, design in enumerate(designs):
@@ -164,10 +127,10 @@ def inclusiveness_vs_cost(
         ticktext=[f"{v:g}" for v in values] if len(values) <= 8 else None,
     )
     fig.update_yaxes(title_text=metric_label(metric))
-    _legend_top(fig)
+    legend_top(fig)
     width, height = SIZES["inclusiveness_vs_cost"]
     data = table.rename(columns={"mean": metric})
-    return PaperFigure(fig, data, width, height + 0.16 * max(0, _legend_rows(designs, width) - 2))
+    return PaperFigure(fig, data, width, height + 0.16 * max(0, legend_rows(designs, width) - 2))
 
 
 def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
@@ -177,7 +140,7 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
     of runs adopted by consensus, by vote, or not at all, (c) meetings to adoption
     (adopted runs only); 95% Wilson or t intervals.
     """
-    _check(runs, "adopted", "adopted_by", "adoption_meeting")
+    check_columns(runs, "adopted", "adopted_by", "adoption_meeting")
     by = resolve_by(runs, by)
     runs = add_derived(runs)
     runs["adopted_by_none"] = ~runs["adopted"].astype(bool)
@@ -188,7 +151,7 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
     }
     table = summary_table(runs, by, ["adopted", *how, "adoption_meeting"])
     _, designs = design_frame(runs, by)
-    _check_designs(designs, by)
+    check_designs(designs, by)
     n = len(designs)
     position = {d: n - 1 - i for i, d in enumerate(designs)}  # first design on top
     fig = make_subplots(
@@ -207,7 +170,7 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
         fig.add_scatter(
             x=part["mean"],
             y=[position[d] + offsets.get(metric, 0.0) for d in part["design"]],
-            error_x={**_errors(part), "color": colour},
+            error_x={**error_bars(part), "color": colour},
             mode="markers",
             marker={"symbol": marker, "color": colour, "size": 5.5},
             name=how.get(metric, metric_label(metric)),
@@ -244,54 +207,17 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
     return PaperFigure(fig, table, width, max(height, 1.2 + 0.28 * n))
 
 
-def _dodged(
-    fig: go.Figure,
-    table: pd.DataFrame,
-    designs: Sequence[str],
-    groups: Sequence[str],
-    column_of: dict[str, str],
-    col: int | None = None,
-    legend: bool = True,
-) -> None:
-    """Per group on x, one marker with its interval per design, side by side."""
-    width = min(0.7, 0.16 * len(designs))
-    step = width / max(len(designs) - 1, 1)
-    for i, design in enumerate(designs):
-        colour, _, marker = style_for(i)
-        part = table[table["design"] == design].set_index("metric")
-        part = part.loc[[column_of[g] for g in groups]]
-        x = (
-            np.arange(len(groups)) - width / 2 + i * step
-            if len(designs) > 1
-            else np.arange(len(groups))
-        )
-        kwargs = {"row": 1, "col": col} if col is not None else {}
-        fig.add_scatter(
-            x=x,
-            y=part["mean"],
-            error_y=_errors(part),
-            mode="markers",
-            marker={"symbol": marker, "color": colour, "size": 5.5},
-            name=design,
-            legendgroup=design,
-            showlegend=legend,
-            customdata=np.array(groups),
-            hovertemplate="%{customdata}: %{y:.3f}<extra>" + design + "</extra>",
-            **kwargs,
-        )
-
-
 def representation(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
     """Representation ratio (voice share / population share) by income group per design.
 
     A dotted line marks 1, a fair voice; 95% t intervals.
     """
     columns = {g: f"representation_{g}" for g in INCOME_GROUPS}
-    _check(runs, *columns.values())
+    check_columns(runs, *columns.values())
     by = resolve_by(runs, by)
     table = summary_table(runs, by, list(columns.values()))
     _, designs = design_frame(runs, by)
-    _check_designs(designs, by)
+    check_designs(designs, by)
     fig = go.Figure(layout={"template": TEMPLATE})
     fig.add_hline(y=1, line={"color": "#555555", "width": 1, "dash": "dot"})
     fig.add_annotation(
@@ -305,7 +231,7 @@ def representation(runs: pd.DataFrame, by: str | Sequence[str] | None = None) ->
         yanchor="bottom",
         font={"size": pt_to_px(7), "color": "#555555"},
     )
-    _dodged(fig, table, designs, INCOME_GROUPS, columns)
+    dodged_markers(fig, table, designs, INCOME_GROUPS, columns)
     fig.update_xaxes(
         tickvals=list(range(len(INCOME_GROUPS))),
         ticktext=list(INCOME_GROUPS),
@@ -313,10 +239,10 @@ def representation(runs: pd.DataFrame, by: str | Sequence[str] | None = None) ->
         title_text="Income group",
     )
     fig.update_yaxes(title_text="Representation ratio", rangemode="tozero")
-    _legend_top(fig)
+    legend_top(fig)
     width, height = SIZES["representation"]
     table["group"] = table["metric"].str.removeprefix("representation_")
-    return PaperFigure(fig, table, width, height + 0.16 * max(0, _legend_rows(designs, width) - 2))
+    return PaperFigure(fig, table, width, height + 0.16 * max(0, legend_rows(designs, width) - 2))
 
 
 def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
@@ -331,11 +257,11 @@ def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> 
         ("(c) Stakeholder kind", STAKEHOLDER_KINDS),
     )
     columns = {g: f"text_distance_{g}" for _, groups in panels for g in groups}
-    _check(runs, *columns.values())
+    check_columns(runs, *columns.values())
     by = resolve_by(runs, by)
     table = summary_table(runs, by, list(columns.values()))
     _, designs = design_frame(runs, by)
-    _check_designs(designs, by)
+    check_designs(designs, by)
     fig = make_subplots(
         rows=1,
         cols=3,
@@ -346,7 +272,7 @@ def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> 
     fig.update_layout(template=TEMPLATE)
     short = {"civil_society": "civil soc.", "un_agency": "UN", "GRULAC": "GRULAC"}
     for c, (title, groups) in enumerate(panels, start=1):
-        _dodged(fig, table, designs, groups, columns, col=c, legend=c == 1)
+        dodged_markers(fig, table, designs, groups, columns, col=c, legend=c == 1)
         fig.update_xaxes(
             title_text=title,
             tickvals=list(range(len(groups))),
@@ -356,10 +282,10 @@ def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> 
             col=c,
         )
     fig.update_yaxes(title_text="Distance from group's ideal", rangemode="tozero", row=1, col=1)
-    _legend_top(fig)
+    legend_top(fig)
     width, height = SIZES["text_distance"]
     table["group"] = table["metric"].str.removeprefix("text_distance_")
-    return PaperFigure(fig, table, width, height + 0.16 * max(0, _legend_rows(designs, width) - 1))
+    return PaperFigure(fig, table, width, height + 0.16 * max(0, legend_rows(designs, width) - 1))
 
 
 def pareto_front(x: np.ndarray, y: np.ndarray, x_higher: bool = True) -> np.ndarray:
@@ -391,13 +317,13 @@ def frontier(
     drawn open. Whether more ``inclusiveness`` is better is inferred from its name
     (distances, gaps and the Gini: lower is better) unless ``higher_is_better`` says.
     """
-    _check(runs, "adopted", inclusiveness)
+    check_columns(runs, "adopted", inclusiveness)
     by = resolve_by(runs, by)
     if higher_is_better is None:
         higher_is_better = not inclusiveness.startswith(LOWER_IS_BETTER)
     table = summary_table(runs, by, ["adopted", inclusiveness])
     _, designs = design_frame(runs, by)
-    _check_designs(designs, by)
+    check_designs(designs, by)
     wide = table.pivot(index="design", columns="metric").loc[designs]
     xs, ys = wide[("mean", inclusiveness)], wide[("mean", "adopted")]
     front = pareto_front(xs.to_numpy(), ys.to_numpy(), higher_is_better)
@@ -408,7 +334,7 @@ def frontier(
         y=ys.to_numpy()[front][order],
         mode="lines",
         line={"color": "#888888", "width": 1, "dash": "dot"},
-        name="non-dominated",
+        name="non-dominated (filled)",
         legendrank=2000,  # after the designs
         hoverinfo="skip",
     )
@@ -424,7 +350,7 @@ def frontier(
                 "array": [row[("ci_high", inclusiveness)] - row[("mean", inclusiveness)]],
                 "arrayminus": [row[("mean", inclusiveness)] - row[("ci_low", inclusiveness)]],
                 "color": colour,
-                **_ERROR,
+                **ERROR_BAR,
             },
             error_y={
                 "type": "data",
@@ -432,7 +358,7 @@ def frontier(
                 "array": [row[("ci_high", "adopted")] - row[("mean", "adopted")]],
                 "arrayminus": [row[("mean", "adopted")] - row[("ci_low", "adopted")]],
                 "color": colour,
-                **_ERROR,
+                **ERROR_BAR,
             },
             mode="markers",
             marker={
@@ -446,7 +372,7 @@ def frontier(
     better = "higher" if higher_is_better else "lower"
     fig.update_xaxes(title_text=f"{metric_label(inclusiveness)} ({better} is better)")
     fig.update_yaxes(title_text="Probability of adoption")
-    _legend_top(fig)
+    legend_top(fig)
     data = pd.DataFrame(
         {
             "design": designs,
@@ -461,4 +387,4 @@ def frontier(
         }
     )
     width, height = SIZES["frontier"]
-    return PaperFigure(fig, data, width, height + 0.16 * max(0, _legend_rows(designs, width) - 2))
+    return PaperFigure(fig, data, width, height + 0.16 * max(0, legend_rows(designs, width) - 2))

@@ -125,7 +125,7 @@ def test_labels_and_grouping(tables) -> None:
     assert order == ["Open plenary, $500k", "Open plenary, $1M", "Two-tier, $500k", "Two-tier, $1M"]
     assert framed["design"].isin(order).all()
     assert format_value("behaviour.confidence", 0.3) == "confidence 0.3"
-    assert metric_label("attendance_rate_LIC") == "Attendance rate, low income"
+    assert metric_label("attendance_rate_LIC") == "Attendance rate, low-income states"
     with pytest.raises(KeyError, match="nope"):
         resolve_by(runs, "nope")
 

@@ -117,7 +117,8 @@ def inclusiveness_vs_cost(
             line={"color": colour, "dash": dash},
             marker={"symbol": marker, "color": colour},
         )
-    values = np.unique(runs[x].to_numpy(dtype=float)) / scale
+    plotted = table.loc[table["mean"].notna(), x]  # no tick where no design has a value
+    values = np.unique((plotted if len(plotted) else table[x]).to_numpy(dtype=float)) / scale
     log = len(values) > 1 and values.min() > 0 and values.max() / values.min() >= 4
     unit = " (million USD)" if scale == 1e6 else ""
     fig.update_xaxes(
@@ -304,11 +305,23 @@ def pareto_front(x: np.ndarray, y: np.ndarray, x_higher: bool = True) -> np.ndar
     return front
 
 
+def _interval(row: pd.Series, metric: str, colour: str) -> dict[str, object]:
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [row[("ci_high", metric)] - row[("mean", metric)]],
+        "arrayminus": [row[("mean", metric)] - row[("ci_low", metric)]],
+        "color": colour,
+        **ERROR_BAR,
+    }
+
+
 def frontier(
     runs: pd.DataFrame,
     inclusiveness: str = "attendance_rate_LIC",
     by: str | Sequence[str] | None = None,
     higher_is_better: bool | None = None,
+    outcome: str = "adopted",
 ) -> PaperFigure:
     """The trade-off frontier: adoption probability against an inclusiveness measure.
 
@@ -316,22 +329,25 @@ def frontier(
     (no other design is better on both) are filled and joined by a line, the others
     drawn open. Whether more ``inclusiveness`` is better is inferred from its name
     (distances, gaps and the Gini: lower is better) unless ``higher_is_better`` says.
+    ``outcome`` is the consensus measure on the y axis: ``adopted``, or e.g.
+    ``adopted_by_consensus`` when a fallback vote adopts every text.
     """
-    check_columns(runs, "adopted", inclusiveness)
+    runs = add_derived(runs)
+    check_columns(runs, outcome, inclusiveness)
     by = resolve_by(runs, by)
     if higher_is_better is None:
         higher_is_better = not inclusiveness.startswith(LOWER_IS_BETTER)
-    table = summary_table(runs, by, ["adopted", inclusiveness])
+    table = summary_table(runs, by, [outcome, inclusiveness])
     _, designs = design_frame(runs, by)
     check_designs(designs, by)
     wide = table.pivot(index="design", columns="metric").loc[designs]
-    xs, ys = wide[("mean", inclusiveness)], wide[("mean", "adopted")]
-    front = pareto_front(xs.to_numpy(), ys.to_numpy(), higher_is_better)
+    xs, ys = wide[("mean", inclusiveness)].to_numpy(), wide[("mean", outcome)].to_numpy()
+    front = pareto_front(xs, ys, higher_is_better)
     fig = go.Figure(layout={"template": TEMPLATE})
-    order = np.argsort(xs.to_numpy()[front])
+    order = np.argsort(xs[front])
     fig.add_scatter(
-        x=xs.to_numpy()[front][order],
-        y=ys.to_numpy()[front][order],
+        x=xs[front][order],
+        y=ys[front][order],
         mode="lines",
         line={"color": "#888888", "width": 1, "dash": "dot"},
         name="non-dominated (filled)",
@@ -343,23 +359,9 @@ def frontier(
         row = wide.loc[design]
         fig.add_scatter(
             x=[row[("mean", inclusiveness)]],
-            y=[row[("mean", "adopted")]],
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": [row[("ci_high", inclusiveness)] - row[("mean", inclusiveness)]],
-                "arrayminus": [row[("mean", inclusiveness)] - row[("ci_low", inclusiveness)]],
-                "color": colour,
-                **ERROR_BAR,
-            },
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [row[("ci_high", "adopted")] - row[("mean", "adopted")]],
-                "arrayminus": [row[("mean", "adopted")] - row[("ci_low", "adopted")]],
-                "color": colour,
-                **ERROR_BAR,
-            },
+            y=[row[("mean", outcome)]],
+            error_x=_interval(row, inclusiveness, colour),
+            error_y=_interval(row, outcome, colour),
             mode="markers",
             marker={
                 "symbol": marker if front[i] else f"{marker}-open",
@@ -371,20 +373,16 @@ def frontier(
         )
     better = "higher" if higher_is_better else "lower"
     fig.update_xaxes(title_text=f"{metric_label(inclusiveness)} ({better} is better)")
-    fig.update_yaxes(title_text="Probability of adoption")
-    legend_top(fig)
-    data = pd.DataFrame(
-        {
-            "design": designs,
-            **{c: wide[("n", "adopted")].to_numpy() for c in ("n",)},
-            "adopted": ys.to_numpy(),
-            "adopted_ci_low": wide[("ci_low", "adopted")].to_numpy(),
-            "adopted_ci_high": wide[("ci_high", "adopted")].to_numpy(),
-            inclusiveness: xs.to_numpy(),
-            f"{inclusiveness}_ci_low": wide[("ci_low", inclusiveness)].to_numpy(),
-            f"{inclusiveness}_ci_high": wide[("ci_high", inclusiveness)].to_numpy(),
-            "non_dominated": front,
-        }
+    y_title = "Probability of adoption" if outcome == "adopted" else metric_label(outcome)
+    fig.update_yaxes(
+        title_text=y_title + (" (probability)" if outcome.startswith("adopted_") else "")
     )
+    legend_top(fig)
+    columns = {"design": designs, "n": wide[("n", outcome)].to_numpy()}
+    for metric in (outcome, inclusiveness):
+        columns[metric] = wide[("mean", metric)].to_numpy()
+        columns[f"{metric}_ci_low"] = wide[("ci_low", metric)].to_numpy()
+        columns[f"{metric}_ci_high"] = wide[("ci_high", metric)].to_numpy()
+    data = pd.DataFrame({**columns, "non_dominated": front})
     width, height = SIZES["frontier"]
     return PaperFigure(fig, data, width, height + 0.16 * max(0, legend_rows(designs, width) - 2))

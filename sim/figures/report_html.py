@@ -28,7 +28,8 @@ h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 h3 { margin-top: 1.6em; } .meta { color: #555; }
 figure { margin: 1.2em 0 2em 0; } figcaption { max-width: 760px; font-size: 0.92em; }
 figcaption .files { color: #555; font-size: 0.9em; }
-.plot { border: 1px solid #eee; display: inline-block; }
+.plot { border: 1px solid #eee; display: inline-block; position: relative; padding-top: 26px; }
+.plot .modebar-container { top: -24px !important; }  /* above the figure, off its legend */
 table { border-collapse: collapse; font-size: 0.86em; margin: 0.6em 0 1.2em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left;
          vertical-align: top; }

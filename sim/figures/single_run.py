@@ -232,6 +232,17 @@ def attendance_heatmap(trace: RunTrace) -> PaperFigure:
             "colorbar": {**bar, "x": domain_b[1] + 0.01, "title": {"text": "share"}},
         },
     )
+    for k in np.flatnonzero(np.isnan(coverage).all(axis=0)):  # say why a column is blank
+        fig.add_annotation(
+            x=meetings[k],
+            y=len(order) / 2,
+            xref="x2",
+            yref="y2",
+            text="no informal room",
+            textangle=-90,
+            showarrow=False,
+            font={"size": pt_to_px(7), "color": "#777777"},
+        )
     positions, labels = _budget_ticks(budgets)
     fig.update_yaxes(range=[-0.5, len(order) - 0.5], tickvals=positions, ticktext=labels)
     fig.update_yaxes(title_text="Delegations by budget", row=1, col=1)
@@ -239,12 +250,10 @@ def attendance_heatmap(trace: RunTrace) -> PaperFigure:
     fig.update_xaxes(dtick=dtick, range=[0.5, len(meetings) + 0.5])
     fig.update_xaxes(title_text="Meeting", row=1, col=1)
     fig.update_xaxes(title_text="Meeting", row=1, col=2)
-    fig.update_layout(
-        margin={"t": pt_to_px(BASE_PT) * 2},  # room for the panel titles
-        annotations=[
-            {**_PANEL_TITLE, "x": domain_a[0], "text": "(a) Delegates in person (white: none)"},
-            {**_PANEL_TITLE, "x": domain_b[0], "text": "(b) Share of informal room-days covered"},
-        ],
+    fig.update_layout(margin={"t": pt_to_px(BASE_PT) * 2})  # room for the panel titles
+    fig.add_annotation(**_PANEL_TITLE, x=domain_a[0], text="(a) Delegates in person (white: none)")
+    fig.add_annotation(
+        **_PANEL_TITLE, x=domain_b[0], text="(b) Share of informal room-days covered"
     )
     table = trace.delegations.iloc[order].reset_index(drop=True)
     data = pd.concat(

@@ -7,7 +7,7 @@ configuration column that takes more than one value in the table.
 
 Readable names live here, in one place, so every figure, table and report speaks the
 same words (``two_tier`` -> "Two-tier", ``attendance_rate_LIC`` -> "Attendance rate,
-low income").
+low-income states").
 """
 
 from __future__ import annotations
@@ -84,10 +84,10 @@ _OPTION_LABELS = {
 }
 
 GROUP_NAMES = {
-    "HIC": "high income",
-    "UMIC": "upper-middle income",
-    "LMIC": "lower-middle income",
-    "LIC": "low income",
+    "HIC": "high-income states",
+    "UMIC": "upper-middle-income states",
+    "LMIC": "lower-middle-income states",
+    "LIC": "low-income states",
     "AFR": "African",
     "APG": "Asia-Pacific",
     "EEG": "Eastern European",
@@ -114,8 +114,8 @@ _PREFIX_LABELS = {
 
 _METRIC_LABELS = {
     "adopted": "Probability of adoption",
-    "adopted_by_consensus": "Adopted by consensus",
-    "adopted_by_vote": "Adopted by vote",
+    "adopted_by_consensus": "Adoption by consensus",
+    "adopted_by_vote": "Adoption by vote",
     "entered_into_force": "Entered into force",
     "adoption_meeting": "Meetings to adoption",
     "adoption_day": "Days to adoption",

@@ -5,10 +5,14 @@
 
 Per-job overhead: each launcher runs two sweeps of tiny jobs (the small scenario, one
 replication) that differ only in their number of jobs; the extra wall time divided by
-the extra jobs is the marginal cost of a job, and the rest is the fixed start-up (e.g.
-starting Ray). Throughput: the demo sweep's designs (3 processes x 2 funding schemes
-on the calibrated committee) with `--replications` each, under the basic launcher and
-under joblib on `--cores` workers.
+the extra jobs is the marginal cost of a job ("s per job"), the rest is the fixed
+start-up (e.g. starting Ray); "wall/job" is the larger sweep's wall time per job and
+"in-job s" the time a job spends in `run_job` (model, tables, files). On a busy
+machine the two-point fit is noisy: read "wall/job" first.
+
+Throughput: the demo sweep's designs (3 processes x 2 funding schemes on the
+calibrated committee) with `--replications` each, under the basic launcher and under
+joblib on `--cores` workers.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ def overhead(launcher: str, cores: int, small: int, large: int) -> dict:
         "launcher": launcher,
         "wall_s": {str(small): round(walls[0], 2), str(large): round(walls[1], 2)},
         "marginal_s_per_job": round(per_job, 3),
+        "wall_s_per_job": round(walls[1] / large, 3),
         "startup_s": round(walls[0] - per_job * small, 2),
         "in_job_compute_s": round(statistics.mean(compute), 3),
     }
@@ -97,14 +102,14 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     print(f"\nper-job overhead ({args.jobs[0]} vs {args.jobs[1]} tiny jobs)")
-    print(f"{'launcher':<16}{'start-up s':>12}{'s per job':>12}{'in-job s':>12}")
+    print(f"{'launcher':<16}{'start-up s':>12}{'s per job':>12}{'wall/job':>10}{'in-job s':>10}")
     rows = []
     for launcher in args.launchers:
         row = overhead(launcher, args.cores, *args.jobs)
         rows.append(row)
         print(
             f"{launcher:<16}{row['startup_s']:>12.2f}{row['marginal_s_per_job']:>12.3f}"
-            f"{row['in_job_compute_s']:>12.3f}"
+            f"{row['wall_s_per_job']:>10.2f}{row['in_job_compute_s']:>10.3f}"
         )
     print(f"\nthroughput: 6 designs x {args.replications} replications, calibrated committee")
     print(f"{'launcher':<16}{'runs':>8}{'wall s':>10}{'runs/s':>10}{'model s/run':>13}")

@@ -174,8 +174,8 @@ def _format_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def summary_cells(comparison: Comparison) -> pd.DataFrame:
-    """Rows: metrics; columns: designs; cells: "mean [low, high]" (rounded text)."""
+def summary_cells(comparison: Comparison, with_n: bool = False) -> pd.DataFrame:
+    """Rows: metrics; columns: designs (``with_n``: "design (n=...)"); cells: "mean [low, high]"."""
     table = comparison.summary
     out = {}
     for metric, part in table.groupby("metric", sort=False):
@@ -195,6 +195,8 @@ def summary_cells(comparison: Comparison) -> pd.DataFrame:
         out[metric_label(metric)] = cells
     frame = pd.DataFrame(out).T.reindex(columns=list(comparison.designs))
     frame.index.name = "metric"
+    if with_n:
+        frame.columns = _design_headers(comparison)
     return frame
 
 
@@ -235,8 +237,7 @@ def _md_table(frame: pd.DataFrame, index: bool) -> str:
 
 def to_markdown(comparison: Comparison) -> str:
     """Both tables as Markdown (pipe tables)."""
-    summary = summary_cells(comparison)
-    summary.columns = _design_headers(comparison)
+    summary = summary_cells(comparison, with_n=True)
     by = ", ".join(comparison.by)
     parts = [
         f"## Designs by {by}: mean [95% interval]\n",
@@ -290,8 +291,7 @@ def _tex_table(frame: pd.DataFrame, index: bool, align: str) -> list[str]:
 
 def to_latex(comparison: Comparison, command: str = "") -> str:
     """Both tables as LaTeX ``tabular`` environments with booktabs rules."""
-    summary = summary_cells(comparison)
-    summary.columns = _design_headers(comparison)
+    summary = summary_cells(comparison, with_n=True)
     lines = [
         "% Requires \\usepackage{booktabs}.",
         *([f"% Made by: {command}"] if command else []),

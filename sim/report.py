@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.compare import compare, summary_cells, write_comparison
+from sim.compare import compare, pairwise_cells, summary_cells, write_comparison
 from sim.figures import designs as design_figures
 from sim.figures import single_run
 from sim.figures.export import PaperFigure, figure_export_session, write_atomic
@@ -193,7 +193,11 @@ def _config_section(folder: Path, manifest: dict, runs: pd.DataFrame) -> Section
         body += "</code></p>"
     table = runs[[*config_columns(runs), "config_id"]].drop_duplicates("config_id")
     counts = runs.groupby("config_id").size().rename("runs")
-    body += table_html(table.join(counts, on="config_id"))
+    table = table.join(counts, on="config_id")
+    for column in table.columns:
+        if column.endswith("usd") and pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = table[column].map("{:,.0f}".format)
+    body += table_html(table)
     config_path = next(
         (
             p
@@ -233,11 +237,15 @@ def _comparisons(
     for grouping in sets:
         result = compare(runs, grouping)
         paths = write_comparison(result, out / "comparison", command)
+        names = {"summary_csv": "summary CSV", "pairwise_csv": "pairwise CSV"}
+        names |= {"markdown": "Markdown", "latex": "LaTeX"}
         links = " · ".join(
-            f'<a href="{p.relative_to(out)}">{p.suffix[1:].upper()} ({kind.split("_")[0]})</a>'
-            for kind, p in paths.items()
+            f'<a href="{p.relative_to(out)}">{names[kind]}</a>' for kind, p in paths.items()
         )
-        body = table_html(summary_cells(result), index=True) + f"<p>Files: {links}</p>"
+        body = table_html(summary_cells(result, with_n=True).reset_index())
+        body += "<details><summary>Pairwise tests (Holm-corrected within each metric)</summary>"
+        body += table_html(pairwise_cells(result)) + "</details>"
+        body += f"<p>Files: {links}</p>"
         sections.append(Section(f"By {' x '.join(grouping)}: mean [95% interval]", body))
     return sections
 

@@ -33,6 +33,7 @@ figcaption .files { color: #555; font-size: 0.9em; }
 table { border-collapse: collapse; font-size: 0.86em; margin: 0.6em 0 1.2em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left;
          vertical-align: top; }
+td + td { white-space: nowrap; }
 th { border-bottom: 2px solid #999; background: #fafafa; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.82em; }
 details { margin: 0.6em 0; } summary { cursor: pointer; color: #234; }

@@ -109,6 +109,12 @@ def _design_figures(
                 f"design ({', '.join(rest) or 'the one design'}): mean over {n_runs} with its "
                 f"95% t interval (band).{_pooled(runs, rest or by, also=[x])}"
             )
+            empty = paper.data.groupby("design")[metric].apply(lambda v: v.isna().all())
+            if empty.any():
+                caption += (
+                    f" No line for {', '.join(empty[empty].index)}: no run has a value "
+                    "(e.g. no informal room ever sat)."
+                )
             rest_tag = "-".join(c.replace(".", "_") for c in rest) or "design"
             entries.append(FigureEntry(f"cost_{metric}_by_{rest_tag}", caption, paper))
     entries += [

@@ -138,14 +138,24 @@ def _design_figures(
             f"intervals.{pooled}",
             design_figures.text_distance(runs, by),
         ),
+    ]
+    # When every run is adopted (a fallback vote), the frontier of interest is consensus.
+    outcome = "adopted_by_consensus" if runs["adopted"].all() else "adopted"
+    what = "adoption by consensus" if outcome != "adopted" else "adoption"
+    note = (
+        " Every run was adopted, so the y axis is adoption by consensus."
+        if outcome != "adopted"
+        else ""
+    )
+    entries.append(
         FigureEntry(
             f"frontier_{metrics[0]}_by_{tag}",
-            f"Trade-off between adoption and {metric_label(metrics[0]).lower()}: one point "
+            f"Trade-off between {what} and {metric_label(metrics[0]).lower()}: one point "
             "per design with 95% intervals on both axes; filled markers joined by the "
-            f"dotted line are non-dominated (no design is better on both).{pooled}",
-            design_figures.frontier(runs, metrics[0], by),
-        ),
-    ]
+            f"dotted line are non-dominated (no design is better on both).{note}{pooled}",
+            design_figures.frontier(runs, metrics[0], by, outcome=outcome),
+        )
+    )
     return entries
 
 

@@ -24,12 +24,12 @@ from plotly.subplots import make_subplots
 from sim.figures.export import PaperFigure
 from sim.figures.layout import (
     ERROR_BAR,
+    LEGEND_ROW_IN,
     MAX_DESIGNS,
     check_columns,
     check_designs,
     dodged_markers,
     error_bars,
-    legend_rows,
     legend_top,
 )
 from sim.figures.style import COLUMN_IN, TEMPLATE, TWO_COLUMN_IN, pt_to_px, style_for, with_alpha
@@ -60,13 +60,13 @@ LOWER_IS_BETTER = ("text_distance", "influence_gini", "closed_door_share", "gap_
 """Metric name prefixes for which a smaller value is the more inclusive one."""
 
 SIZES: dict[str, tuple[float, float]] = {
-    "inclusiveness_vs_cost": (COLUMN_IN, 3.0),
+    "inclusiveness_vs_cost": (COLUMN_IN, 2.8),
     "consensus": (TWO_COLUMN_IN, 2.6),
-    "representation": (COLUMN_IN, 2.8),
-    "text_distance": (TWO_COLUMN_IN, 2.7),
-    "frontier": (COLUMN_IN, 3.2),
+    "representation": (COLUMN_IN, 2.6),
+    "text_distance": (TWO_COLUMN_IN, 2.6),
+    "frontier": (COLUMN_IN, 3.0),
 }
-"""Recommended (width, height) in inches; heights grow with the number of designs."""
+"""(width, height) in inches with a one-row legend; each more row adds its height."""
 
 
 def inclusiveness_vs_cost(
@@ -128,10 +128,11 @@ def inclusiveness_vs_cost(
         ticktext=[f"{v:g}" for v in values] if len(values) <= 8 else None,
     )
     fig.update_yaxes(title_text=metric_label(metric))
-    legend_top(fig)
     width, height = SIZES["inclusiveness_vs_cost"]
+    shown = [t.name for t in fig.data if t.showlegend is not False]
+    rows = legend_top(fig, shown, width)
     data = table.rename(columns={"mean": metric})
-    return PaperFigure(fig, data, width, height + 0.16 * max(0, legend_rows(designs, width) - 2))
+    return PaperFigure(fig, data, width, height + LEGEND_ROW_IN * (rows - 1))
 
 
 def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
@@ -240,10 +241,10 @@ def representation(runs: pd.DataFrame, by: str | Sequence[str] | None = None) ->
         title_text="Income group",
     )
     fig.update_yaxes(title_text="Representation ratio", rangemode="tozero")
-    legend_top(fig)
     width, height = SIZES["representation"]
+    rows = legend_top(fig, designs, width)
     table["group"] = table["metric"].str.removeprefix("representation_")
-    return PaperFigure(fig, table, width, height + 0.16 * max(0, legend_rows(designs, width) - 2))
+    return PaperFigure(fig, table, width, height + LEGEND_ROW_IN * (rows - 1))
 
 
 def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
@@ -283,10 +284,10 @@ def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> 
             col=c,
         )
     fig.update_yaxes(title_text="Distance from group's ideal", rangemode="tozero", row=1, col=1)
-    legend_top(fig)
     width, height = SIZES["text_distance"]
+    rows = legend_top(fig, designs, width)
     table["group"] = table["metric"].str.removeprefix("text_distance_")
-    return PaperFigure(fig, table, width, height + 0.16 * max(0, legend_rows(designs, width) - 1))
+    return PaperFigure(fig, table, width, height + LEGEND_ROW_IN * (rows - 1))
 
 
 def pareto_front(x: np.ndarray, y: np.ndarray, x_higher: bool = True) -> np.ndarray:
@@ -377,12 +378,12 @@ def frontier(
     fig.update_yaxes(
         title_text=y_title + (" (probability)" if outcome.startswith("adopted_") else "")
     )
-    legend_top(fig)
+    width, height = SIZES["frontier"]
+    rows = legend_top(fig, [*designs, "non-dominated (filled)"], width)
     columns = {"design": designs, "n": wide[("n", outcome)].to_numpy()}
     for metric in (outcome, inclusiveness):
         columns[metric] = wide[("mean", metric)].to_numpy()
         columns[f"{metric}_ci_low"] = wide[("ci_low", metric)].to_numpy()
         columns[f"{metric}_ci_high"] = wide[("ci_high", metric)].to_numpy()
     data = pd.DataFrame({**columns, "non_dominated": front})
-    width, height = SIZES["frontier"]
-    return PaperFigure(fig, data, width, height + 0.16 * max(0, legend_rows(designs, width) - 2))
+    return PaperFigure(fig, data, width, height + LEGEND_ROW_IN * (rows - 1))

@@ -20,6 +20,7 @@ __all__ = [
     "check_designs",
     "dodged_markers",
     "error_bars",
+    "LEGEND_ROW_IN",
     "legend_rows",
     "legend_top",
 ]
@@ -37,15 +38,23 @@ def check_columns(runs: pd.DataFrame, *columns: str) -> None:
         raise KeyError(f"the runs table has no column {missing}")
 
 
+LEGEND_ROW_IN = 0.19
+"""Height of one legend row (7 pt text beside a marker or line sample)."""
+
+
+def _item_in(name: str) -> float:
+    """Rough width of a legend item: 7 pt text (~0.05 in a character) and its symbol."""
+    return 0.05 * len(name) + 0.5
+
+
 def legend_rows(names: Sequence[str], width_in: float) -> int:
-    """Rows a horizontal legend needs: items packed greedily (7 pt text + a symbol)."""
-    rows, used = 1, 0.0
-    for name in names:
-        item = 0.05 * len(name) + 0.45
-        if used and used + item > width_in - 0.1:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
+    """Rows of a legend laid out by :func:`legend_top` in a figure ``width_in`` wide."""
+    return -(-len(names) // _legend_columns(names, width_in))
+
+
+def _legend_columns(names: Sequence[str], width_in: float) -> int:
+    widest = max((_item_in(n) for n in names), default=1.0)
+    return max(1, min(len(names), int((width_in - 0.2) // widest)))
 
 
 def check_designs(designs: Sequence[str], by: Sequence[str]) -> None:
@@ -56,11 +65,26 @@ def check_designs(designs: Sequence[str], by: Sequence[str]) -> None:
         )
 
 
-def legend_top(fig: go.Figure, title: str | None = None) -> None:
+def legend_top(fig: go.Figure, names: Sequence[str], width_in: float) -> int:
+    """A legend above the plot in equal columns (no ragged rows); returns its rows.
+
+    ``names`` are the legend's entries, in order; the columns are as many as the
+    widest entry allows in ``width_in``.
+    """
+    columns = _legend_columns(names, width_in)
     fig.update_layout(
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
-        legend_title_text=title,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+            # entrywidth is the text's width; the symbol takes ~45 px more per entry
+            "entrywidthmode": "pixels",
+            "entrywidth": (width_in * 96 - 70) / columns - 45,
+        }
     )
+    return legend_rows(names, width_in)
 
 
 def error_bars(table: pd.DataFrame) -> dict[str, object]:

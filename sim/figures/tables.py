@@ -241,10 +241,17 @@ def _sort_key(column: str, values: pd.Series) -> pd.Series:
     return values.astype(str)
 
 
+def _join(parts) -> str:
+    """Join label parts: later parts lower-cased unless they are acronyms or amounts."""
+    parts = list(parts)
+    rest = [p[0].lower() + p[1:] if p[:2].istitle() else p for p in parts[1:]]
+    return ", ".join(parts[:1] + rest)
+
+
 def design_frame(runs: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
     """``runs`` with a ``design`` label column; returns it and the designs in order.
 
-    Labels join the readable values of the ``by`` columns ("Two-tier, Trust fund");
+    Labels join the readable values of the ``by`` columns ("Two-tier, trust fund");
     designs are ordered by the shipped options' natural order, then numerically.
     """
     by = list(by)
@@ -253,7 +260,7 @@ def design_frame(runs: pd.DataFrame, by: Sequence[str]) -> tuple[pd.DataFrame, l
     for column in reversed(by):
         keys = keys.sort_values(column, key=lambda s, c=column: _sort_key(c, s), kind="stable")
     labels = {
-        tuple(row): ", ".join(format_value(c, v) for c, v in zip(by, row, strict=True))
+        tuple(row): _join(format_value(c, v) for c, v in zip(by, row, strict=True))
         for row in keys.itertuples(index=False, name=None)
     }
     out["design"] = [labels[tuple(r)] for r in out[by].itertuples(index=False, name=None)]

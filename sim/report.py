@@ -21,6 +21,7 @@ sweep varies (e.g. ``meeting_usd``) becomes the x axis of the cost figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import html
 import json
@@ -299,8 +300,15 @@ def make_report(
         )
         for g in groupings
     ]
-    singles, what, mismatch = _single_run_figures(folder, runs, run)
-    note = ""
+    if run:
+        _representative(runs, run)  # a --run that names no run is the caller's error
+    try:
+        singles, what, mismatch = _single_run_figures(folder, runs, run)
+    except Exception as err:
+        # The summary figures stand on their own; say why the run in detail is missing.
+        log.warning("could not re-run a replication for the one-run figures: %s", err)
+        singles, what, mismatch = [], f"not available ({type(err).__name__}: {err})", []
+    note = "" if singles else f'<p class="warning">The run in detail is {html.escape(what)}.</p>'
     if mismatch:
         note = (
             '<p class="warning">Re-running this replication did not reproduce the stored '
@@ -310,7 +318,8 @@ def make_report(
     groups.append(_Group("One run in detail", "one-run", singles, note))
 
     written: dict[str, dict[str, Path]] = {}
-    with figure_export_session():
+    static = set(formats) & {"pdf", "svg", "png"}
+    with figure_export_session() if static else contextlib.nullcontext():
         for entry in (e for g in groups for e in g.entries):
             written[entry.name] = entry.paper.save(out / "figures" / entry.name, formats=formats)
 

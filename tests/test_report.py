@@ -178,3 +178,21 @@ def test_command_line(sweep_dir: Path, tmp_path: Path, capsys: pytest.CaptureFix
     with pytest.raises(SystemExit):
         main([str(sweep_dir), "--out", str(tmp_path), "--by", "nope"])
     assert "nope" in capsys.readouterr().err
+
+
+def test_report_survives_a_run_it_cannot_repeat(
+    sweep_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the run in detail (e.g. a moved scenario table) the rest still comes out."""
+    from sim.figures import single_run
+
+    def broken(*args, **kwargs):
+        raise FileNotFoundError("delegation table /gone.csv")
+
+    monkeypatch.setattr(single_run, "trace_run", broken)
+    report = make_report(sweep_dir, tmp_path, formats=())
+    text = report.read_text(encoding="utf-8")
+    assert "The run in detail is not available" in text and "/gone.csv" in text
+    assert (tmp_path / "figures" / "consensus_by_process-meeting_usd.csv").is_file()
+    with pytest.raises(KeyError, match="--run nope"):
+        make_report(sweep_dir, tmp_path, run="nope:0", formats=())

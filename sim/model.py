@@ -27,7 +27,7 @@ from sim.metrics import meeting_reporters, run_metrics
 from sim.population import build_population
 from sim.process import FRIENDS, INFORMAL, PLENARY, Room, room_ranks, rooms_for_day, rotation
 from sim.ratification import ratification_days
-from sim.sitting import RoomLayout, sit
+from sim.sitting import RoomLayout, Seating, seat, sit
 
 __all__ = ["NegotiationModel"]
 
@@ -70,7 +70,7 @@ class NegotiationModel(Model):
         # Fixed for the run: each delegation's weight per issue before presence, and
         # the rooms' layouts by issues and openness.
         self._capability_salience = dl.expertise[:, None] * dl.salience
-        self._layouts: dict[tuple[bytes, bool], RoomLayout] = {}
+        self._layouts: dict[tuple[bytes, bool, float], RoomLayout] = {}
         self.attendance: AttendancePlan | None = None
         self.objecting = np.zeros(self.n_delegations, dtype=bool)
         self.present_at_decision = np.zeros(self.n_delegations, dtype=bool)
@@ -236,7 +236,7 @@ class NegotiationModel(Model):
         """Rooms sitting on a day: their layouts, rankings and presence factors."""
         layouts = []
         for room in rooms:
-            key = (room.issues.tobytes(), room.open_to_stakeholders)
+            key = (room.issues.tobytes(), room.open_to_stakeholders, room.step)
             layout = self._layouts.get(key)
             if layout is None:
                 layout = self._layouts[key] = self._layout(room)
@@ -279,8 +279,12 @@ class NegotiationModel(Model):
             ledger.informal_days += cover[:, j]
         text, positions = self.chair.text, self.positions
         for j, room in enumerate(today.rooms):
+            layout = today.layouts[j]
+            seating = self._seating(layout, room.step, presence[:, j])
+            if seating is None:
+                continue
             move = sit(
-                today.layouts[j],
+                layout,
                 room.step,
                 presence[:, j],
                 text,
@@ -289,13 +293,28 @@ class NegotiationModel(Model):
                 ledger.stakeholder_influence if room.open_to_stakeholders else None,
                 b.confidence,
                 b.persuasion_rate,
+                seating,
             )
-            if move is None:
-                continue
             moved = float(np.abs(move).sum())
             ledger.movement_total += moved
             if room.kind != PLENARY:
                 ledger.movement_closed += moved
+
+    def _seating(self, layout: RoomLayout, step: float, presence: np.ndarray) -> Seating | None:
+        """The room seated for `presence`, reused while the same delegations sit in it.
+
+        A few recent seatings are kept per room (rooms alternate with the informal
+        rooms' rotation); one only for very large rooms, to bound memory.
+        """
+        cache = layout.seatings
+        key = presence.tobytes()
+        if key in cache:
+            cache[key] = seating = cache.pop(key)  # most recently used last
+            return seating
+        seating = cache[key] = seat(layout, step, presence)
+        if len(cache) > (4 if presence.size * layout.k <= 200_000 else 1):
+            del cache[next(iter(cache))]
+        return seating
 
     def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
         self.ledger.spend(plan.own_cost_usd)

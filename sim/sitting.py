@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.dynamics import bounded_confidence_sorted
 
-__all__ = ["RoomLayout", "RoomResult", "sit", "sit_room"]
+__all__ = ["RoomLayout", "RoomResult", "Seating", "seat", "sit", "sit_room"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class RoomLayout:
         "offsets",
         "proxy_weight",
         "rows",
+        "seatings",
         "stakeholder_ideal",
         "stakeholder_weight",
     )
@@ -92,11 +93,94 @@ class RoomLayout:
             self.bloc_mean_bins = self.bloc_proxy_bins.ravel()
             if not self.all_issues:
                 self.bloc_cells = (np.arange(n)[:, None] * n_issues + issues).ravel()
+        self.seatings: dict[bytes, Seating | None] = {}  # a caller's cache, by presence
         self.stakeholder_weight = None
         self.stakeholder_ideal = None
         if stakeholder_weight is not None and len(stakeholder_weight):
             self.stakeholder_weight = np.ascontiguousarray(stakeholder_weight[:, self.columns])
             self.stakeholder_ideal = np.ascontiguousarray(stakeholder_ideal[:, self.columns])
+
+
+class Seating:
+    """Who sits in a room and with what weight: all of a room-day but the positions.
+
+    `weights` rows are the present delegations, the bloc proxies, the stakeholders (the
+    order the compromise sums them in); `influence`, `proxy_influence` and
+    `stakeholder_influence` are what the room credits them per day.
+    """
+
+    __slots__ = (
+        "divisor",
+        "gather",
+        "here",
+        "influence",
+        "n_blocs",
+        "positive",
+        "proxied",
+        "proxy_influence",
+        "stakeholder_influence",
+        "total",
+        "weights",
+    )
+
+
+def seat(layout: RoomLayout, step: float, presence: np.ndarray) -> Seating | None:
+    """Seat a room for the delegations `presence` says are in it (None: nobody is)."""
+    here = (presence > 0).nonzero()[0]
+    n_here = len(here)
+    k = layout.k
+    if n_here == 0 or k == 0:
+        return None
+    cap_sal = layout.capability_salience
+    n_blocs = layout.n_blocs
+    stakeholder_weight = layout.stakeholder_weight
+    m = 0 if stakeholder_weight is None else len(stakeholder_weight)
+    seating = Seating()
+    seating.here = here
+    seating.gather = here[:, None] * layout.n_issues + layout.issues  # flat cells (here x k)
+
+    proxied = None
+    if n_blocs:
+        bloc = layout.bloc
+        bloc_here = np.bincount(bloc[here], minlength=n_blocs) > 0
+        absent = presence == 0
+        proxied = (absent if bloc_here.all() else absent & bloc_here[bloc]).nonzero()[0]
+        if not len(proxied):
+            proxied, n_blocs = None, 0
+    seating.proxied, seating.n_blocs = proxied, n_blocs
+    n_rows = n_here + n_blocs + m
+    weights = np.empty((n_rows, k))
+    np.multiply(cap_sal[here], presence[here, None], out=weights[:n_here])
+    if proxied is not None:
+        proxy_base = cap_sal[proxied]
+        sums = np.bincount(
+            layout.bloc_proxy_bins[proxied].ravel(), proxy_base.ravel(), minlength=n_blocs * k
+        )
+        np.multiply(
+            sums.reshape(n_blocs, k), layout.proxy_weight, out=weights[n_here : n_here + n_blocs]
+        )
+    if m:
+        weights[n_rows - m :] = stakeholder_weight
+    seating.weights = weights
+
+    total = weights.sum(axis=0)
+    positive = total > 0
+    if positive.all():
+        seating.positive = None
+        seating.total = seating.divisor = safe_total = total
+    else:  # an issue nobody weighs: no compromise, no influence on it
+        seating.positive = positive
+        seating.total = total
+        seating.divisor = np.where(positive, total, 1.0)
+        safe_total = np.where(positive, total, np.inf)
+    seating.influence = step * (weights[:n_here] / safe_total).sum(axis=1)
+    seating.proxy_influence = None
+    if proxied is not None:
+        seating.proxy_influence = step * (proxy_base * layout.proxy_weight / safe_total).sum(axis=1)
+    seating.stakeholder_influence = None
+    if m:
+        seating.stakeholder_influence = step * (stakeholder_weight / safe_total).sum(axis=1)
+    return seating
 
 
 def sit(
@@ -109,6 +193,7 @@ def sit(
     stakeholder_influence: np.ndarray | None,
     confidence: float,
     persuasion_rate: float,
+    seating: Seating | None = None,
 ) -> np.ndarray | None:
     """One room-day: move `text` and the positions of those present, in place.
 
@@ -117,85 +202,59 @@ def sit(
     `proxy_weight` of their weight; stakeholders (if admitted) add their own weights.
     The influence each actor exercised is added to `influence` (delegations,) and
     `stakeholder_influence` (stakeholders,). `positions` must be C-contiguous.
-    Returns the change of the text on the room's issues (None: nobody sat).
+    `seating` is `seat(layout, step, presence)` if the caller kept it from a day the
+    same delegations sat. Returns the change of the text on the room's issues (None:
+    nobody sat).
     """
-    here = (presence > 0).nonzero()[0]
-    n_here = len(here)
-    k = layout.k
-    if n_here == 0 or k == 0:
-        return None
+    if seating is None:
+        seating = seat(layout, step, presence)
+        if seating is None:
+            return None
     if not positions.flags.c_contiguous:
         raise ValueError("sit needs C-contiguous positions (it writes through them)")
     flat_positions = positions.reshape(-1)
-    cap_sal = layout.capability_salience
-    n_blocs = layout.n_blocs
-    stakeholder_weight = layout.stakeholder_weight
-    m = 0 if stakeholder_weight is None else len(stakeholder_weight)
+    here = seating.here
+    n_here, n_blocs = len(here), seating.n_blocs
+    k = layout.k
 
-    # Who weighs in (rows, as the compromise sums them): present delegations, bloc
-    # proxies, stakeholders.
-    proxied = None
+    # Positions of those who weigh in: present delegations, bloc proxies (their bloc's
+    # mean position), stakeholders.
+    weights = seating.weights
+    actors = np.empty(weights.shape)
+    flat_positions.take(seating.gather, out=actors[:n_here])
     if n_blocs:
-        bloc = layout.bloc
-        bloc_here = np.bincount(bloc[here], minlength=n_blocs) > 0
-        absent = presence == 0
-        proxied = (absent if bloc_here.all() else absent & bloc_here[bloc]).nonzero()[0]
-        if not len(proxied):
-            proxied, n_blocs = None, 0
-    n_rows = n_here + n_blocs + m
-    weights = np.empty((n_rows, k))
-    actors = np.empty((n_rows, k))
-    np.multiply(cap_sal[here], presence[here, None], out=weights[:n_here])
-    if layout.all_issues:
-        positions.take(here, axis=0, out=actors[:n_here])
-    else:
-        actors[:n_here] = positions[here[:, None], layout.issues]
-    if proxied is not None:
-        proxy_base = cap_sal[proxied]
-        sums = np.bincount(
-            layout.bloc_proxy_bins[proxied].ravel(), proxy_base.ravel(), minlength=n_blocs * k
-        )
-        np.multiply(
-            sums.reshape(n_blocs, k), layout.proxy_weight, out=weights[n_here : n_here + n_blocs]
-        )
         cells = flat_positions if layout.all_issues else flat_positions[layout.bloc_cells]
         sums = np.bincount(layout.bloc_mean_bins, cells, minlength=n_blocs * k)
         np.divide(sums.reshape(n_blocs, k), layout.count_div, out=actors[n_here : n_here + n_blocs])
-    if m:
-        weights[n_rows - m :] = stakeholder_weight
-        actors[n_rows - m :] = layout.stakeholder_ideal
+    if layout.stakeholder_weight is not None:
+        actors[n_here + n_blocs :] = layout.stakeholder_ideal
 
     # Drafting: the text moves a share `step` toward the weighted mean (the compromise).
-    total = weights.sum(axis=0)
     weighted = (weights * actors).sum(axis=0)
-    positive = total > 0
     columns = layout.columns
-    if positive.all():
-        target = weighted / total
+    if seating.positive is None:
+        target = weighted / seating.total
         move = step * (target - text[columns])
         if not np.isfinite(move).all():
             move = np.where(np.isfinite(target), move, 0.0)
-        safe_total = total
     else:  # an issue nobody weighs stays where it is
-        target = np.where(positive, weighted / np.where(positive, total, 1.0), np.nan)
+        target = np.where(seating.positive, weighted / seating.divisor, np.nan)
         move = np.where(np.isfinite(target), step * (target - text[columns]), 0.0)
-        safe_total = np.where(positive, total, np.inf)
     text[columns] = text[columns] + move
 
     # Influence: each actor's share of the weight, times the step.
-    influence[here] += step * (weights[:n_here] / safe_total).sum(axis=1)
-    if proxied is not None:
-        influence[proxied] += step * (proxy_base * layout.proxy_weight / safe_total).sum(axis=1)
-    if m and stakeholder_influence is not None:
-        stakeholder_influence += step * (stakeholder_weight / safe_total).sum(axis=1)
+    influence[here] += seating.influence
+    if seating.proxied is not None:
+        influence[seating.proxied] += seating.proxy_influence
+    if stakeholder_influence is not None and seating.stakeholder_influence is not None:
+        stakeholder_influence += seating.stakeholder_influence
 
     # Persuasion among those present (bounded confidence), issue by issue.
     if persuasion_rate > 0 and n_here > 1:
-        cells = here * layout.n_issues + layout.cell_issues  # (k, present): flat cells
         order, updated = bounded_confidence_sorted(
-            flat_positions[cells], confidence, persuasion_rate, layout.offsets, layout.rows
+            actors[:n_here].T, confidence, persuasion_rate, layout.offsets, layout.rows
         )
-        flat_positions[cells[layout.rows, order].ravel()] = updated
+        flat_positions[seating.gather.T[layout.rows, order].ravel()] = updated
     return move
 
 

@@ -184,15 +184,17 @@ def test_report_survives_a_run_it_cannot_repeat(
     sweep_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the run in detail (e.g. a moved scenario table) the rest still comes out."""
+    import sim.report as report_mod
     from sim.figures import single_run
 
     def broken(*args, **kwargs):
         raise FileNotFoundError("delegation table /gone.csv")
 
     monkeypatch.setattr(single_run, "trace_run", broken)
+    monkeypatch.setattr(report_mod, "_design_figures", lambda *args: [])  # not under test
     report = make_report(sweep_dir, tmp_path, formats=())
     text = report.read_text(encoding="utf-8")
     assert "The run in detail is not available" in text and "/gone.csv" in text
-    assert (tmp_path / "figures" / "consensus_by_process-meeting_usd.csv").is_file()
+    assert (tmp_path / "comparison" / "compare_process.md").is_file()
     with pytest.raises(KeyError, match="--run nope"):
         make_report(sweep_dir, tmp_path, run="nope:0", formats=())

@@ -253,6 +253,36 @@ def test_cost_sharing_never_charges_more_than_the_share_of_a_meeting(small, step
     assert (np.diff(remaining) <= 1e-6).all(), "the process budget grew during a meeting"
 
 
+def test_no_delegation_is_charged_more_than_it_has(small, run_model, monkeypatch):
+    """Every charge fits the delegation's remaining budget; none is silently capped.
+
+    `Ledger.spend` caps a charge at what is left, so an over-charge would not show as
+    a negative budget, but the process would be credited money nobody paid. Dear
+    closed-door rooms (informal_cost_ratio > 1) with full cost sharing are the hard case.
+    """
+    from sim.ledger import Ledger
+
+    overcharged = []
+    spend = Ledger.spend
+
+    def checked_spend(self, own_cost):
+        excess = np.asarray(own_cost) - self.remaining_usd
+        overcharged.extend(excess[excess > 1e-6].tolist())
+        return spend(self, own_cost)
+
+    monkeypatch.setattr(Ledger, "spend", checked_spend)
+    cfg = small(
+        "funding=cost_sharing",
+        "funding.cost_sharing_share=1.0",
+        "process.informal_cost_ratio=1.5",
+        "process.disagreement_threshold=0",
+        "process.informal_from_meeting=1",
+    )
+    for seed in range(5):
+        run_model(cfg, seed=seed)
+    assert not overcharged, f"charges beyond the remaining budget (USD): {overcharged[:5]}"
+
+
 def test_trust_fund_spends_within_its_money(compose, run_model):
     cfg = compose("funding=trust_fund", "funding.trust_fund_usd=2e5")
     model, row = run_model(cfg, seed=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 from pathlib import Path
@@ -101,35 +102,24 @@ def test_overrides_reach_the_typed_config(small):
 # ----------------------------------------------------------------- bad values
 
 
-BAD_VALUES = [
-    # (override, key named, value named)
+COMPOSED_BAD_VALUES = [
+    # through Hydra, as a user types them: (override, key named, value named)
     ("cost.meeting_usd=-1", "cost.meeting_usd", "-1"),
-    ("cost.delegate_day_usd=-600", "cost.delegate_day_usd", "-600"),
-    ("cost.process_budget_usd=-5", "cost.process_budget_usd", "-5"),
     ("behaviour.confidence=1.5", "behaviour.confidence", "1.5"),
-    ("behaviour.persuasion_rate=-0.1", "behaviour.persuasion_rate", "-0.1"),
-    ("behaviour.attendance_base=2", "behaviour.attendance_base", "2"),
-    ("funding.remote_effectiveness=1.01", "funding.remote_effectiveness", "1.01"),
-    ("funding.cost_sharing_share=-0.5", "funding.cost_sharing_share", "-0.5"),
-    ("process.step_informal=1.2", "process.step_informal", "1.2"),
+    ("funding.remote_effectiveness=-0.1", "funding.remote_effectiveness", "-0.1"),
     ("scenario.delegations.staff_mean.LIC=0", "scenario.delegations.staff_mean.LIC", "0"),
-    ("scenario.delegations.staff_max=0", "scenario.delegations.staff_max", "0"),
-    ("scenario.calendar.meetings=0", "scenario.calendar.meetings", "0"),
-    ("scenario.calendar.interval_days=2", "scenario.calendar.interval_days", "2"),
-    ("decision.vote_threshold=0.4", "decision.vote_threshold", "0.4"),
     ("decision.rule=unanimity", "decision.rule", "unanimity"),
-    ("process.friends.selection=random", "process.friends.selection", "random"),
     ("process.friends.issues=9", "process.friends.issues", "9"),
-    ("funding.cost_sharing_mode=progressive", "funding.cost_sharing_mode", "progressive"),
     ("funding.trust_fund_eligible=[LIC,POOR]", "funding.trust_fund_eligible", "POOR"),
     ("+scenario.delegations.staff_mean.XYZ=3", "scenario.delegations.staff_mean", "XYZ"),
-    ("replications=0", "replications", "0"),
-    ("seed=-1", "seed", "-1"),
-    ("ratification.threshold=0", "ratification.threshold", "0"),
 ]
 
 
-@pytest.mark.parametrize(("override", "key", "value"), BAD_VALUES, ids=[b[0] for b in BAD_VALUES])
+@pytest.mark.parametrize(
+    ("override", "key", "value"),
+    COMPOSED_BAD_VALUES,
+    ids=[b[0] for b in COMPOSED_BAD_VALUES],
+)
 def test_bad_value_fails_naming_key_and_value(small, override, key, value):
     with pytest.raises(ConfigError) as info:
         small(override)
@@ -138,15 +128,69 @@ def test_bad_value_fails_naming_key_and_value(small, override, key, value):
     assert value in message
 
 
+VALIDATED_BAD_VALUES = [
+    # set in Python (as a sweep or notebook would), caught by validate: (key, bad value)
+    ("cost.delegate_day_usd", -600.0),
+    ("cost.process_budget_usd", -5.0),
+    ("cost.consultation_day_usd", float("inf")),
+    ("behaviour.persuasion_rate", -0.1),
+    ("behaviour.attendance_base", 2.0),
+    ("behaviour.consultation_attendance", 1.5),
+    ("behaviour.uninterpreted_presence", -1.0),
+    ("funding.cost_sharing_share", 1.5),
+    ("funding.trust_fund_usd", -1.0),
+    ("funding.cost_sharing_mode", "progressive"),
+    ("process.step_informal", 1.2),
+    ("process.step_formal", -0.5),
+    ("process.max_parallel_rooms", 0),
+    ("process.friends.selection", "random"),
+    ("process.friends.step", 2.0),
+    ("scenario.delegations.staff_max", 0),
+    ("scenario.delegations.budget_usd.LIC", -1.0),
+    ("scenario.delegations.expertise_mean.HIC", 1.0),
+    ("scenario.calendar.meetings", 0),
+    ("scenario.calendar.days", 0),
+    ("scenario.calendar.interval_days", 2),
+    ("decision.vote_threshold", 0.4),
+    ("decision.max_extensions", -1),
+    ("ratification.threshold", 0),
+    ("ratification.horizon_years", 2.0),
+    ("replications", 0),
+    ("seed", -1),
+]
+
+
+def _with_value(cfg: SimConfig, key: str, value) -> SimConfig:
+    """A deep copy of `cfg` with the dotted `key` set to `value`."""
+    cfg = copy.deepcopy(cfg)
+    *path, last = key.split(".")
+    node = cfg
+    for part in path:
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    if isinstance(node, dict):
+        node[last] = value
+    else:
+        setattr(node, last, value)
+    return cfg
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), VALIDATED_BAD_VALUES, ids=[k for k, _ in VALIDATED_BAD_VALUES]
+)
+def test_validate_names_the_bad_key_and_value(small_config, key, value):
+    with pytest.raises(ConfigError) as info:
+        validate(_with_value(small_config, key, value))
+    message = str(info.value)
+    assert f"{key} = {value!r}" in message
+    assert "expected" in message
+
+
 TYPE_AND_OPTION_ERRORS = [
     # Hydra / OmegaConf reject these while composing
     ("cost.meeting_usd=abc", "cost.meeting_usd", "abc"),
-    ("scenario.calendar.days=ten", "scenario.calendar.days", "ten"),
     ("process.informal_rooms=maybe", "process.informal_rooms", "maybe"),
     ("replications=1.5", "replications", "1.5"),
     ("process=nope", "process", "nope"),
-    ("funding=nope", "funding", "nope"),
-    ("scenario=atlantis", "scenario", "atlantis"),
     ("cost.no_such_key=3", "cost.no_such_key", "3"),
 ]
 
@@ -162,14 +206,8 @@ def test_wrong_type_or_unknown_option_fails_naming_key_and_value(small, override
     message = _message(info.value)
     assert key in message
     assert value in message
-
-
-def test_unknown_option_lists_the_available_ones(small):
-    with pytest.raises(Exception) as info:
-        small("process=nope")
-    message = _message(info.value)
-    assert "process/nope" in message
-    assert "two_tier" in message and "open_plenary" in message
+    if override == "process=nope":  # an unknown option lists the available ones
+        assert "two_tier" in message and "open_plenary" in message
 
 
 def test_to_sim_config_rejects_bad_types_with_config_error():

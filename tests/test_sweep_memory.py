@@ -2,8 +2,8 @@
 
 Hydra keeps every job's return until the sweep ends; the sweep callback drops the
 two config copies each return holds, and aggregation streams job files in bounded
-row groups. The process's resident memory once jobs are running is compared with
-its peak up to the end of the aggregation.
+row groups. The process's resident memory early in the sweep is compared with its
+memory near the end.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def test_sweep_process_memory_is_flat_over_hundreds_of_jobs(tmp_path: Path) -> N
     assert proc.returncode == 0
     (folder,) = (tmp_path / "results" / "sweeps").iterdir()
     assert len(pd.read_parquet(folder / "runs.parquet")) == JOBS
+    # while jobs run: compare the first tenth with the last (aggregation is measured in
+    # tests/test_results.py, where it is compared across numbers of jobs)
     early = max(rss for done, rss in samples if JOBS // 10 <= done <= JOBS // 5)
-    peak = max(rss for _, rss in samples)
-    assert peak - early < 15, f"grew from {early:.1f} MB to {peak:.1f} MB over {JOBS} jobs"
+    late = max(rss for done, rss in samples if JOBS * 8 // 10 <= done < JOBS)
+    assert late - early < 10, f"grew from {early:.1f} MB to {late:.1f} MB over {JOBS} jobs"

@@ -146,9 +146,17 @@ def salience_distance(positions: np.ndarray, text: np.ndarray, salience: np.ndar
     return (salience * np.abs(positions - text)).sum(axis=1)
 
 
-def pressure(spent_share: float, meetings_done: int, planned: int, budget_weight: float) -> float:
-    """Pressure to conclude in [0, 1]: money spent and time used, mixed by `budget_weight`."""
-    time_used = min(meetings_done / max(planned, 1), 1.0)
+def pressure(
+    spent_share: float, meetings_done: int, meetings_left: int, budget_weight: float
+) -> float:
+    """Pressure to conclude in [0, 1]: money spent and time used, mixed by `budget_weight`.
+
+    Time used is the share of the process's meetings already held, counting as left
+    only the meetings that are both planned and affordable: a process whose budget
+    runs out early is as pressed at its last meeting as one at the end of its calendar.
+    """
+    total = meetings_done + max(meetings_left, 0)
+    time_used = meetings_done / total if total > 0 else 1.0
     return float(np.clip(budget_weight * spent_share + (1 - budget_weight) * time_used, 0, 1))
 
 

@@ -106,6 +106,15 @@ class NegotiationModel(Model):
         affordable = self.ledger.process_remaining_usd >= self._max_meeting_cost() - 1e-6
         return self.meeting < limit and affordable
 
+    def meetings_left(self) -> int:
+        """Planned meetings still ahead that the process budget can pay for."""
+        planned_left = max(self.planned_meetings - self.meeting, 0)
+        per_meeting = self._max_meeting_cost()
+        if per_meeting <= 0:
+            return planned_left
+        affordable = int(np.floor(self.ledger.process_remaining_usd / per_meeting + 1e-9))
+        return min(planned_left, affordable)
+
     @property
     def extensions_used(self) -> int:
         return max(0, self.meeting - self.planned_meetings)
@@ -167,7 +176,9 @@ class NegotiationModel(Model):
             "informal_issues": len(tiers.informal),
             "friends_issues": len(tiers.friends),
             "informal_room_days": informal_days_open,
-            "stakeholder_influence_share": stakeholder_gain / total_gain if total_gain else 0.0,
+            "stakeholder_influence_share": (
+                stakeholder_gain / total_gain if total_gain else float("nan")
+            ),
             "decision": decision,
         }
         self.datacollector.collect(self)
@@ -317,10 +328,22 @@ class NegotiationModel(Model):
         return seating
 
     def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
-        self.ledger.spend(plan.own_cost_usd)
+        """Settle the meeting: shares of its cost follow what it actually cost.
+
+        Delegations planned their cost-sharing contribution on the nominal
+        `meeting_usd`; a meeting held mostly in cheaper informal rooms costs less, so
+        each contribution is scaled down to the actual cost before it is charged.
+        """
+        nominal = self.config.cost.meeting_usd
+        # Never more than planned: when dear closed rooms push the cost above the
+        # nominal figure, the process budget pays the excess.
+        scale = min(meeting_cost / nominal, 1.0) if nominal > 0 else 0.0
+        refund = plan.contribution_usd * (1.0 - scale)
+        contributions = plan.contribution_usd - refund
+        self.ledger.spend(plan.own_cost_usd - refund)
         self.ledger.fund_remaining_usd -= plan.fund_cost_usd
         self.ledger.fund_spent_usd += plan.fund_cost_usd
-        self.ledger.charge_meeting(meeting_cost, float(plan.contribution_usd.sum()))
+        self.ledger.charge_meeting(meeting_cost, float(contributions.sum()))
 
     def _apply_pressure(self) -> None:
         """Raise pressure with money spent and meetings used; concede under it.
@@ -332,7 +355,7 @@ class NegotiationModel(Model):
         budget = self.config.cost.process_budget_usd
         spent = 1.0 - self.ledger.process_remaining_usd / budget if budget > 0 else 1.0
         self.pressure = pressure(
-            spent, self.meeting, self.planned_meetings, b.pressure_budget_weight
+            spent, self.meeting, self.meetings_left(), b.pressure_budget_weight
         )
         self.positions += b.concession_rate * self.pressure * (self.chair.text - self.positions)
 

@@ -374,20 +374,22 @@ def test_persuasion_in_room_is_a_hk_step_among_those_present():
 @given(
     spent=unit,
     done=st.integers(0, 20),
-    planned=st.integers(1, 12),
+    left=st.integers(0, 12),
     weight=unit,
 )
-def test_pressure_within_unit_interval_and_monotone(spent, done, planned, weight):
-    p = pressure(spent, done, planned, weight)
+def test_pressure_within_unit_interval_and_monotone(spent, done, left, weight):
+    p = pressure(spent, done, left, weight)
     assert 0.0 <= p <= 1.0
-    assert pressure(min(spent + 0.1, 1.0), done, planned, weight) >= p - 1e-12
-    assert pressure(spent, done + 1, planned, weight) >= p - 1e-12
+    assert pressure(min(spent + 0.1, 1.0), done, left, weight) >= p - 1e-12
+    assert pressure(spent, done + 1, left, weight) >= p - 1e-12
+    assert pressure(spent, done, max(left - 1, 0), weight) >= p - 1e-12
 
 
 def test_pressure_mixes_money_and_time():
     assert pressure(1.0, 0, 8, 1.0) == 1.0
-    assert pressure(0.0, 4, 8, 0.0) == 0.5
-    assert pressure(0.5, 2, 8, 0.5) == pytest.approx(0.5 * 0.5 + 0.5 * 0.25)
+    assert pressure(0.0, 4, 4, 0.0) == 0.5
+    assert pressure(0.0, 5, 0, 0.0) == 1.0  # no meeting left: time is up
+    assert pressure(0.5, 2, 6, 0.5) == pytest.approx(0.5 * 0.5 + 0.5 * 0.25)
 
 
 @given(

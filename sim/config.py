@@ -141,7 +141,7 @@ class ProcessConfig:
 
     name: str = "two_tier"
     informal_rooms: bool = True
-    disagreement_threshold: float = 0.2
+    disagreement_threshold: float = 0.15
     informal_from_meeting: int = 4  # 0 = only by disagreement
     max_parallel_rooms: int = 2
     observers_in_informal: bool = False
@@ -298,6 +298,12 @@ def _number(key: str, value: Any, lo: float | None = None, hi: float | None = No
         _fail(key, value, f"a number <= {hi}" + (f" and >= {lo}" if lo is not None else ""))
 
 
+def _integer(key: str, value: Any, lo: float | None = None, hi: float | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(key, value, "a whole number")
+    _number(key, value, lo, hi)
+
+
 def _prob(key: str, value: Any) -> None:
     _number(key, value, 0.0, 1.0)
 
@@ -327,16 +333,17 @@ def _issue_map(key: str, mapping: dict[str, float], issues: list[str], lo: float
 
 def validate(cfg: SimConfig) -> None:
     """Check ranges and cross-references; raise `ConfigError` naming the first bad key."""
-    _number("seed", cfg.seed, 0, 2**63 - 1)
-    _number("replications", cfg.replications, 1, 1_000_000)
+    _integer("seed", cfg.seed, 0, 2**63 - 1)
+    _integer("replications", cfg.replications, 1, 1_000_000)
     _validate_scenario(cfg.scenario)
+    _validate_member_table(cfg.scenario)
     _validate_process(cfg.process, cfg.scenario)
     _validate_funding(cfg.funding)
     d = cfg.decision
     _choice("decision.rule", d.rule, DECISION_RULES)
     _number("decision.vote_threshold", d.vote_threshold, 0.5, 1.0)
-    _number("decision.earliest_tabling_meeting", d.earliest_tabling_meeting, 1, 1000)
-    _number("decision.max_extensions", d.max_extensions, 0, 100)
+    _integer("decision.earliest_tabling_meeting", d.earliest_tabling_meeting, 1, 1000)
+    _integer("decision.max_extensions", d.max_extensions, 0, 100)
     _number("decision.abstain_margin", d.abstain_margin, 0.0, 10.0)
     c = cfg.cost
     _number("cost.meeting_usd", c.meeting_usd, 0.0, 1e12)
@@ -360,9 +367,9 @@ def validate(cfg: SimConfig) -> None:
         _number(f"behaviour.{name}", getattr(b, name), 0.0, 100.0)
     _number("behaviour.lateness_weight", b.lateness_weight, 0.0, 100.0)
     r = cfg.ratification
-    _number("ratification.threshold", r.threshold, 1, 10_000)
-    _number("ratification.days_after_threshold", r.days_after_threshold, 0, 10_000)
-    _number("ratification.opening_delay_days", r.opening_delay_days, 0, 100_000)
+    _integer("ratification.threshold", r.threshold, 1, 10_000)
+    _integer("ratification.days_after_threshold", r.days_after_threshold, 0, 10_000)
+    _integer("ratification.opening_delay_days", r.opening_delay_days, 0, 100_000)
     _number("ratification.base_hazard_per_year", r.base_hazard_per_year, 0.0, 100.0)
     _number("ratification.dislike_sensitivity", r.dislike_sensitivity, 0.0, 1000.0)
     _number("ratification.horizon_years", r.horizon_years, 5.0, 1000.0)
@@ -380,7 +387,7 @@ def _validate_scenario(s: ScenarioConfig) -> None:
     _by_income("scenario.delegations.budget_usd", dl.budget_usd, 0.0, 1e12)
     _number("scenario.delegations.budget_sigma", dl.budget_sigma, 0.0, 5.0)
     _by_income("scenario.delegations.staff_mean", dl.staff_mean, 1.0, 1000.0)
-    _number("scenario.delegations.staff_max", dl.staff_max, 1, 1000)
+    _integer("scenario.delegations.staff_max", dl.staff_max, 1, 1000)
     _by_income("scenario.delegations.expertise_mean", dl.expertise_mean, 0.01, 0.99)
     _number("scenario.delegations.expertise_concentration", dl.expertise_concentration, 0.1, 1e6)
     _by_income("scenario.delegations.legislative_capacity", dl.legislative_capacity, 0.0, 1.0)
@@ -406,36 +413,43 @@ def _validate_scenario(s: ScenarioConfig) -> None:
     for kind, spec in s.stakeholders.items():
         key = f"scenario.stakeholders.{kind}"
         _choice("scenario.stakeholders key", kind, STAKEHOLDER_KINDS)
-        _number(f"{key}.count", spec.count, 0, 100_000)
+        _integer(f"{key}.count", spec.count, 0, 100_000)
         _issue_map(f"{key}.centre", spec.centre, s.issues, 0.0, 1.0)
         _issue_map(f"{key}.salience", spec.salience, s.issues, 0.0, 1e6)
         _number(f"{key}.capacity_mean", spec.capacity_mean, 0.01, 0.99)
     c = s.calendar
-    _number("scenario.calendar.meetings", c.meetings, 1, 1000)
-    _number("scenario.calendar.days", c.days, 1, 365)
-    _number("scenario.calendar.interval_days", c.interval_days, c.days, 10_000)
-    _number("scenario.calendar.consultations", c.consultations, 0, 1000)
-    _number("scenario.calendar.consultation_days", c.consultation_days, 0, 365)
+    _integer("scenario.calendar.meetings", c.meetings, 1, 1000)
+    _integer("scenario.calendar.days", c.days, 1, 365)
+    _integer("scenario.calendar.interval_days", c.interval_days, c.days, 10_000)
+    _integer("scenario.calendar.consultations", c.consultations, 0, 1000)
+    _integer("scenario.calendar.consultation_days", c.consultation_days, 0, 365)
+
+
+def _validate_member_table(s: ScenarioConfig) -> None:
+    """Read and check the delegations table now, so a bad file stops a sweep before it starts."""
+    from sim.population import load_member_table, select_members  # population imports config
+
+    select_members(load_member_table(s.delegations.table), list(s.delegations.include))
 
 
 def _validate_process(p: ProcessConfig, s: ScenarioConfig) -> None:
     _number("process.disagreement_threshold", p.disagreement_threshold, 0.0, 1.0)
-    _number("process.informal_from_meeting", p.informal_from_meeting, 0, 1000)
-    _number("process.max_parallel_rooms", p.max_parallel_rooms, 1, 100)
+    _integer("process.informal_from_meeting", p.informal_from_meeting, 0, 1000)
+    _integer("process.max_parallel_rooms", p.max_parallel_rooms, 1, 100)
     _number("process.informal_cost_ratio", p.informal_cost_ratio, 0.0, 10.0)
     _prob("process.step_formal", p.step_formal)
     _prob("process.step_informal", p.step_informal)
     f = p.friends
-    _number("process.friends.from_meeting", f.from_meeting, 1, 1000)
-    _number("process.friends.size", f.size, 1, 100_000)
+    _integer("process.friends.from_meeting", f.from_meeting, 1, 1000)
+    _integer("process.friends.size", f.size, 1, 100_000)
     _choice("process.friends.selection", f.selection, FRIENDS_SELECTION)
-    _number("process.friends.issues", f.issues, 1, len(s.issues))
+    _integer("process.friends.issues", f.issues, 1, len(s.issues))
     _prob("process.friends.step", f.step)
 
 
 def _validate_funding(f: FundingConfig) -> None:
     _number("funding.trust_fund_usd", f.trust_fund_usd, 0.0, 1e12)
-    _number("funding.trust_fund_delegates", f.trust_fund_delegates, 0, 1000)
+    _integer("funding.trust_fund_delegates", f.trust_fund_delegates, 0, 1000)
     for group in f.trust_fund_eligible:
         _choice("funding.trust_fund_eligible", group, (*INCOME_GROUPS, "LDC"))
     _number("funding.remote_day_usd", f.remote_day_usd, 0.0, 1e9)

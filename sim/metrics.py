@@ -96,7 +96,12 @@ def run_metrics(model: NegotiationModel, ratify_days: np.ndarray | None) -> dict
         for k, g in enumerate(INCOME_GROUPS)
     }
     population_share = {g: float((income == k).mean()) for k, g in enumerate(INCOME_GROUPS)}
-    ideal_by_income = {g: dl.ideal[income == k].mean(axis=0) for k, g in enumerate(INCOME_GROUPS)}
+    ideal_by_income = {
+        g: dl.ideal[income == k].mean(axis=0)
+        if (income == k).any()
+        else np.full(len(issues), np.nan)
+        for k, g in enumerate(INCOME_GROUPS)
+    }
     distance = {
         g: _distance(text, ideal) if np.isfinite(ideal).all() else float("nan")
         for g, ideal in ideal_by_income.items()

@@ -23,6 +23,7 @@ __all__ = [
     "Stakeholders",
     "build_population",
     "load_member_table",
+    "select_members",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -146,7 +147,8 @@ def _load_member_table(table: str, file: str, _size: int, _mtime: int) -> pd.Dat
     return frame
 
 
-def _select(frame: pd.DataFrame, include: list[str]) -> pd.DataFrame:
+def select_members(frame: pd.DataFrame, include: list[str]) -> pd.DataFrame:
+    """The rows named in `include` (all rows when empty), in that order."""
     if not include:
         return frame.reset_index(drop=True)
     unknown = sorted(set(include) - set(frame["iso3"]))
@@ -192,7 +194,7 @@ class _Members:
 
 @lru_cache(maxsize=16)
 def _members(source: tuple[str, str, int, int], include: tuple[str, ...]) -> _Members:
-    frame = _select(_load_member_table(*source), list(include))
+    frame = select_members(_load_member_table(*source), list(include))
     income = frame["income_group"].map({g: i for i, g in enumerate(INCOME_GROUPS)}).to_numpy()
     region = frame["un_region"].map({r: i for i, r in enumerate(REGIONS)}).to_numpy()
     arrays = _Members(

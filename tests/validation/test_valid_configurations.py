@@ -252,22 +252,6 @@ def _check_row(cfg, model, row) -> None:
     assert 0 <= row["delegations_ever_present"] <= n
 
 
-# A subset of delegations may leave an income group empty; the metrics then take the
-# mean of an empty slice (a NumPy warning, value NaN): reported, and checked on its own
-# in test_a_scenario_without_some_income_group_runs_without_numpy_warnings.
-EMPTY_GROUP_WARNINGS = (
-    "ignore:Mean of empty slice:RuntimeWarning",
-    "ignore:invalid value encountered in divide:RuntimeWarning:numpy._core._methods",
-)
-
-
-def _empty_group_tolerant(test):
-    for spec in EMPTY_GROUP_WARNINGS:
-        test = pytest.mark.filterwarnings(spec)(test)
-    return test
-
-
-@_empty_group_tolerant
 @settings(derandomize=True)
 @given(data=st.data())
 def test_random_valid_configurations_run_and_keep_every_invariant(parts, data):
@@ -276,16 +260,6 @@ def test_random_valid_configurations_run_and_keep_every_invariant(parts, data):
     _check_row(cfg, model, row)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cost-sharing contributions are charged on the nominal meeting_usd, not on the "
-        "meeting's actual (informal-discounted) cost, so delegations can pay more than the "
-        "meeting cost and the process budget grows (same defect as tests/test_model.py::"
-        "test_cost_sharing_never_charges_more_than_the_share_of_a_meeting)"
-    ),
-)
-@_empty_group_tolerant
 @settings(derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(data=st.data())
 def test_cost_sharing_contributions_never_exceed_the_share_of_the_actual_cost(parts, data):
@@ -313,18 +287,10 @@ def _degenerate(small_base, *overrides):
     return model, row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "sim/metrics.py takes dl.ideal[income == k].mean(axis=0) for every income group, "
-        "so a scenario without some group emits NumPy's 'Mean of empty slice' warning"
-    ),
-)
 def test_a_scenario_without_some_income_group_runs_without_numpy_warnings(small_base):
     _degenerate(small_base, "scenario.delegations.include=[USA,DEU,POL,CHN,BRA,ZAF]")
 
 
-@_empty_group_tolerant
 def test_one_delegation(small_base):
     model, row = _degenerate(small_base, "scenario.delegations.include=[USA]")
     assert model.n_delegations == 1

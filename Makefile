@@ -16,6 +16,10 @@ VPY      := $(VENV)/bin/python
 VUV      := $(VENV)/bin/uv
 STAMP    := $(VENV)/.installed
 LOCKFILE := requirements.lock
+# Benchmark-only tools (EMA Workbench, pyinstrument), pinned against the main lock.
+BENCH_LOCK  := requirements-bench.lock
+BENCH_STAMP := $(VENV)/.installed-bench
+DEMO_DIR    := results/sweeps/demo
 # uv version bootstrapped into the venv (kept in step with the lead's venv).
 UV_VERSION ?= 0.13.9
 
@@ -89,23 +93,33 @@ lint: venv ## ruff check + format check
 	"$(VENV)/bin/ruff" check $(LINT_DIRS)
 	"$(VENV)/bin/ruff" format --check $(LINT_DIRS)
 
-demo: setup ## Run the demo (DEMO_ARGS=... to override)
-	"$(VPY)" -m sim $(DEMO_ARGS)
+demo: setup ## Run the demo sweep, then its figures and report (results/sweeps/demo)
+	"$(VPY)" -m sim +sweep=demo hydra.sweep.dir=$(DEMO_DIR) resume=true $(DEMO_ARGS)
+	"$(VPY)" -m sim.report $(DEMO_DIR)
 
-bench: setup ## Run the benchmarks
+$(BENCH_STAMP): $(BENCH_LOCK) $(STAMP)
+	"$(VUV)" pip install --python "$(VPY)" -r $(LOCKFILE) -r $(BENCH_LOCK)
+	@touch "$@"
+
+bench: setup $(BENCH_STAMP) ## Run the benchmarks (BENCH_ARGS="--quick" or "--only 1,3")
 	"$(VPY)" benchmarks/run.py $(BENCH_ARGS)
 
-lock: $(VUV) ## Regenerate requirements.lock from pyproject.toml
-	"$(VUV)" pip compile pyproject.toml --extra dev --python-version 3.12 \
+lock: $(VUV) ## Regenerate requirements.lock (and the bench lock) from pyproject.toml
+	"$(VUV)" pip compile pyproject.toml --extra dev --extra distributed --python-version 3.12 \
 	  --custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCKFILE)
-	@tmp="$$(mktemp)"; \
-	{ echo "# Pinned dependencies for .venv (runtime + dev extra, Python 3.12)."; \
-	  echo "# Do not edit by hand: regenerate with \`make lock\` after changing pyproject.toml"; \
-	  echo "# (\`make lock LOCK_ARGS=--upgrade\` to move all pins to the newest allowed versions)."; \
-	  grep -v -e '^# Pinned dependencies' -e '^# Do not edit by hand' -e '^# (`make lock LOCK_ARGS' $(LOCKFILE); \
-	} > "$$tmp"; \
-	cat "$$tmp" > $(LOCKFILE); rm -f "$$tmp"
-	@echo ">> wrote $(LOCKFILE)"
+	"$(VUV)" pip compile pyproject.toml --extra bench -c $(LOCKFILE) --python-version 3.12 \
+	  --custom-compile-command "make lock" --no-emit-package negotiation-sim $(LOCK_ARGS) \
+	  -o $(BENCH_LOCK)
+	@for f in $(LOCKFILE) $(BENCH_LOCK); do \
+	  tmp="$$(mktemp)"; \
+	  { echo "# Pinned dependencies (Python 3.12): $$f."; \
+	    echo "# Do not edit by hand: regenerate with \`make lock\` after changing pyproject.toml"; \
+	    echo "# (\`make lock LOCK_ARGS=--upgrade\` to move all pins to the newest allowed versions)."; \
+	    grep -v -e '^# Pinned dependencies' -e '^# Do not edit by hand' -e '^# (`make lock LOCK_ARGS' "$$f"; \
+	  } > "$$tmp"; \
+	  cat "$$tmp" > "$$f"; rm -f "$$tmp"; \
+	done
+	@echo ">> wrote $(LOCKFILE) $(BENCH_LOCK)"
 
 clean: ## Remove .venv and caches (keeps results/, outputs/, multirun/)
 	rm -rf "$(VENV)" .pytest_cache .ruff_cache .hypothesis build dist *.egg-info

@@ -1,0 +1,209 @@
+"""Items 4 and 5 of benchmarks/run.py: sweep throughput and sweep memory.
+
+4. The same grid (5 process designs x 4 funding schemes = 20 configurations, 50
+   replications each: 1,000 runs of the default scenario) on all cores (2 processes):
+   - ours: `python -m sim -m process=... funding=... replications=50
+     hydra/launcher=joblib hydra.launcher.n_jobs=2` (writes every job's three Parquet
+     tables and the sweep's aggregate);
+   - `mesa.batch_run(..., number_processes=2)` over the same configurations and as many
+     seeds (benchmarks/_batch_run.py; it returns the last collected row of each run);
+   - EMA Workbench's `MultiprocessingEvaluator(n_processes=2)` (benchmarks/_ema_run.py;
+     a function model returning the run's scalar metrics), if it is installed.
+   Each is timed end to end, from launching its command to its results in hand
+   (imports, worker start-up and writing included): runs per second.
+5. Peak memory (resident set of the launching process and all its workers, sampled
+   every 0.1 s) of our sweep at 1,000 and 10,000 runs (20 and 200 configurations of 50
+   replications: the number of runs grows, each job stays the same), and of the
+   aggregation step alone (`sim.callbacks.finish_sweep` over the finished folder, in a
+   fresh process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PROCESSES = "open_plenary,two_tier,two_tier_observers,single_informal_room,friends_of_chair"
+FUNDINGS = "none,trust_fund,hybrid,cost_sharing"
+MEETING_COSTS = "500000,750000,1000000,1250000,1500000,1750000,2000000,2250000,2500000,3000000"
+CORES = 2
+
+__all__ = ["bench", "peak_rss", "sweep_command"]
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 once it has ended)."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil ships with the ray launcher
+        return _proc_tree_rss(pid)
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += proc.memory_info().rss
+    return total
+
+
+def _proc_tree_rss(pid: int) -> int:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError):
+                continue
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for p in tree:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def peak_rss(cmd: list[str], **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run `cmd`; return (wall seconds, peak resident bytes of its process tree, result)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    if proc.returncode:
+        raise RuntimeError(f"{cmd[:4]}... failed:\n{err.decode()[-3000:]}")
+    return wall, peak[0], result
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+
+
+def sweep_command(sweep_dir: Path, replications: int, meeting_costs: str | None) -> list[str]:
+    """Our sweep: Hydra multirun with the joblib launcher on all cores."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "-m",
+        f"process={PROCESSES}",
+        f"funding={FUNDINGS}",
+        f"replications={replications}",
+        "hydra/launcher=joblib",
+        f"hydra.launcher.n_jobs={CORES}",
+        f"hydra.sweep.dir={sweep_dir}",
+        "progress=false",
+    ]
+    if meeting_costs:
+        cmd.insert(6, f"cost.meeting_usd={meeting_costs}")
+    return cmd
+
+
+def _ours(tmp: Path, replications: int, meeting_costs: str | None = None) -> dict[str, float]:
+    sweep_dir = tmp / f"sweep_r{replications}_{'m' if meeting_costs else 'g'}"
+    wall, peak, _ = peak_rss(
+        sweep_command(sweep_dir, replications, meeting_costs), cwd=ROOT, env=_env()
+    )
+    configs = 20 * (len(meeting_costs.split(",")) if meeting_costs else 1)
+    runs = configs * replications
+    agg_wall, agg_peak, _ = peak_rss(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from sim.callbacks import finish_sweep; finish_sweep(sys.argv[1])",
+            str(sweep_dir),
+        ],
+        cwd=ROOT,
+        env=_env(),
+    )
+    return {
+        "runs": runs,
+        "wall_s": wall,
+        "runs_per_s": runs / wall,
+        "peak_rss_mb": peak / 2**20,
+        "aggregation_wall_s": agg_wall,
+        "aggregation_peak_rss_mb": agg_peak / 2**20,
+    }
+
+
+def _script(name: str, replications: int) -> dict[str, float]:
+    cmd = [sys.executable, str(HERE / name), str(replications), str(CORES)]
+    wall, peak, result = peak_rss(cmd, cwd=ROOT, env=_env())
+    runs = int(result.stdout.decode().strip().splitlines()[-1])
+    return {"runs": runs, "wall_s": wall, "runs_per_s": runs / wall, "peak_rss_mb": peak / 2**20}
+
+
+def _ema_installed() -> bool:
+    probe = [sys.executable, "-c", "import ema_workbench"]
+    return subprocess.run(probe, capture_output=True, env=_env()).returncode == 0
+
+
+def bench(item: str, quick: bool) -> dict[str, object]:
+    """Run item 4 (throughput) or 5 (memory); return figures and table rows."""
+    reps = 10 if quick else 50
+    with tempfile.TemporaryDirectory(prefix="sim_bench_sweeps_") as tmp:
+        tmp_path = Path(tmp)
+        if item == "4":
+            out: dict[str, object] = {"ours": _ours(tmp_path, reps)}
+            out["mesa_batch_run"] = _script("_batch_run.py", reps)
+            out["ema_workbench"] = (
+                _script("_ema_run.py", reps) if _ema_installed() else "not installed"
+            )
+            rows = []
+            for key, label in (
+                ("ours", "ours: Hydra joblib sweep"),
+                ("mesa_batch_run", "mesa.batch_run"),
+                ("ema_workbench", "EMA Workbench MultiprocessingEvaluator"),
+            ):
+                r = out[key]
+                if isinstance(r, str):
+                    rows.append(f"| 4 sweep | {label}: {r} | | |")
+                    continue
+                rows.append(
+                    f"| 4 sweep | {label}, {r['runs']:,} runs on {CORES} cores: "
+                    f"{r['runs_per_s']:.1f} runs/s | | {r['wall_s']:.1f} s |"
+                )
+            out["table"] = rows
+            return out
+        small = _ours(tmp_path, reps)
+        large = _ours(tmp_path, reps, None if quick else MEETING_COSTS)
+        rows = [
+            f"| 5 memory | sweep of {r['runs']:,} runs: peak RSS (all processes) "
+            f"{r['peak_rss_mb']:.0f} MB; aggregation alone {r['aggregation_peak_rss_mb']:.0f} MB "
+            f"in {r['aggregation_wall_s']:.1f} s | | {r['wall_s']:.0f} s |"
+            for r in (small, large)
+        ]
+        return {"small": small, "large": large, "table": rows}

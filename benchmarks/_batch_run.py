@@ -35,7 +35,14 @@ class BatchNegotiation(NegotiationModel):
             super().step()
             return
         self._in_run = True
-        self.row = self.run()
+        # Mesa 3.5's `step` is an event-clock wrapper that does nothing when called
+        # from inside a step: let `run` call the meetings' step directly.
+        clocked = self.step
+        self.step = self._user_step
+        try:
+            self.row = self.run()
+        finally:
+            self.step = clocked
         self.running = False
 
 

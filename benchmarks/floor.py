@@ -25,7 +25,7 @@ from sim.dynamics import (
     salience_distance,
 )
 from sim.population import build_population
-from sim.process import plan_tiers, rooms_for_day
+from sim.process import invite_friends, plan_tiers, rooms_for_day
 from sim.ratification import ratification_days
 
 try:  # the kernels as optimised (room layouts, seatings, rankings by rotation)
@@ -40,24 +40,6 @@ except ImportError:  # the code before the optimisation: one `sit_room` per room
     LEGACY = True
 
 __all__ = ["check_floor", "floor_run"]
-
-
-def _invite(friends, capability: np.ndarray, bloc: np.ndarray) -> np.ndarray:
-    n = len(capability)
-    by_capability = np.argsort(-capability, kind="stable")
-    chosen: list[int] = []
-    if friends.selection == "bloc":
-        for b in np.unique(bloc):
-            chosen.append(int(by_capability[bloc[by_capability] == b][0]))
-    chosen = chosen[: friends.size]
-    for i in by_capability:
-        if len(chosen) >= min(friends.size, n):
-            break
-        if i not in chosen:
-            chosen.append(int(i))
-    invited = np.zeros(n, dtype=bool)
-    invited[chosen] = True
-    return invited
 
 
 def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
@@ -119,7 +101,9 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
         spread = disagreement(positions[present]) if present.sum() >= 2 else np.zeros(n_issues)
         tiers = plan_tiers(spread, meeting + 1, proc, informal_issues)
         informal_issues = np.union1d(tiers.informal, tiers.friends)
-        invited = _invite(proc.friends, dl.expertise, dl.bloc) if len(tiers.friends) else None
+        invited = (
+            invite_friends(proc.friends, dl.expertise, dl.bloc) if len(tiers.friends) else None
+        )
         cost = 0.0
         by_turn: dict[int, tuple] = {}
         for day in range(cal.days):

@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from sim.config import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
-from sim.process import TierPlan, plan_tiers
+from sim.process import TierPlan, invite_friends, plan_tiers
 
 if TYPE_CHECKING:
     from sim.model import NegotiationModel
@@ -105,25 +105,5 @@ class Chair(mesa.Agent):
         return tiers
 
     def invite_friends(self, capability: np.ndarray, bloc: np.ndarray) -> np.ndarray:
-        """Invitation mask for the friends-of-the-chair group.
-
-        `capability`: the most capable delegations; `bloc`: the most capable member of
-        each bloc first, then the most capable of the rest, up to the group's size.
-        """
-        friends = self.model.config.process.friends
-        n = len(capability)
-        by_capability = np.argsort(-capability, kind="stable")
-        chosen: list[int] = []
-        if friends.selection == "bloc":
-            for b in np.unique(bloc):
-                members = by_capability[bloc[by_capability] == b]
-                chosen.append(int(members[0]))
-        chosen = chosen[: friends.size]
-        for i in by_capability:
-            if len(chosen) >= min(friends.size, n):
-                break
-            if i not in chosen:
-                chosen.append(int(i))
-        invited = np.zeros(n, dtype=bool)
-        invited[chosen] = True
-        return invited
+        """Invitation mask for the friends-of-the-chair group (see `process.invite_friends`)."""
+        return invite_friends(self.model.config.process.friends, capability, bloc)

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import ProcessConfig
+from sim.config import FriendsConfig, ProcessConfig
 
 __all__ = [
     "Room",
     "TierPlan",
     "allocate_delegates",
+    "invite_friends",
     "plan_tiers",
     "room_ranks",
     "rooms_for_day",
@@ -155,3 +156,26 @@ def room_ranks(salience: np.ndarray, rooms: list[Room]) -> np.ndarray:
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(r)[None, :].repeat(n, axis=0), axis=1)
     return np.where(np.isfinite(value), rank, np.iinfo(rank.dtype).max)
+
+
+def invite_friends(friends: FriendsConfig, capability: np.ndarray, bloc: np.ndarray) -> np.ndarray:
+    """Invitation mask for the friends-of-the-chair group.
+
+    `selection: capability`: the most capable delegations; `bloc`: the most capable
+    member of each bloc first, then the most capable of the rest, up to the group's size.
+    """
+    n = len(capability)
+    by_capability = np.argsort(-capability, kind="stable")
+    chosen: list[int] = []
+    if friends.selection == "bloc":
+        for b in np.unique(bloc):
+            chosen.append(int(by_capability[bloc[by_capability] == b][0]))
+    chosen = chosen[: friends.size]
+    for i in by_capability:
+        if len(chosen) >= min(friends.size, n):
+            break
+        if i not in chosen:
+            chosen.append(int(i))
+    invited = np.zeros(n, dtype=bool)
+    invited[chosen] = True
+    return invited

@@ -24,6 +24,7 @@ from sim.dynamics import (
     reservation_now,
     salience_distance,
 )
+from sim.ledger import affordable_meetings, contributions_at_cost
 from sim.population import build_population
 from sim.process import invite_friends, plan_tiers, rooms_for_day
 from sim.ratification import ratification_days
@@ -173,21 +174,17 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
             cost += (cost_cfg.meeting_usd / cal.days) * (
                 (1.0 - share) + proc.informal_cost_ratio * share
             )
-        nominal = cost_cfg.meeting_usd
-        scale = min(cost / nominal, 1.0) if nominal > 0 else 0.0
-        refund = plan.contribution_usd * (1.0 - scale)
-        paid = np.minimum(plan.own_cost_usd - refund, remaining)
+        shared = contributions_at_cost(plan.contribution_usd, cost, cost_cfg.meeting_usd)
+        paid = np.minimum(plan.own_cost_usd - (plan.contribution_usd - shared), remaining)
         remaining = remaining - paid
         spent = spent + paid
         fund_remaining -= plan.fund_cost_usd
-        process_remaining -= cost - float((plan.contribution_usd - refund).sum())
+        process_remaining -= cost - float(shared.sum())
         meeting += 1
 
         budget = cost_cfg.process_budget_usd
         used = 1.0 - process_remaining / budget if budget > 0 else 1.0
-        ahead = max(planned - meeting, 0)
-        if max_cost > 0:
-            ahead = min(ahead, int(np.floor(process_remaining / max_cost + 1e-9)))
+        ahead = affordable_meetings(max(planned - meeting, 0), process_remaining, max_cost)
         level = pressure(used, meeting, ahead, b.pressure_budget_weight)
         positions += b.concession_rate * level * (text - positions)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Ledger"]
+__all__ = ["Ledger", "affordable_meetings", "contributions_at_cost"]
 
 
 @dataclass
@@ -68,3 +68,22 @@ class Ledger:
     @property
     def process_cost_usd(self) -> float:
         return float(sum(self.meeting_costs_usd))
+
+
+def contributions_at_cost(planned: np.ndarray, meeting_cost: float, nominal: float) -> np.ndarray:
+    """Cost-sharing contributions scaled to what the meeting actually cost.
+
+    Delegations plan their share on the nominal `meeting_usd`; a meeting held mostly
+    in cheaper informal rooms costs less, and each share shrinks with it. Never more
+    than planned: when dear closed rooms push the cost above nominal, the process
+    budget pays the excess.
+    """
+    scale = min(meeting_cost / nominal, 1.0) if nominal > 0 else 0.0
+    return planned * scale
+
+
+def affordable_meetings(planned_left: int, process_remaining: float, per_meeting: float) -> int:
+    """Planned meetings still ahead that the process budget can pay for."""
+    if per_meeting <= 0:
+        return planned_left
+    return min(planned_left, int(np.floor(process_remaining / per_meeting + 1e-9)))

@@ -22,7 +22,7 @@ from sim.dynamics import (
     reservation_now,
     salience_distance,
 )
-from sim.ledger import Ledger
+from sim.ledger import Ledger, affordable_meetings, contributions_at_cost
 from sim.metrics import meeting_reporters, run_metrics
 from sim.population import build_population
 from sim.process import FRIENDS, INFORMAL, PLENARY, Room, room_ranks, rooms_for_day, rotation
@@ -109,11 +109,9 @@ class NegotiationModel(Model):
     def meetings_left(self) -> int:
         """Planned meetings still ahead that the process budget can pay for."""
         planned_left = max(self.planned_meetings - self.meeting, 0)
-        per_meeting = self._max_meeting_cost()
-        if per_meeting <= 0:
-            return planned_left
-        affordable = int(np.floor(self.ledger.process_remaining_usd / per_meeting + 1e-9))
-        return min(planned_left, affordable)
+        return affordable_meetings(
+            planned_left, self.ledger.process_remaining_usd, self._max_meeting_cost()
+        )
 
     @property
     def extensions_used(self) -> int:
@@ -328,22 +326,14 @@ class NegotiationModel(Model):
         return seating
 
     def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
-        """Settle the meeting: shares of its cost follow what it actually cost.
-
-        Delegations planned their cost-sharing contribution on the nominal
-        `meeting_usd`; a meeting held mostly in cheaper informal rooms costs less, so
-        each contribution is scaled down to the actual cost before it is charged.
-        """
-        nominal = self.config.cost.meeting_usd
-        # Never more than planned: when dear closed rooms push the cost above the
-        # nominal figure, the process budget pays the excess.
-        scale = min(meeting_cost / nominal, 1.0) if nominal > 0 else 0.0
-        refund = plan.contribution_usd * (1.0 - scale)
-        contributions = plan.contribution_usd - refund
-        self.ledger.spend(plan.own_cost_usd - refund)
+        """Settle the meeting: cost-sharing shares follow what it actually cost."""
+        paid = contributions_at_cost(
+            plan.contribution_usd, meeting_cost, self.config.cost.meeting_usd
+        )
+        self.ledger.spend(plan.own_cost_usd - (plan.contribution_usd - paid))
         self.ledger.fund_remaining_usd -= plan.fund_cost_usd
         self.ledger.fund_spent_usd += plan.fund_cost_usd
-        self.ledger.charge_meeting(meeting_cost, float(contributions.sum()))
+        self.ledger.charge_meeting(meeting_cost, float(paid.sum()))
 
     def _apply_pressure(self) -> None:
         """Raise pressure with money spent and meetings used; concede under it.

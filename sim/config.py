@@ -8,7 +8,10 @@ allowed, so that a bad sweep fails before any run starts.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -253,18 +256,38 @@ def register_configs() -> None:
 
 
 def to_sim_config(cfg: Any) -> SimConfig:
-    """Turn a composed DictConfig (or plain dict) into a validated `SimConfig`."""
+    """Turn a composed DictConfig (or plain dict) into a validated `SimConfig`.
+
+    A sweep job converts its configuration twice (to name its folder, then to run);
+    conversions are memoised on the plain values, and each caller gets its own copy.
+    """
     from omegaconf import OmegaConf
 
     if not isinstance(cfg, SimConfig):
-        schema = OmegaConf.structured(SimConfig)
-        try:
-            merged = OmegaConf.merge(schema, OmegaConf.create(_plain(cfg)))
-        except Exception as err:  # OmegaConf's messages name the key; keep them
-            raise ConfigError(f"invalid configuration: {err}") from err
-        cfg = OmegaConf.to_object(merged)
+        plain = _plain(cfg)
+        key = json.dumps(plain, sort_keys=True, default=repr)
+        if key not in _CONVERTED:
+            try:
+                merged = OmegaConf.merge(_schema(), OmegaConf.create(plain))
+            except Exception as err:  # OmegaConf's messages name the key; keep them
+                raise ConfigError(f"invalid configuration: {err}") from err
+            if len(_CONVERTED) >= 64:
+                _CONVERTED.clear()
+            _CONVERTED[key] = OmegaConf.to_object(merged)
+        cfg = copy.deepcopy(_CONVERTED[key])
     validate(cfg)
     return cfg
+
+
+_CONVERTED: dict[str, SimConfig] = {}
+
+
+@functools.cache
+def _schema() -> Any:
+    """The OmegaConf schema of `SimConfig`, built once (merging copies it)."""
+    from omegaconf import OmegaConf
+
+    return OmegaConf.structured(SimConfig)
 
 
 def _plain(cfg: Any) -> Any:

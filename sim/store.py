@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -104,14 +105,25 @@ def git_state() -> dict[str, object]:
     return {"commit": commit, "dirty": dirty}
 
 
-def environment_info() -> dict[str, object]:
-    """Package version, git state, Python and key package versions, command line."""
-    versions = {}
+@cache
+def _installed_versions() -> tuple[tuple[str, str | None], ...]:
+    found = []
     for name in KEY_PACKAGES:
         try:
-            versions[name] = metadata.version(name)
+            found.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            versions[name] = None
+            found.append((name, None))
+    return tuple(found)
+
+
+def package_versions() -> dict[str, str | None]:
+    """Versions of the key packages (read once per process: they cannot change under it)."""
+    return dict(_installed_versions())
+
+
+def environment_info() -> dict[str, object]:
+    """Package version, git state, Python and key package versions, command line."""
+    versions = package_versions()
     return {
         "package_version": versions["negotiation-sim"],
         "git": git_state(),

@@ -40,7 +40,7 @@ class BatchNegotiation(NegotiationModel):
         clocked = self.step
         self.step = self._user_step
         try:
-            self.row = self.run()
+            self.row = self.run().row
         finally:
             self.step = clocked
         self.running = False

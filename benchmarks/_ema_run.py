@@ -41,7 +41,7 @@ class Negotiate:
         from sim.replicate import replication_seeds
 
         cfg = self.configs[config]
-        row = NegotiationModel(cfg, seed=replication_seeds(cfg)[replication]).run()
+        row = NegotiationModel(cfg, seed=replication_seeds(cfg)[replication]).run().row
         return {k: float(row[k]) for k in OUTCOMES}
 
 

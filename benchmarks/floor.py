@@ -16,7 +16,13 @@ import numpy as np
 
 from sim.attendance import plan_attendance
 from sim.config import SimConfig
-from sim.decision import decide
+from sim.decision import (
+    accommodation_move,
+    amendment_votes,
+    blocking_power,
+    decide,
+    objections,
+)
 from sim.dynamics import (
     confidence_pull,
     disagreement,
@@ -24,21 +30,22 @@ from sim.dynamics import (
     reservation_now,
     salience_distance,
 )
-from sim.ledger import affordable_meetings, contributions_at_cost
 from sim.population import build_population
-from sim.process import invite_friends, plan_tiers, rooms_for_day
+from sim.process import (
+    compress,
+    door_threshold,
+    informal_rooms_open,
+    invite_friends,
+    issue_time,
+    plan_tiers,
+    room_ranks,
+    rooms_for_day,
+    rotation,
+    stretched,
+)
+from sim.purse import Purse
 from sim.ratification import ratification_days
-
-try:  # the kernels as optimised (room layouts, seatings, rankings by rotation)
-    from sim.process import room_ranks, rotation
-    from sim.sitting import RoomLayout, seat, sit
-
-    LEGACY = False
-except ImportError:  # the code before the optimisation: one `sit_room` per room-day
-    from sim.process import allocate_delegates
-    from sim.sitting import sit_room
-
-    LEGACY = True
+from sim.sitting import RoomLayout, seat, sit
 
 __all__ = ["check_floor", "floor_run"]
 
@@ -48,38 +55,48 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
     rng = np.random.default_rng(seed)
     pop = build_population(cfg.scenario, rng)
     dl, st = pop.delegations, pop.stakeholders
-    b, cal, proc, cost_cfg, fund = (
+    b, cal, proc, fund, rule = (
         cfg.behaviour,
         cfg.scenario.calendar,
         cfg.process,
-        cfg.cost,
         cfg.funding,
+        cfg.decision,
     )
+    channels = cfg.channels
     n, n_issues = dl.ideal.shape
     positions = dl.ideal.copy()
     remaining = dl.budget_usd.copy()
     spent = np.zeros(n)
-    process_remaining = cost_cfg.process_budget_usd
+    purse = Purse.from_config(cfg)
+    shares = purse.cost_shares(dl.budget_usd)
     fund_remaining = fund.trust_fund_usd
     st_weights = b.stakeholder_weight * st.capacity[:, None] * st.salience
     cap_sal = dl.expertise[:, None] * dl.salience
     text = dl.ideal.mean(axis=0) if n else np.full(n_issues, 0.5)
-    scratch_influence, scratch_st = np.zeros(n), np.zeros(len(st))
+    scratch = np.zeros(n), np.zeros(n)
     informal_issues = np.array([], dtype=np.int64)
+    work_left = np.full(n_issues, proc.compression.text_days / max(n_issues, 1))
     layouts: dict[tuple, RoomLayout] = {}
     seatings: dict[tuple, object] = {}
     planned = cal.meetings
-    limit = planned + cfg.decision.max_extensions
-    max_cost = cost_cfg.meeting_usd * max(1.0, proc.informal_cost_ratio)
-    meeting, adopted_by, level = 0, None, 0.0
+    meeting, extensions, adopted_by, level = 0, 0, None, 0.0
     n_blocs = len(pop.bloc_names) if b.bloc_coordination else 0
     proxy_weight = b.bloc_proxy_weight if b.bloc_coordination else 0.0
     other = dl.other_language
 
-    def can_hold() -> bool:
-        return meeting < limit and process_remaining >= max_cost - 1e-6
+    def next_meeting() -> str | None:
+        if meeting < planned and purse.can_afford_meeting():
+            return "planned"
+        if extensions < rule.max_extensions and (
+            purse.extension_authorised or purse.can_afford_meeting()
+        ):
+            return "extension"
+        return None
 
-    while adopted_by is None and can_hold():
+    while adopted_by is None and (mode := next_meeting()) is not None:
+        if mode == "extension":
+            purse.authorise_extension()
+            extensions += 1
         plan = plan_attendance(
             remaining=remaining,
             budget0=dl.budget_usd,
@@ -92,37 +109,47 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
             planned=planned,
             days=cal.days,
             fund_remaining=fund_remaining,
-            cost=cost_cfg,
+            cost_share=shares,
+            cost=cfg.cost,
             funding=fund,
             attendance_base=b.attendance_base,
             stakes_gain=b.attendance_stakes_gain,
             lateness=b.lateness_weight,
+            progress_gain=b.attendance_progress_gain,
         )
         present = plan.delegates > 0
         spread = disagreement(positions[present]) if present.sum() >= 2 else np.zeros(n_issues)
-        tiers = plan_tiers(spread, meeting + 1, proc, informal_issues)
+        ahead = purse.affordable_meetings(max(planned - meeting, 0)) if mode == "planned" else 1
+        ahead = max(ahead, 1)
+        threshold = door_threshold(proc, level, channels.closing_doors)
+        tiers = plan_tiers(spread, meeting + 1, proc, informal_issues, threshold)
+        tiers, squeeze = compress(
+            tiers,
+            spread,
+            float(np.maximum(work_left, 0.0).sum()),
+            cal.days * ahead,
+            proc,
+            channels.compression,
+            informal_rooms_open(proc, meeting + 1),
+        )
         informal_issues = np.union1d(tiers.informal, tiers.friends)
         invited = (
             invite_friends(proc.friends, dl.expertise, dl.bloc) if len(tiers.friends) else None
         )
-        cost = 0.0
+        night = squeeze.night_share
+        persuasion = stretched(b.persuasion_rate, night)
         by_turn: dict[int, tuple] = {}
         for day in range(cal.days):
-            if LEGACY:
-                cost += _legacy_day(
-                    cfg, day, plan, tiers, invited, text, positions, pop, st_weights
-                )
-                continue
-            turn = rotation(day, tiers, proc)
+            turn = rotation(day, tiers, squeeze.tracks)
             if turn not in by_turn:
-                rooms = rooms_for_day(day, tiers, proc, invited)
+                rooms = rooms_for_day(day, tiers, proc, invited, squeeze.tracks, night)
                 factor = np.ones((n, len(rooms)))
                 for j, room in enumerate(rooms):
                     if not room.interpreted:
                         factor[other, j] *= b.uninterpreted_presence
                 room_layouts = []
                 for room in rooms:
-                    key = (room.issues.tobytes(), room.open_to_stakeholders, room.step)
+                    key = (room.kind, room.issues.tobytes(), room.open_to_stakeholders, room.step)
                     if key not in layouts:
                         layouts[key] = RoomLayout(
                             issues=room.issues,
@@ -132,17 +159,17 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
                             proxy_weight=proxy_weight,
                             stakeholder_ideal=st.ideal if room.open_to_stakeholders else None,
                             stakeholder_weight=st_weights if room.open_to_stakeholders else None,
+                            admits=room.invited,
                         )
                     room_layouts.append(layouts[key])
-                closed = sum(len(r.issues) for r in rooms if r.closed_door)
                 by_turn[turn] = (
                     rooms,
                     room_layouts,
-                    room_ranks(dl.salience, rooms),
+                    room_ranks(dl.salience, rooms, factor, b.plenary_priority),
                     factor,
-                    closed,
+                    issue_time(rooms, n_issues, night),
                 )
-            rooms, room_layouts, rank, factor, closed = by_turn[turn]
+            rooms, room_layouts, rank, factor, time = by_turn[turn]
             in_person = plan.in_person_days >= cal.days - day
             cover = rank < np.where(in_person, plan.delegates, 0)[:, None]
             presence = np.where(cover, factor, 0.0)
@@ -163,29 +190,23 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
                         column,
                         text,
                         positions,
-                        scratch_influence,
-                        None,
-                        b.confidence,
-                        b.persuasion_rate,
-                        seating,
+                        influence=scratch[0],
+                        proxy_influence=scratch[1],
+                        stakeholder_influence=None,
+                        confidence=b.confidence,
+                        persuasion_rate=persuasion,
+                        seating=seating,
                     )
-            queued = len(tiers.informal) + len(tiers.friends) - closed
-            share = (closed + queued) / n_issues
-            cost += (cost_cfg.meeting_usd / cal.days) * (
-                (1.0 - share) + proc.informal_cost_ratio * share
-            )
-        shared = contributions_at_cost(plan.contribution_usd, cost, cost_cfg.meeting_usd)
-        paid = np.minimum(plan.own_cost_usd - (plan.contribution_usd - shared), remaining)
+            work_left -= time
+        paid = np.minimum(plan.own_cost_usd, remaining)
         remaining = remaining - paid
         spent = spent + paid
         fund_remaining -= plan.fund_cost_usd
-        process_remaining -= cost - float(shared.sum())
+        purse.settle(purse.meeting_usd, float(plan.contribution_usd.sum()))
         meeting += 1
 
-        budget = cost_cfg.process_budget_usd
-        used = 1.0 - process_remaining / budget if budget > 0 else 1.0
-        ahead = affordable_meetings(max(planned - meeting, 0), process_remaining, max_cost)
-        level = pressure(used, meeting, ahead, b.pressure_budget_weight)
+        left = purse.affordable_meetings(max(planned - meeting, 0))
+        level = pressure(purse.spent_share(), meeting, left, b.pressure_budget_weight)
         positions += b.concession_rate * level * (text - positions)
 
         present = plan.in_person_days > 0
@@ -193,22 +214,57 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
             present = present | plan.remote
         burden = spent / np.maximum(dl.budget_usd, 1e-9)
         reservation = reservation_now(dl.reservation, level, burden, b.pressure_gain, b.burden_gain)
+        final = next_meeting() is None
+        tabling = meeting >= rule.earliest_tabling_meeting or final
+        if tabling and channels.holdout_accommodation:
+            power = blocking_power(
+                rule=rule.rule,
+                present=present,
+                distance=salience_distance(positions, text, dl.salience),
+                reservation=reservation,
+                vote_threshold=rule.vote_threshold,
+                abstain_margin=rule.abstain_margin,
+                consensus_value=rule.consensus_value,
+                shadow_of_vote=channels.shadow_of_vote,
+            )
+            text += accommodation_move(
+                text, positions, dl.salience, power, rule.accommodation_rate * level
+            )
         distance = salience_distance(positions, text, dl.salience)
-        final = not can_hold()
-        if meeting >= cfg.decision.earliest_tabling_meeting or final:
-            decision = decide(
-                rule=cfg.decision.rule,
+        without_vote = False
+        objects = objections(distance, reservation) & present
+        if (
+            final
+            and channels.amendment_votes
+            and rule.rule == "consensus_then_vote"
+            and objects.any()
+        ):
+            result = amendment_votes(
+                text=text,
+                positions=positions,
+                salience=dl.salience,
+                present=present,
+                objects=objects,
+                reservation=reservation,
+                vote_threshold=rule.vote_threshold,
+            )
+            text[:] = result.text
+            distance = salience_distance(positions, text, dl.salience)
+            without_vote = True
+        if tabling:
+            adopted_by = decide(
+                rule=rule.rule,
                 final=final,
                 present=present,
                 distance=distance,
                 reservation=reservation,
-                vote_threshold=cfg.decision.vote_threshold,
-                abstain_margin=cfg.decision.abstain_margin,
-            )
-            adopted_by = decision.adopted_by
-        if adopted_by is None and can_hold() and meeting <= cal.consultations:
+                vote_threshold=rule.vote_threshold,
+                abstain_margin=rule.abstain_margin,
+                without_vote=without_vote,
+            ).adopted_by
+        if adopted_by is None and next_meeting() is not None and meeting <= cal.consultations:
             attend = rng.random(n) < b.consultation_attendance
-            fee = cal.consultation_days * cost_cfg.consultation_day_usd
+            fee = cal.consultation_days * cfg.cost.consultation_day_usd
             paid = np.minimum(np.where(attend & (remaining >= fee), fee, 0.0), remaining)
             remaining = remaining - paid
             spent = spent + paid
@@ -221,7 +277,6 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
     if adopted_by is not None:
         dislike = salience_distance(dl.ideal, text, dl.salience)
         ratify = ratification_days(dislike, dl.legislative, cfg.ratification, rng)
-    del scratch_st
     return {
         "text": text,
         "positions": positions,
@@ -231,55 +286,26 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
     }
 
 
-def _legacy_day(cfg, day, plan, tiers, invited, text, positions, pop, st_weights) -> float:
-    """One day with the kernels of the original code (`allocate_delegates`, `sit_room`)."""
-    b, cal, proc, fund = cfg.behaviour, cfg.scenario.calendar, cfg.process, cfg.funding
-    dl, st = pop.delegations, pop.stakeholders
-    rooms = rooms_for_day(day, tiers, proc, invited)
-    in_person = plan.in_person_days >= cal.days - day
-    cover = allocate_delegates(np.where(in_person, plan.delegates, 0), dl.salience, rooms)
-    presence = cover.astype(float)
-    for j, room in enumerate(rooms):
-        if not room.interpreted:
-            presence[dl.other_language, j] *= b.uninterpreted_presence
-    presence[plan.remote & ~in_person, 0] = fund.remote_effectiveness
-    for j, room in enumerate(rooms):
-        sit_room(
-            issues=room.issues,
-            step=room.step,
-            text=text,
-            positions=positions,
-            salience=dl.salience,
-            capability=dl.expertise,
-            presence=presence[:, j],
-            bloc=dl.bloc,
-            n_blocs=len(pop.bloc_names) if b.bloc_coordination else 0,
-            proxy_weight=b.bloc_proxy_weight if b.bloc_coordination else 0.0,
-            stakeholder_ideal=st.ideal if room.open_to_stakeholders else None,
-            stakeholder_weight=st_weights if room.open_to_stakeholders else None,
-            confidence=b.confidence,
-            persuasion_rate=b.persuasion_rate,
-        )
-    n_issues = len(text)
-    closed = sum(len(r.issues) for r in rooms if r.closed_door)
-    queued = len(tiers.informal) + len(tiers.friends) - closed
-    share = (closed + queued) / n_issues
-    return (cfg.cost.meeting_usd / cal.days) * ((1.0 - share) + proc.informal_cost_ratio * share)
-
-
 def check_floor(cfg: SimConfig, seeds) -> None:
     """Assert the floor ends where the model ends (text, positions, outcome), bit for bit."""
     from sim.model import NegotiationModel
 
     for seed in seeds:
         model = NegotiationModel(cfg, seed=seed)
-        model.run()
+        record = model.run()
         bare = floor_run(cfg, seed)
         same = (
             np.array_equal(model.chair.text, bare["text"])
             and np.array_equal(model.positions, bare["positions"])
             and model.adopted_by == bare["adopted_by"]
             and model.meeting == bare["meetings"]
+            and _same_days(record.ratification_days, bare["ratification_days"])
         )
         if not same:
             raise AssertionError(f"floor and model differ for seed {seed}")
+
+
+def _same_days(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return np.array_equal(a, b)

@@ -5,10 +5,12 @@
 
 Runs `run_replication` for 3 seeds of a set of configurations that together exercise
 every code path of the hot loop (tiers, friends of the chair by capability and by bloc,
-observers, bloc proxies on and off, every funding design, every decision rule, a
-synthetic 1,000-delegation table) and compares the three tables exactly
-(`assert_frame_equal(check_exact=True)`), plus each model's final positions and text,
-and the tables `run_replications` builds for all 3 replications at once.
+observers, bloc proxies on and off, every funding design, every decision rule, the
+version-2 channels on and off, compression under dear meetings, amendment votes,
+extensions with and without authorisation, a synthetic 1,000-delegation table) and
+compares the three tables exactly (`assert_frame_equal(check_exact=True)`), plus each
+model's final positions and text, and the tables `run_replications` builds for all 3
+replications at once.
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ CASES: dict[str, list[str]] = {
     "default_consensus_only": ["decision=consensus_only"],
     "default_vote": ["decision=two_thirds_vote"],
     "default_capacity_share": ["funding=cost_sharing", "funding.cost_sharing_mode=capacity"],
+    "default_dear_meetings": ["cost.meeting_usd=1.5e6"],  # compression and nights at work
+    "default_amendments": ["channels.amendment_votes=true"],
+    "default_no_shadow": ["channels.shadow_of_vote=false", "decision=two_thirds_vote"],
+    "default_channels_off": [
+        "channels.compression=false",
+        "channels.closing_doors=false",
+        "channels.holdout_accommodation=false",
+    ],
+    "default_no_authorisation": ["cost.extension_authorised=false", "cost.process_budget_usd=4e6"],
     "small_friends_hybrid": ["scenario=small", "process=friends_of_chair", "funding=hybrid"],
     "small_trust_fund": ["scenario=small", "funding=trust_fund"],
     "small_cost_sharing": ["scenario=small", "funding=cost_sharing"],

@@ -84,10 +84,10 @@ def bench_default(quick: bool) -> dict[str, object]:
 
     cfg = compose_config([])
     reps = 15 if quick else 40
-    model = _median_times(lambda i: NegotiationModel(cfg, seed=i % DEFAULT_SEEDS).run(), reps)
+    model = _median_times(lambda i: NegotiationModel(cfg, seed=i % DEFAULT_SEEDS).run().row, reps)
     tables = _median_times(lambda i: run_replication(cfg, 0, i % DEFAULT_SEEDS), reps)
     held = [NegotiationModel(cfg, seed=s) for s in range(DEFAULT_SEEDS)]
-    meetings = [m.run()["meetings_held"] for m in held]
+    meetings = [m.run().row["meetings_held"] for m in held]
     return {"model_run": model, "with_tables": tables, "meetings_held": meetings}
 
 
@@ -108,13 +108,15 @@ def bench_scaling(quick: bool) -> dict[str, object]:
     by_n = []
     for n in sizes:
         cfg = compose_config([*synthetic_overrides(n), *_fixed_length(8)])
-        t = _median_times(lambda i, cfg=cfg: NegotiationModel(cfg, seed=i).run(), reps[n], warmup=1)
+        t = _median_times(
+            lambda i, cfg=cfg: NegotiationModel(cfg, seed=i).run().row, reps[n], warmup=1
+        )
         by_n.append({"delegations": n, "meetings": 8, **t})
     by_m = []
     for m in [4, 8, 16, 32]:
         cfg = compose_config(_fixed_length(m))
         t = _median_times(
-            lambda i, cfg=cfg: NegotiationModel(cfg, seed=i).run(), 7 if quick else 15
+            lambda i, cfg=cfg: NegotiationModel(cfg, seed=i).run().row, 7 if quick else 15
         )
         by_m.append({"delegations": 193, "meetings": m, **t})
     for row in by_n + by_m:
@@ -140,19 +142,20 @@ def bench_scaling(quick: bool) -> dict[str, object]:
 
 
 def bench_floor(quick: bool) -> dict[str, object]:
-    from floor import LEGACY, check_floor, floor_run
+    from floor import check_floor, floor_run
 
     from sim.api import compose_config
     from sim.model import NegotiationModel
 
-    out = {"legacy_kernels": LEGACY, "sizes": []}
+    out = {"sizes": []}
     for n in [193, 10_000]:
-        cfg = compose_config(synthetic_overrides(n))
+        # the floor runs the dynamics only: compare without the unhurried twin run
+        cfg = compose_config([*synthetic_overrides(n), "measures.rush_cost=false"])
         check_floor(cfg, range(3 if n == 193 else 1))  # same text and positions, bit for bit
         reps = (15 if quick else 40) if n == 193 else 3
         seeds = DEFAULT_SEEDS if n == 193 else 1
         model = _median_times(
-            lambda i, cfg=cfg, k=seeds: NegotiationModel(cfg, seed=i % k).run(), reps
+            lambda i, cfg=cfg, k=seeds: NegotiationModel(cfg, seed=i % k).run().row, reps
         )
         bare = _median_times(lambda i, cfg=cfg, k=seeds: floor_run(cfg, i % k), reps)
         out["sizes"].append(

@@ -45,16 +45,6 @@ def meeting_allowance(
     return remaining * (ahead[0] / ahead.sum())
 
 
-def _contributions(budget0: np.ndarray, meeting_usd: float, funding: FundingConfig):
-    share = funding.cost_sharing_share * meeting_usd
-    if share == 0.0:
-        return np.zeros_like(budget0)
-    if funding.cost_sharing_mode == "flat":
-        return np.full_like(budget0, share / len(budget0))
-    total = budget0.sum()
-    return share * (budget0 / total if total > 0 else np.full_like(budget0, 1 / len(budget0)))
-
-
 def plan_attendance(
     *,
     remaining: np.ndarray,
@@ -68,23 +58,33 @@ def plan_attendance(
     planned: int,
     days: int,
     fund_remaining: float,
+    cost_share: np.ndarray,
     cost: CostConfig,
     funding: FundingConfig,
     attendance_base: float,
     stakes_gain: float,
     lateness: float,
+    progress_gain: float = 0.5,
 ) -> AttendancePlan:
-    """Decide every delegation's attendance for one meeting; nothing here spends money."""
+    """Decide every delegation's attendance for one meeting; nothing here spends money.
+
+    `cost_share` is each delegation's share of the meeting under cost sharing (the
+    purse's `cost_shares`): one that cannot pay it stays home. A delegation wants
+    `round(staff x clip(attendance_base + stakes_gain x stakes + progress_gain x
+    progress))` delegates, so later meetings and larger stakes bring more.
+    """
     n = len(remaining)
     per_delegate = days * cost.delegate_day_usd
     allowance = meeting_allowance(remaining, meeting_index, planned, lateness)
-    contribution = _contributions(budget0, cost.meeting_usd, funding)
+    contribution = cost_share
     can_pay_share = remaining >= contribution
-    want = np.clip(attendance_base + stakes_gain * stakes + 0.5 * progress, 0.0, 1.0)
-    desired = np.maximum(np.ceil(want * staff), 1).astype(np.int64)
+    want = np.clip(attendance_base + stakes_gain * stakes + progress_gain * progress, 0.0, 1.0)
+    # round half up: a one-person delegation with little at stake stays home (small
+    # states are absent more often: Panke)
+    desired = np.floor(want * staff + 0.5).astype(np.int64)
 
     funded = _trust_fund_seats(budget0, staff, income, ldc, days, fund_remaining, cost, funding)
-    funded = np.where(can_pay_share, funded, 0)
+    funded = np.where(can_pay_share, np.minimum(funded, desired), 0)
     spendable = np.maximum(allowance - contribution, 0.0)
     if per_delegate > 0:
         affordable = np.floor(spendable / per_delegate).astype(np.int64)
@@ -102,7 +102,7 @@ def plan_attendance(
         partial_days = np.minimum(np.floor(spendable / cost.delegate_day_usd), days)
     else:
         partial_days = np.full(n, days)
-    partial = (delegates == 0) & can_pay_share & (partial_days >= 1)
+    partial = (delegates == 0) & (desired > 0) & can_pay_share & (partial_days >= 1)
     delegates = np.where(partial, 1, delegates)
     in_person_days = np.where(partial, partial_days, in_person_days).astype(np.int64)
 

@@ -24,18 +24,22 @@ __all__ = [
     "BlocConfig",
     "BehaviourConfig",
     "CalendarConfig",
+    "ChannelsConfig",
+    "CompressionConfig",
     "ConfigError",
     "CostConfig",
     "DecisionConfig",
     "DelegationsConfig",
     "FriendsConfig",
     "FundingConfig",
+    "MeasuresConfig",
     "ProcessConfig",
     "RatificationConfig",
     "ScenarioConfig",
     "SimConfig",
     "StakeholderKindConfig",
     "register_configs",
+    "set_values",
     "to_sim_config",
     "validate",
 ]
@@ -139,18 +143,28 @@ class FriendsConfig:
 
 
 @dataclass
+class CompressionConfig:
+    """How the chair fits the open text into the meeting-days the budget still pays for."""
+
+    text_days: float = 160.0  # issue-days of negotiation the whole text needs
+    max_parallel_rooms: int = 3  # informal tracks the chair may run at once when pressed
+    night_share: float = 0.5  # a night sitting adds this share of a day (3 h on two 3-h meetings)
+
+
+@dataclass
 class ProcessConfig:
     """How rooms are organised: the plenary, informal rooms and the deeper tier."""
 
     name: str = "two_tier"
     informal_rooms: bool = True
     disagreement_threshold: float = 0.15
+    door_pressure_gain: float = 1.0  # the threshold falls by this share per unit pressure
     informal_from_meeting: int = 4  # 0 = only by disagreement
     max_parallel_rooms: int = 2
     observers_in_informal: bool = False
-    informal_cost_ratio: float = 0.4
     step_formal: float = 0.04
     step_informal: float = 0.15
+    compression: CompressionConfig = field(default_factory=CompressionConfig)
     friends: FriendsConfig = field(default_factory=FriendsConfig)
 
 
@@ -179,6 +193,8 @@ class DecisionConfig:
     earliest_tabling_meeting: int = 3
     max_extensions: int = 1
     abstain_margin: float = 0.25
+    accommodation_rate: float = 0.5  # share of the gap to the holdouts closed per unit pressure
+    consensus_value: float = 0.3  # blocking power of objectors a fallback vote would outvote
 
 
 @dataclass
@@ -187,8 +203,27 @@ class CostConfig:
 
     meeting_usd: float = 1.0e6
     delegate_day_usd: float = 600.0
-    process_budget_usd: float = 1.0e7
+    process_budget_usd: float = 7.0e6
+    extension_authorised: bool = True  # an extension meeting brings its own authorisation
     consultation_day_usd: float = 300.0
+
+
+@dataclass
+class ChannelsConfig:
+    """Switches of the version-2 causal channels, so a paper can isolate each one."""
+
+    compression: bool = True  # parallel tracks and night sittings when days run short
+    closing_doors: bool = True  # pressure lowers the threshold for closed informal rooms
+    holdout_accommodation: bool = True  # the chair moves the text toward blocking objectors
+    shadow_of_vote: bool = True  # blocking power depends on the decision rule
+    amendment_votes: bool = False  # objectors force votes on provisions before adoption
+
+
+@dataclass
+class MeasuresConfig:
+    """Optional measures that cost extra computation."""
+
+    rush_cost: bool = True  # run the same seed unhurried to measure the rushed compromise
 
 
 @dataclass
@@ -201,6 +236,7 @@ class BehaviourConfig:
     consultation_rate: float = 0.1
     consultation_attendance: float = 0.6
     uninterpreted_presence: float = 0.7
+    plenary_priority: float = 0.0
     bloc_coordination: bool = True
     bloc_proxy_weight: float = 0.5
     pressure_budget_weight: float = 0.5
@@ -209,6 +245,7 @@ class BehaviourConfig:
     concession_rate: float = 0.15
     attendance_base: float = 0.5
     attendance_stakes_gain: float = 1.5
+    attendance_progress_gain: float = 0.5
     lateness_weight: float = 1.0
 
 
@@ -218,10 +255,11 @@ class RatificationConfig:
 
     threshold: int = 40
     days_after_threshold: int = 90
-    opening_delay_days: int = 440
+    opening_delay_days: int = 443
     base_hazard_per_year: float = 0.35
     dislike_sensitivity: float = 6.0
     horizon_years: float = 10.0
+    report_months: list[int] = field(default_factory=lambda: [22])
 
 
 @dataclass
@@ -237,6 +275,8 @@ class SimConfig:
     cost: CostConfig = field(default_factory=CostConfig)
     behaviour: BehaviourConfig = field(default_factory=BehaviourConfig)
     ratification: RatificationConfig = field(default_factory=RatificationConfig)
+    channels: ChannelsConfig = field(default_factory=ChannelsConfig)
+    measures: MeasuresConfig = field(default_factory=MeasuresConfig)
 
 
 @dataclass
@@ -253,6 +293,54 @@ def register_configs() -> None:
     from hydra.core.config_store import ConfigStore
 
     ConfigStore.instance().store(name="sim_schema", node=AppConfig)
+
+
+def _plain_value(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (tools like EMA Workbench pass them)."""
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        return value.item()
+    return value
+
+
+def set_values(cfg: SimConfig, values: dict[str, Any]) -> SimConfig:
+    """A validated copy of `cfg` with dotted keys set, e.g. `{"cost.meeting_usd": 2e6}`.
+
+    The fast way to evaluate many numeric points of one composed configuration (compose
+    once, then set numbers): no Hydra call. Keys reach into nested dataclasses and the
+    scenario's dictionaries (`scenario.blocs.sovereignty.centre.safeguards`); numpy
+    scalars are accepted. An unknown key raises `ConfigError` naming it.
+    """
+    out = copy.deepcopy(cfg)
+    for key, value in values.items():
+        *path, last = key.split(".")
+        node: Any = out
+        for part in path:
+            node = _child(node, part, key)
+        value = _plain_value(value)
+        if dataclasses.is_dataclass(node):
+            if last not in {f.name for f in dataclasses.fields(node)}:
+                _fail(key, value, f"a key of {type(node).__name__}")
+            current = getattr(node, last)
+            whole = isinstance(value, float) and value.is_integer()
+            if isinstance(current, int) and not isinstance(current, bool) and whole:
+                value = int(value)  # a sampler's 5.0 for a whole-number key
+            setattr(node, last, value)
+        elif isinstance(node, dict):
+            if last not in node:
+                _fail(key, value, "an existing key (" + ", ".join(map(str, node)) + ")")
+            node[last] = value
+        else:
+            _fail(key, value, "a key of the configuration")
+    validate(out)
+    return out
+
+
+def _child(node: Any, part: str, key: str) -> Any:
+    if dataclasses.is_dataclass(node) and part in {f.name for f in dataclasses.fields(node)}:
+        return getattr(node, part)
+    if isinstance(node, dict) and part in node:
+        return node[part]
+    raise ConfigError(f"{key}: no configuration key {part!r} at this level")
 
 
 def to_sim_config(cfg: Any) -> SimConfig:
@@ -368,6 +456,8 @@ def validate(cfg: SimConfig) -> None:
     _integer("decision.earliest_tabling_meeting", d.earliest_tabling_meeting, 1, 1000)
     _integer("decision.max_extensions", d.max_extensions, 0, 100)
     _number("decision.abstain_margin", d.abstain_margin, 0.0, 10.0)
+    _prob("decision.accommodation_rate", d.accommodation_rate)
+    _prob("decision.consensus_value", d.consensus_value)
     c = cfg.cost
     _number("cost.meeting_usd", c.meeting_usd, 0.0, 1e12)
     _number("cost.delegate_day_usd", c.delegate_day_usd, 0.0, 1e9)
@@ -386,6 +476,8 @@ def validate(cfg: SimConfig) -> None:
         "attendance_base",
     ):
         _prob(f"behaviour.{name}", getattr(b, name))
+    _prob("behaviour.attendance_progress_gain", b.attendance_progress_gain)
+    _prob("behaviour.plenary_priority", b.plenary_priority)
     for name in ("stakeholder_weight", "pressure_gain", "burden_gain", "attendance_stakes_gain"):
         _number(f"behaviour.{name}", getattr(b, name), 0.0, 100.0)
     _number("behaviour.lateness_weight", b.lateness_weight, 0.0, 100.0)
@@ -396,6 +488,13 @@ def validate(cfg: SimConfig) -> None:
     _number("ratification.base_hazard_per_year", r.base_hazard_per_year, 0.0, 100.0)
     _number("ratification.dislike_sensitivity", r.dislike_sensitivity, 0.0, 1000.0)
     _number("ratification.horizon_years", r.horizon_years, 5.0, 1000.0)
+    for months in r.report_months:
+        _integer("ratification.report_months", months, 1, 12 * 1000)
+    for name in ("channels", "measures"):
+        for f in dataclasses.fields(getattr(cfg, name)):
+            value = getattr(getattr(cfg, name), f.name)
+            if not isinstance(value, bool):
+                _fail(f"{name}.{f.name}", value, "true or false")
 
 
 def _validate_scenario(s: ScenarioConfig) -> None:
@@ -457,11 +556,15 @@ def _validate_member_table(s: ScenarioConfig) -> None:
 
 def _validate_process(p: ProcessConfig, s: ScenarioConfig) -> None:
     _number("process.disagreement_threshold", p.disagreement_threshold, 0.0, 1.0)
+    _prob("process.door_pressure_gain", p.door_pressure_gain)
     _integer("process.informal_from_meeting", p.informal_from_meeting, 0, 1000)
     _integer("process.max_parallel_rooms", p.max_parallel_rooms, 1, 100)
-    _number("process.informal_cost_ratio", p.informal_cost_ratio, 0.0, 10.0)
     _prob("process.step_formal", p.step_formal)
     _prob("process.step_informal", p.step_informal)
+    c = p.compression
+    _number("process.compression.text_days", c.text_days, 0.0, 1e6)
+    _integer("process.compression.max_parallel_rooms", c.max_parallel_rooms, 1, 100)
+    _number("process.compression.night_share", c.night_share, 0.0, 1.0)
     f = p.friends
     _integer("process.friends.from_meeting", f.from_meeting, 1, 1000)
     _integer("process.friends.size", f.size, 1, 100_000)

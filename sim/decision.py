@@ -1,4 +1,11 @@
-"""Tabling and adoption: who objects, consensus among those present, and votes."""
+"""Tabling and adoption: objections, blocking power under the rule, holdouts, votes.
+
+At each tabling the chair sees who objects, weighs each objector by its power to block
+adoption under the decision rule (the shadow of the vote), may move the draft toward
+the objectors who can block (holdout accommodation, Underdal's least ambitious
+programme), may let objectors force votes on provisions (amendment votes), and then
+applies the rule.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Decision", "decide", "objections", "vote_passes"]
+__all__ = [
+    "Amendments",
+    "Decision",
+    "accommodation_move",
+    "amendment_votes",
+    "blocking_power",
+    "decide",
+    "objections",
+    "vote_passes",
+    "votes",
+]
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,15 @@ def vote_passes(yes: int, no: int, threshold: float) -> bool:
     return voting > 0 and yes >= threshold * voting - 1e-9
 
 
+def votes(
+    present: np.ndarray, distance: np.ndarray, reservation: np.ndarray, abstain_margin: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(objects, abstains, votes_no) masks: objectors this close to accepting abstain."""
+    objects = objections(distance, reservation) & present
+    abstains = objects & (distance <= reservation * (1.0 + abstain_margin))
+    return objects, abstains, objects & ~abstains
+
+
 def decide(
     *,
     rule: str,
@@ -41,17 +67,20 @@ def decide(
     reservation: np.ndarray,
     vote_threshold: float,
     abstain_margin: float,
+    without_vote: bool = False,
 ) -> Decision:
     """Apply the decision rule to the delegations present at the end of a meeting.
 
     Consensus means no *present* delegation objects: an absent delegation cannot block.
     `consensus_then_vote` votes only at the final meeting; `two_thirds_vote` may vote at
     any meeting the chair tables the draft; `consensus_only` never votes.
+    `without_vote`: objectors have had their amendment votes and lost; if a vote on
+    the whole would pass they let it through without one (adopted by consensus with
+    objections voiced, as on 8 Aug 2024).
     """
-    objects = objections(distance, reservation) & present
-    abstains = objects & (distance <= reservation * (1.0 + abstain_margin))
+    objects, abstains, against = votes(present, distance, reservation, abstain_margin)
     yes = int((present & ~objects).sum())
-    no = int((objects & ~abstains).sum())
+    no = int(against.sum())
     counts = dict(
         objectors=int(objects.sum()),
         absent=int((~present).sum()),
@@ -63,5 +92,120 @@ def decide(
         return Decision("consensus", **counts)
     may_vote = rule == "two_thirds_vote" or (rule == "consensus_then_vote" and final)
     if may_vote and vote_passes(yes, no, vote_threshold):
-        return Decision("vote", **counts)
+        return Decision("consensus" if without_vote else "vote", **counts)
     return Decision(None, **counts)
+
+
+def blocking_power(
+    *,
+    rule: str,
+    present: np.ndarray,
+    distance: np.ndarray,
+    reservation: np.ndarray,
+    vote_threshold: float,
+    abstain_margin: float,
+    consensus_value: float,
+    shadow_of_vote: bool,
+) -> np.ndarray:
+    """Each present objector's power to block adoption under the rule, in [0, 1].
+
+    Under `consensus_only` every present objector is pivotal (1). Under a vote rule
+    only the objectors the chair must win over for the vote to pass are: the cheapest
+    to satisfy first (least excess of distance over reservation), as many as the
+    threshold needs; none if the vote already passes. Under `consensus_then_vote` the
+    others keep `consensus_value`: the chair still prefers adoption without a vote.
+    With `shadow_of_vote` off the rule is ignored and every objector is pivotal.
+    """
+    objects, _, against = votes(present, distance, reservation, abstain_margin)
+    power = objects.astype(float)
+    if not shadow_of_vote or rule == "consensus_only" or not objects.any():
+        return power
+    power[objects] = consensus_value if rule == "consensus_then_vote" else 0.0
+    yes = int((present & ~objects).sum())
+    no = int(against.sum())
+    if vote_passes(yes, no, vote_threshold):
+        return power
+    # Win objectors over cheapest first until the vote passes: each turns a "no" (or an
+    # abstention) into a "yes".
+    candidates = np.flatnonzero(objects)
+    excess = distance[candidates] / np.maximum(reservation[candidates], 1e-12)
+    order = candidates[np.argsort(excess, kind="stable")]
+    yes_after = yes + np.arange(1, len(order) + 1)
+    no_after = no - np.cumsum(against[order])
+    passes = yes_after >= vote_threshold * (yes_after + no_after) - 1e-9
+    needed = int(np.argmax(passes)) + 1 if passes.any() else len(order)
+    power[order[:needed]] = 1.0
+    return power
+
+
+def accommodation_move(
+    text: np.ndarray,
+    positions: np.ndarray,
+    salience: np.ndarray,
+    power: np.ndarray,
+    strength: float,
+) -> np.ndarray:
+    """How the chair moves the draft toward the objectors who can block (not applied here).
+
+    The target on each issue is the objectors' position weighted by blocking power x
+    salience; the draft closes `strength` of the gap on the issue the holdouts care
+    about most, and proportionally less on the others (by their mean salience).
+    """
+    move = np.zeros_like(text)
+    if strength <= 0 or not (power > 0).any():
+        return move
+    weights = power[:, None] * salience
+    total = weights.sum(axis=0)
+    care = total / total.max() if total.max() > 0 else total
+    cared = total > 0
+    target = (weights * positions).sum(axis=0)[cared] / total[cared]
+    move[cared] = strength * care[cared] * (target - text[cared])
+    return move
+
+
+@dataclass(frozen=True)
+class Amendments:
+    """Votes on provisions that objectors forced before the whole text was taken up."""
+
+    proposed: int
+    adopted: int
+    text: np.ndarray  # the draft after the votes
+
+
+def amendment_votes(
+    *,
+    text: np.ndarray,
+    positions: np.ndarray,
+    salience: np.ndarray,
+    present: np.ndarray,
+    objects: np.ndarray,
+    reservation: np.ndarray,
+    vote_threshold: float,
+) -> Amendments:
+    """Objectors move, issue by issue, to replace a provision with their own wording.
+
+    An amendment is proposed on each issue where the objectors' salience-weighted
+    position lies further from the draft than their mean reservation. Every present
+    delegation votes for it if it brings that provision closer to its own position,
+    against if it takes it further; it is adopted with `vote_threshold` of those
+    voting. A provision survives when the amendment fails (the deletion of safeguards
+    failed on 8 Aug 2024).
+    """
+    text = text.copy()
+    if not objects.any():
+        return Amendments(0, 0, text)
+    weights = salience[objects]
+    total = weights.sum(axis=0)
+    cared = total > 0
+    wording = text.copy()
+    wording[cared] = (weights * positions[objects]).sum(axis=0)[cared] / total[cared]
+    tolerance = float(reservation[objects].mean())
+    proposed = adopted = 0
+    for j in np.flatnonzero(cared & (np.abs(wording - text) > tolerance)):
+        proposed += 1
+        now = np.abs(positions[present, j] - text[j])
+        then = np.abs(positions[present, j] - wording[j])
+        if vote_passes(int((then < now).sum()), int((then > now).sum()), vote_threshold):
+            text[j] = wording[j]
+            adopted += 1
+    return Amendments(proposed, adopted, text)

@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.config import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
+from sim.dynamics import salience_distance
 from sim.ratification import entry_into_force_day, parties_by
 
 if TYPE_CHECKING:
     from sim.model import NegotiationModel
+    from sim.record import RunRecord
 
-__all__ = ["delegation_rows", "gini", "meeting_reporters", "run_metrics"]
+__all__ = ["delegation_rows", "final_distances", "gini", "meeting_reporters", "run_metrics"]
 
 FIVE_YEARS_DAYS = 5 * 365.25
+DAYS_PER_MONTH = 365.25 / 12
 
 
 def gini(values: np.ndarray) -> float:
@@ -40,46 +43,65 @@ def _group_means(values: np.ndarray, groups: np.ndarray, names) -> dict[str, flo
     return out
 
 
-def _distance(text: np.ndarray, ideal: np.ndarray) -> float:
-    """Mean absolute distance over issues between the text and an ideal point."""
+def _centre_distance(text: np.ndarray, ideal: np.ndarray) -> float:
+    """Mean absolute distance over issues between the text and one ideal point."""
     return float(np.abs(text - ideal).mean())
 
 
-def _adoption_day(model: NegotiationModel) -> float:
-    cal = model.config.scenario.calendar
-    return float((model.meeting - 1) * cal.interval_days + cal.days)
+def final_distances(record: RunRecord) -> np.ndarray:
+    """Each delegation's salience-weighted distance of the final text from its own ideal.
+
+    The same quantity drives ratification (a state ratifies sooner a text it likes).
+    """
+    dl = record.population.delegations
+    return salience_distance(dl.ideal, record.text, dl.salience)
 
 
-def run_metrics(model: NegotiationModel, ratify_days: np.ndarray | None) -> dict[str, object]:
+def _adoption_day(record: RunRecord) -> float:
+    cal = record.config.scenario.calendar
+    return float((record.meetings_held - 1) * cal.interval_days + cal.days)
+
+
+def run_metrics(record: RunRecord) -> dict[str, object]:
     """The one-row summary of a finished run."""
-    dl, st, led = model.population.delegations, model.population.stakeholders, model.ledger
-    text = model.chair.text
-    issues = model.population.issues
+    dl, st = record.population.delegations, record.population.stakeholders
+    led, purse, text = record.ledger, record.purse, record.text
+    issues = record.population.issues
     days = max(led.days_held, 1)
-    adopted = model.adopted_by is not None
-    decision = model.decision
+    adopted = record.adopted_by is not None
+    decision = record.decision
+    series = record.meeting_series
     row: dict[str, object] = {
         "adopted": adopted,
-        "adopted_by": model.adopted_by or "none",
-        "meetings_held": model.meeting,
+        "adopted_by": record.adopted_by or "none",
+        "meetings_held": record.meetings_held,
         "days_held": led.days_held,
-        "adoption_meeting": model.meeting if adopted else np.nan,
-        "adoption_day": _adoption_day(model) if adopted else np.nan,
-        "extensions_used": model.extensions_used,
-        "process_cost_usd": led.process_cost_usd,
-        "process_budget_spent_usd": model.config.cost.process_budget_usd
-        - led.process_remaining_usd,
-        "cost_shared_usd": led.contributions_usd,
+        "adoption_meeting": record.meetings_held if adopted else np.nan,
+        "adoption_day": _adoption_day(record) if adopted else np.nan,
+        "extensions_used": record.extensions_used,
+        "process_cost_usd": purse.process_cost_usd,
+        "process_budget_spent_usd": purse.spent_usd,
+        "extension_authorised_usd": purse.authorised_usd,
+        "cost_shared_usd": purse.contributions_usd,
         "trust_fund_spent_usd": led.fund_spent_usd,
         "delegation_cost_usd": float(led.spent_usd.sum()),
-        "objectors_at_decision": decision.objectors if decision else int(model.objecting.sum()),
+        "objectors_at_decision": decision.objectors
+        if decision
+        else int((record.objecting & record.present_at_decision).sum()),
         "absent_at_decision": decision.absent
         if decision
-        else int((~model.present_at_decision).sum()),
-        "pressure_at_decision": model.pressure,
+        else int((~record.present_at_decision).sum()),
+        "pressure_at_decision": record.pressure,
         "delegations_ever_present": int((led.present_days > 0).sum()),
+        "parallel_tracks_max": _max_of(series.get("parallel_tracks")),
+        "night_sitting_meetings": int((np.asarray(series.get("night_share", [])) > 0).sum()),
+        "compression_max": _max_of(series.get("compression")),
+        "accommodations": record.accommodations,
+        "amendments_proposed": record.amendments_proposed,
+        "amendments_adopted": record.amendments_adopted,
     }
     income = dl.income
+    own_distance = final_distances(record)
     spent_by = {g: float(led.spent_usd[income == k].sum()) for k, g in enumerate(INCOME_GROUPS)}
     attendance = _group_means(led.present_days / days, income, INCOME_GROUPS)
     in_person = _group_means(led.in_person_days / days, income, INCOME_GROUPS)
@@ -87,55 +109,61 @@ def run_metrics(model: NegotiationModel, ratify_days: np.ndarray | None) -> dict
         coverage = _group_means(led.informal_days / led.informal_room_days, income, INCOME_GROUPS)
     else:
         coverage = dict.fromkeys(INCOME_GROUPS, float("nan"))
-    total_delegation_influence = led.influence.sum()
-    total_influence = total_delegation_influence + led.stakeholder_influence.sum()
-    voice = {
-        g: float(led.influence[income == k].sum() / total_delegation_influence)
-        if total_delegation_influence > 0
-        else float("nan")
-        for k, g in enumerate(INCOME_GROUPS)
-    }
+    delegation_total = led.influence.sum() + led.proxy_influence.sum()
+    total_influence = delegation_total + led.stakeholder_influence.sum()
     population_share = {g: float((income == k).mean()) for k, g in enumerate(INCOME_GROUPS)}
-    ideal_by_income = {
-        g: dl.ideal[income == k].mean(axis=0)
-        if (income == k).any()
-        else np.full(len(issues), np.nan)
-        for k, g in enumerate(INCOME_GROUPS)
-    }
-    distance = {
-        g: _distance(text, ideal) if np.isfinite(ideal).all() else float("nan")
-        for g, ideal in ideal_by_income.items()
-    }
-    for g in INCOME_GROUPS:
+    distance = _group_means(own_distance, income, INCOME_GROUPS)
+    for k, g in enumerate(INCOME_GROUPS):
+        members = income == k
+        voice = proxied = float("nan")
+        if delegation_total > 0:
+            voice = float(led.influence[members].sum() / delegation_total)
+            proxied = float(led.proxy_influence[members].sum() / delegation_total)
         row[f"delegation_cost_usd_{g}"] = spent_by[g]
         row[f"attendance_rate_{g}"] = attendance[g]
         row[f"in_person_rate_{g}"] = in_person[g]
         row[f"informal_coverage_{g}"] = coverage[g]
-        row[f"voice_share_{g}"] = voice[g]
+        row[f"voice_share_{g}"] = voice
+        row[f"proxied_voice_share_{g}"] = proxied
         share = population_share[g]
-        row[f"representation_{g}"] = voice[g] / share if share > 0 else float("nan")
+        row[f"representation_{g}"] = voice / share if share > 0 else float("nan")
         row[f"text_distance_{g}"] = distance[g]
+        row[f"text_distance_centre_{g}"] = (
+            _centre_distance(text, dl.ideal[members].mean(axis=0))
+            if members.any()
+            else float("nan")
+        )
     finite = [v for v in distance.values() if np.isfinite(v)]
     row["text_distance_gap"] = max(finite) - min(finite) if finite else float("nan")
-    for k, region in enumerate(REGIONS):
-        members = dl.region == k
-        row[f"text_distance_{region}"] = (
-            _distance(text, dl.ideal[members].mean(axis=0)) if members.any() else float("nan")
-        )
-    for k, kind in enumerate(STAKEHOLDER_KINDS):
-        members = st.kind == k
-        row[f"text_distance_{kind}"] = (
-            _distance(text, st.ideal[members].mean(axis=0)) if members.any() else float("nan")
-        )
+    row.update(
+        {f"text_distance_{r}": v for r, v in _group_means(own_distance, dl.region, REGIONS).items()}
+    )
+    stakeholder_distance = salience_distance(st.ideal, text, st.salience)
+    row.update(
+        {
+            f"text_distance_{kind}": v
+            for kind, v in _group_means(stakeholder_distance, st.kind, STAKEHOLDER_KINDS).items()
+        }
+    )
     median_ideal = np.median(dl.ideal, axis=0)
-    row["text_distance_median_state"] = _distance(text, median_ideal)
+    mean_salience = dl.salience.mean(axis=0)
+    row["text_distance_median_state"] = float(mean_salience @ np.abs(text - median_ideal))
     row["influence_gini"] = gini(led.influence)
     row["stakeholder_influence_share"] = (
         float(led.stakeholder_influence.sum() / total_influence) if total_influence > 0 else np.nan
     )
-    row.update(_stakeholder_share_by_phase(model))
+    row.update(_stakeholder_share_by_phase(series))
     row["closed_door_share"] = (
         led.movement_closed / led.movement_total if led.movement_total > 0 else np.nan
+    )
+    row["holdout_pull"] = float(np.abs(record.holdout_move).mean())
+    row["text_distance_holdouts"] = (
+        float(own_distance[record.accommodated].mean()) if record.accommodated.any() else np.nan
+    )
+    row["rush_cost"] = (
+        float(mean_salience @ np.abs(text - record.unhurried_text))
+        if record.unhurried_text is not None and adopted
+        else np.nan
     )
     civil = st.kind == STAKEHOLDER_KINDS.index("civil_society")
     civil_ideal = st.ideal[civil].mean(axis=0) if civil.any() else np.full(len(issues), np.nan)
@@ -143,20 +171,33 @@ def run_metrics(model: NegotiationModel, ratify_days: np.ndarray | None) -> dict
         row[f"text_{issue}"] = float(text[j])
         row[f"gap_median_state_{issue}"] = float(abs(text[j] - median_ideal[j]))
         row[f"gap_civil_society_{issue}"] = float(abs(text[j] - civil_ideal[j]))
-    if ratify_days is not None:
-        eif = entry_into_force_day(ratify_days, model.config.ratification)
+    ratify = record.ratification_days
+    if ratify is not None:
+        eif = entry_into_force_day(ratify, record.config.ratification)
         row["entry_into_force_day"] = np.nan if eif is None else row["adoption_day"] + eif
-        row["parties_after_5y"] = parties_by(ratify_days, FIVE_YEARS_DAYS)
+        row["parties_after_5y"] = parties_by(ratify, FIVE_YEARS_DAYS)
     else:
         row["entry_into_force_day"] = np.nan
         row["parties_after_5y"] = 0
-    model.ratification_days = ratify_days
+    for months in record.config.ratification.report_months:
+        row[f"parties_after_{months}_months"] = (
+            parties_by(ratify, months * DAYS_PER_MONTH) if ratify is not None else 0
+        )
     return row
 
 
-def _stakeholder_share_by_phase(model: NegotiationModel) -> dict[str, float]:
+def _max_of(values: list | None) -> float:
+    """The largest value of a per-meeting series (NaN when no meeting was held)."""
+    return float(np.max(values)) if values else float("nan")
+
+
+def _stakeholder_share_by_phase(series: dict[str, list]) -> dict[str, float]:
     """Stakeholders' influence share in meetings before and after informal rooms opened."""
-    series = model.datacollector.model_vars
+    if not series.get("informal_issues"):
+        return {
+            "stakeholder_share_before_informal": np.nan,
+            "stakeholder_share_after_informal": np.nan,
+        }
     closed = (np.asarray(series["informal_issues"]) + np.asarray(series["friends_issues"])) > 0
     opened = np.logical_or.accumulate(closed)
     share = np.asarray(series["stakeholder_influence_share"], dtype=float)
@@ -183,7 +224,8 @@ def _meeting_number(model: NegotiationModel) -> int:
 
 
 def _calendar_day(model: NegotiationModel) -> float:
-    return _adoption_day(model)
+    cal = model.config.scenario.calendar
+    return float((model.meeting - 1) * cal.interval_days + cal.days)
 
 
 def _log(key: str, model: NegotiationModel) -> object:
@@ -214,11 +256,15 @@ def _pressure(model: NegotiationModel) -> float:
 
 
 def _process_remaining(model: NegotiationModel) -> float:
-    return model.ledger.process_remaining_usd
+    return model.purse.remaining_usd
 
 
 def _delegates_present(model: NegotiationModel) -> int:
     return int(model.attendance.delegates.sum())
+
+
+def _compression(field: str, model: NegotiationModel) -> float:
+    return float(getattr(model.compression, field))
 
 
 def meeting_reporters(issues: tuple[str, ...]) -> dict[str, object]:
@@ -232,6 +278,9 @@ def meeting_reporters(issues: tuple[str, ...]) -> dict[str, object]:
         "informal_issues": partial(_log, "informal_issues"),
         "friends_issues": partial(_log, "friends_issues"),
         "informal_room_days": partial(_log, "informal_room_days"),
+        "parallel_tracks": partial(_compression, "tracks"),
+        "night_share": partial(_compression, "night_share"),
+        "compression": partial(_compression, "ratio"),
         "stakeholder_influence_share": partial(_log, "stakeholder_influence_share"),
         "pressure": _pressure,
         "objectors": partial(_decision_field, "objectors"),
@@ -248,19 +297,18 @@ def meeting_reporters(issues: tuple[str, ...]) -> dict[str, object]:
 # ----------------------------------------------------------------- per delegation
 
 
-def delegation_rows(model: NegotiationModel) -> dict[str, np.ndarray]:
+def delegation_rows(record: RunRecord) -> dict[str, np.ndarray]:
     """Per-delegation outcomes as columns (one entry per delegation)."""
-    dl, led = model.population.delegations, model.ledger
+    dl, led = record.population.delegations, record.ledger
     days = max(led.days_held, 1)
-    total = led.influence.sum()
-    text = model.chair.text
-    ratify = getattr(model, "ratification_days", None)
+    total = led.influence.sum() + led.proxy_influence.sum()
+    ratify = record.ratification_days
     n = len(dl)
-    return {
+    columns = {
         "iso3": dl.iso3.astype(str),
         "income_group": np.array(INCOME_GROUPS)[dl.income],
         "un_region": np.array(REGIONS)[dl.region],
-        "bloc": np.array(model.population.bloc_names)[dl.bloc],
+        "bloc": np.array(record.population.bloc_names)[dl.bloc],
         "budget_usd": dl.budget_usd,
         "spent_usd": led.spent_usd,
         "staff": dl.staff,
@@ -275,11 +323,16 @@ def delegation_rows(model: NegotiationModel) -> dict[str, np.ndarray]:
             else np.full(n, np.nan)
         ),
         "influence_share": led.influence / total if total > 0 else np.zeros(n),
-        "final_distance": np.abs(dl.ideal - text).mean(axis=1),
-        "objected_at_decision": model.objecting & model.present_at_decision,
-        "present_at_decision": model.present_at_decision,
+        "proxied_influence_share": led.proxy_influence / total if total > 0 else np.zeros(n),
+        "final_distance": final_distances(record),
+        "accommodated": record.accommodated,
+        "objected_at_decision": record.objecting & record.present_at_decision,
+        "present_at_decision": record.present_at_decision,
         "ratified": np.zeros(n, dtype=bool) if ratify is None else np.isfinite(ratify),
         "ratification_day": np.full(n, np.nan)
         if ratify is None
         else np.where(np.isfinite(ratify), ratify, np.nan),
     }
+    for j, issue in enumerate(record.population.issues):
+        columns[f"ideal_{issue}"] = dl.ideal[:, j]
+    return columns

@@ -1,9 +1,11 @@
 """`NegotiationModel`: one negotiation process, meeting by meeting, as a Mesa model.
 
-One `step()` is one meeting: attendance decisions, the chair's choice of tiers, the
-days of negotiation room by room, payment, pressure, and tabling. `run()` steps until
-adoption or the end of the affordable meetings, then simulates ratification and
-returns the run's metrics.
+One `step()` is one meeting: attendance decisions, the chair's choice of tiers and of
+how hard to compress the work into the days left, the days of negotiation room by
+room, payment, pressure, and tabling (with the holdouts accommodated as the rule
+gives them power). `run()` steps until adoption or the end of the meetings the process
+can hold, simulates ratification, runs the same seed unhurried for the rush cost, and
+returns the run's `RunRecord`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from mesa import DataCollector, Model
 from sim.agents import Chair, Delegation, Stakeholder
 from sim.attendance import AttendancePlan, plan_attendance
 from sim.config import SimConfig
-from sim.decision import Decision, decide
+from sim.decision import Decision, amendment_votes, decide, objections
 from sim.dynamics import (
     confidence_pull,
     disagreement,
@@ -22,60 +24,100 @@ from sim.dynamics import (
     reservation_now,
     salience_distance,
 )
-from sim.ledger import Ledger, affordable_meetings, contributions_at_cost
-from sim.metrics import meeting_reporters, run_metrics
+from sim.ledger import Ledger
+from sim.metrics import meeting_reporters
 from sim.population import build_population
-from sim.process import FRIENDS, INFORMAL, PLENARY, Room, room_ranks, rooms_for_day, rotation
+from sim.process import (
+    FRIENDS,
+    INFORMAL,
+    PLENARY,
+    Compression,
+    Room,
+    issue_time,
+    room_ranks,
+    rooms_for_day,
+    rotation,
+    stretched,
+)
+from sim.purse import Purse
 from sim.ratification import ratification_days
+from sim.record import RunRecord
 from sim.sitting import RoomLayout, Seating, seat, sit
 
 __all__ = ["NegotiationModel"]
+
+PLANNED, EXTENSION = "planned", "extension"
 
 
 class _Rooms:
     """The rooms sitting on a day, with what stays fixed while they sit in a meeting."""
 
-    __slots__ = ("closed_issues", "closed_rooms", "factor", "informal", "layouts", "rank")
-    __slots__ += ("rooms",)
+    __slots__ = ("closed_rooms", "factor", "informal", "layouts", "rank", "rooms", "time")
 
-    def __init__(self, rooms: list[Room], layouts, rank: np.ndarray, factor) -> None:
+    def __init__(self, rooms: list[Room], layouts, rank: np.ndarray, factor, time) -> None:
         self.rooms = rooms
         self.layouts = layouts
         self.rank = rank  # delegations x rooms: cover the rooms ranked below your delegates
         self.factor = factor  # presence of a delegate per room (language), or None
         self.informal = [j for j, r in enumerate(rooms) if r.kind in (INFORMAL, FRIENDS)]
-        self.closed_issues = sum(len(r.issues) for r in rooms if r.closed_door)
         self.closed_rooms = sum(1 for r in rooms if r.closed_door)
+        self.time = time  # negotiating time each issue gets in a day of these rooms
 
 
 class NegotiationModel(Model):
-    """A treaty negotiation among delegations with unequal resources."""
+    """A treaty negotiation among delegations with unequal resources.
 
-    def __init__(self, config: SimConfig, seed: int | None = None) -> None:
-        super().__init__(rng=config.seed if seed is None else seed)
+    `unhurried=True` runs the same seed's counterfactual: no budget limit and no
+    pressure (so no concession, no closing doors, no compression, no accommodation).
+    `collect=False` skips the per-meeting DataCollector (the counterfactual needs none).
+    """
+
+    def __init__(
+        self,
+        config: SimConfig,
+        seed: int | None = None,
+        *,
+        unhurried: bool = False,
+        collect: bool = True,
+    ) -> None:
+        seed = config.seed if seed is None else seed
+        super().__init__(rng=seed)
         self.config = config
+        self.seed_used = seed
+        self.unhurried = unhurried
         self.population = build_population(config.scenario, self.rng)
         dl, st = self.population.delegations, self.population.stakeholders
         self.n_delegations, self.n_issues = dl.ideal.shape
         self.positions = dl.ideal.copy()
+        self.purse = Purse.from_config(config, unlimited=unhurried)
         self.ledger = Ledger(
             remaining_usd=dl.budget_usd.copy(),
-            process_remaining_usd=config.cost.process_budget_usd,
             fund_remaining_usd=config.funding.trust_fund_usd,
             n_stakeholders=len(st),
         )
         self.stakeholder_weights = (
             config.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
         )
+        self._cost_shares = self.purse.cost_shares(dl.budget_usd)
         # Fixed for the run: each delegation's weight per issue before presence, and
         # the rooms' layouts by issues and openness.
         self._capability_salience = dl.expertise[:, None] * dl.salience
-        self._layouts: dict[tuple[bytes, bool, float], RoomLayout] = {}
+        self._layouts: dict[tuple, RoomLayout] = {}
         self.attendance: AttendancePlan | None = None
         self.objecting = np.zeros(self.n_delegations, dtype=bool)
         self.present_at_decision = np.zeros(self.n_delegations, dtype=bool)
         self.pressure = 0.0
         self.meeting = 0  # meetings held
+        self.extensions_used = 0
+        # Issue-days of negotiation the text still needs (compression), split evenly.
+        self.work_left = np.full(
+            self.n_issues, config.process.compression.text_days / max(self.n_issues, 1)
+        )
+        self.compression = Compression(0, 0.0, 0.0)
+        self.holdout_move = np.zeros(self.n_issues)
+        self.accommodated = np.zeros(self.n_delegations, dtype=bool)
+        self.accommodations = 0
+        self.amendments = (0, 0)  # proposed, adopted
         self.decision: Decision | None = None
         self.adopted_by: str | None = None
         self.meeting_log: dict[str, object] = {}
@@ -88,87 +130,137 @@ class NegotiationModel(Model):
             Stakeholder(self, i)
         # The chair's zero draft: the plain mean of the member states' stated ideals.
         self.chair = Chair(self, dl.ideal.mean(axis=0) if len(dl) else np.full(self.n_issues, 0.5))
+        self.zero_draft = self.chair.text.copy()
         self.datacollector = DataCollector(
-            model_reporters=meeting_reporters(self.population.issues)
+            model_reporters=meeting_reporters(self.population.issues) if collect else {}
         )
+        self._collect = collect
 
     # ------------------------------------------------------------------ schedule
     @property
     def planned_meetings(self) -> int:
         return self.config.scenario.calendar.meetings
 
-    def _max_meeting_cost(self) -> float:
-        return self.config.cost.meeting_usd * max(1.0, self.config.process.informal_cost_ratio)
+    def next_meeting(self) -> str | None:
+        """Whether another meeting can be held: a planned one, an extension, or none.
 
-    def can_hold_meeting(self) -> bool:
-        """Whether another meeting is planned (or an allowed extension) and affordable."""
-        limit = self.planned_meetings + self.config.decision.max_extensions
-        affordable = self.ledger.process_remaining_usd >= self._max_meeting_cost() - 1e-6
-        return self.meeting < limit and affordable
+        A planned meeting needs the process budget to pay for it; once the calendar or
+        the money runs out, up to `decision.max_extensions` extension meetings follow,
+        each with its own authorisation (`cost.extension_authorised`) or paid from what
+        is left.
+        """
+        if self.meeting < self.planned_meetings and self.purse.can_afford_meeting():
+            return PLANNED
+        if self.extensions_used < self.config.decision.max_extensions and (
+            self.purse.extension_authorised or self.purse.can_afford_meeting()
+        ):
+            return EXTENSION
+        return None
 
     def meetings_left(self) -> int:
         """Planned meetings still ahead that the process budget can pay for."""
-        planned_left = max(self.planned_meetings - self.meeting, 0)
-        return affordable_meetings(
-            planned_left, self.ledger.process_remaining_usd, self._max_meeting_cost()
-        )
+        return self.purse.affordable_meetings(max(self.planned_meetings - self.meeting, 0))
 
-    @property
-    def extensions_used(self) -> int:
-        return max(0, self.meeting - self.planned_meetings)
-
-    def run(self) -> dict[str, object]:
-        """Step meetings until adoption or the end, then ratification; return metrics."""
-        while self.running and self.can_hold_meeting():
+    def run(self) -> RunRecord:
+        """Step meetings until adoption or the end, then ratification; return the record."""
+        while self.running and self.next_meeting() is not None:
             self.step()
         days = None
-        if self.adopted_by is not None:
-            dl = self.population.delegations
+        dl = self.population.delegations
+        if self.adopted_by is not None and not self.unhurried:
             dislike = salience_distance(dl.ideal, self.chair.text, dl.salience)
             days = ratification_days(dislike, dl.legislative, self.config.ratification, self.rng)
-        return run_metrics(self, days)
+        unhurried_text = None
+        if self.config.measures.rush_cost and not self.unhurried:
+            twin = NegotiationModel(self.config, self.seed_used, unhurried=True, collect=False)
+            twin.run()
+            unhurried_text = twin.chair.text.copy()
+        return RunRecord(
+            config=self.config,
+            seed=self.seed_used,
+            population=self.population,
+            ledger=self.ledger,
+            purse=self.purse,
+            zero_draft=self.zero_draft,
+            text=self.chair.text.copy(),
+            positions=self.positions.copy(),
+            meetings_held=self.meeting,
+            extensions_used=self.extensions_used,
+            adopted_by=self.adopted_by,
+            decision=self.decision,
+            pressure=self.pressure,
+            objecting=self.objecting.copy(),
+            present_at_decision=self.present_at_decision.copy(),
+            meeting_series=self.datacollector.model_vars,
+            holdout_move=self.holdout_move.copy(),
+            accommodated=self.accommodated.copy(),
+            accommodations=self.accommodations,
+            amendments_proposed=self.amendments[0],
+            amendments_adopted=self.amendments[1],
+            ratification_days=days,
+            unhurried_text=unhurried_text,
+        )
 
     # ------------------------------------------------------------------ one meeting
     def step(self) -> None:
         """One meeting: attend, choose tiers, negotiate each day, pay, table the draft."""
+        mode = self.next_meeting()
+        if mode is None:
+            self.running = False
+            return
+        if mode == EXTENSION:
+            self.purse.authorise_extension()
+            self.extensions_used += 1
         cal = self.config.scenario.calendar
+        channels = self.config.channels
         self.attendance = plan = self._decide_attendance()
-        tiers = self.chair.choose_tiers(self._disagreement(plan), self.meeting + 1)
+        spread = self._disagreement(plan)
+        ahead = max(self.meetings_left() if mode == PLANNED else 1, 1)  # this one included
+        tiers, squeeze = self.chair.choose_tiers(
+            spread,
+            self.meeting + 1,
+            pressure=self.pressure,
+            closing_doors=channels.closing_doors and not self.unhurried,
+            work_left=float(np.maximum(self.work_left, 0.0).sum()),
+            days_available=cal.days * ahead,
+            compressing=channels.compression and not self.unhurried,
+        )
+        self.compression = squeeze
         invited = None
         if len(tiers.friends):
             dl = self.population.delegations
             invited = self.chair.invite_friends(dl.expertise, dl.bloc)
         stakeholder_before = self.ledger.stakeholder_influence.sum()
-        delegation_before = self.ledger.influence.sum()
+        delegation_before = self.ledger.influence.sum() + self.ledger.proxy_influence.sum()
         informal_days_open = 0
-        cost = 0.0
-        days = cal.days
         by_rotation: dict[int, _Rooms] = {}
-        for day in range(days):
+        for day in range(cal.days):
             # The rooms depend on the day only through the informal rooms' rotation.
-            turn = rotation(day, tiers, self.config.process)
+            turn = rotation(day, tiers, squeeze.tracks)
             today = by_rotation.get(turn)
             if today is None:
-                rooms = rooms_for_day(day, tiers, self.config.process, invited)
-                today = by_rotation[turn] = self._prepare_rooms(rooms)
-            self._sit_day(day, plan, today)
-            closed = today.closed_issues
-            queued = len(tiers.informal) + len(tiers.friends) - closed
-            informal_share = (closed + queued) / self.n_issues
-            ratio = self.config.process.informal_cost_ratio
-            cost += (self.config.cost.meeting_usd / cal.days) * (
-                (1.0 - informal_share) + ratio * informal_share
-            )
+                rooms = rooms_for_day(
+                    day, tiers, self.config.process, invited, squeeze.tracks, squeeze.night_share
+                )
+                today = by_rotation[turn] = self._prepare_rooms(rooms, squeeze.night_share)
+            self._sit_day(day, plan, today, squeeze.night_share)
+            self.work_left -= today.time
             informal_days_open += today.closed_rooms
+        cost = self.purse.meeting_usd
         self._pay(plan, cost)
         self.meeting += 1
-        self.text_history.append(self.chair.text.copy())
         self._apply_pressure()
         decision = self._table(plan)
-        if self.running and self.can_hold_meeting():
+        self.text_history.append(self.chair.text.copy())
+        if self.running and self.next_meeting() is not None:
             self._consult()
         stakeholder_gain = self.ledger.stakeholder_influence.sum() - stakeholder_before
-        total_gain = stakeholder_gain + self.ledger.influence.sum() - delegation_before
+        total_gain = (
+            stakeholder_gain
+            + self.ledger.influence.sum()
+            + self.ledger.proxy_influence.sum()
+            - delegation_before
+        )
         self.meeting_log = {
             "cost_usd": cost,
             "informal_issues": len(tiers.informal),
@@ -179,7 +271,8 @@ class NegotiationModel(Model):
             ),
             "decision": decision,
         }
-        self.datacollector.collect(self)
+        if self._collect:
+            self.datacollector.collect(self)
 
     def _decide_attendance(self) -> AttendancePlan:
         dl = self.population.delegations
@@ -197,11 +290,13 @@ class NegotiationModel(Model):
             planned=self.planned_meetings,
             days=cfg.scenario.calendar.days,
             fund_remaining=self.ledger.fund_remaining_usd,
+            cost_share=self._cost_shares,
             cost=cfg.cost,
             funding=cfg.funding,
             attendance_base=cfg.behaviour.attendance_base,
             stakes_gain=cfg.behaviour.attendance_stakes_gain,
             lateness=cfg.behaviour.lateness_weight,
+            progress_gain=cfg.behaviour.attendance_progress_gain,
         )
 
     def _disagreement(self, plan: AttendancePlan) -> np.ndarray:
@@ -241,17 +336,24 @@ class NegotiationModel(Model):
                 factor[other, j] *= self.config.behaviour.uninterpreted_presence
         return factor
 
-    def _prepare_rooms(self, rooms: list[Room]) -> _Rooms:
+    def _prepare_rooms(self, rooms: list[Room], night_share: float) -> _Rooms:
         """Rooms sitting on a day: their layouts, rankings and presence factors."""
         layouts = []
         for room in rooms:
-            key = (room.issues.tobytes(), room.open_to_stakeholders, room.step)
+            key = (room.kind, room.issues.tobytes(), room.open_to_stakeholders, room.step)
             layout = self._layouts.get(key)
             if layout is None:
                 layout = self._layouts[key] = self._layout(room)
             layouts.append(layout)
-        rank = room_ranks(self.population.delegations.salience, rooms)
-        return _Rooms(rooms, layouts, rank, self._presence_factor(rooms))
+        factor = self._presence_factor(rooms)
+        rank = room_ranks(
+            self.population.delegations.salience,
+            rooms,
+            factor,
+            self.config.behaviour.plenary_priority,
+        )
+        time = issue_time(rooms, self.n_issues, night_share)
+        return _Rooms(rooms, layouts, rank, factor, time)
 
     def _layout(self, room: Room) -> RoomLayout:
         b = self.config.behaviour
@@ -264,9 +366,10 @@ class NegotiationModel(Model):
             proxy_weight=b.bloc_proxy_weight if b.bloc_coordination else 0.0,
             stakeholder_ideal=self.population.stakeholders.ideal if open_door else None,
             stakeholder_weight=self.stakeholder_weights if open_door else None,
+            admits=room.invited,
         )
 
-    def _sit_day(self, day: int, plan: AttendancePlan, today: _Rooms) -> None:
+    def _sit_day(self, day: int, plan: AttendancePlan, today: _Rooms, night_share: float) -> None:
         """One day: who is in which room, then every room sits (drafting, persuasion)."""
         b = self.config.behaviour
         ledger = self.ledger
@@ -287,6 +390,7 @@ class NegotiationModel(Model):
             ledger.informal_room_days += 1
             ledger.informal_days += cover[:, j]
         text, positions = self.chair.text, self.positions
+        persuasion = stretched(b.persuasion_rate, night_share)
         for j, room in enumerate(today.rooms):
             layout = today.layouts[j]
             seating = self._seating(layout, room.step, presence[:, j])
@@ -298,11 +402,14 @@ class NegotiationModel(Model):
                 presence[:, j],
                 text,
                 positions,
-                ledger.influence,
-                ledger.stakeholder_influence if room.open_to_stakeholders else None,
-                b.confidence,
-                b.persuasion_rate,
-                seating,
+                influence=ledger.influence,
+                proxy_influence=ledger.proxy_influence,
+                stakeholder_influence=(
+                    ledger.stakeholder_influence if room.open_to_stakeholders else None
+                ),
+                confidence=b.confidence,
+                persuasion_rate=persuasion,
+                seating=seating,
             )
             moved = float(np.abs(move).sum())
             ledger.movement_total += moved
@@ -326,31 +433,28 @@ class NegotiationModel(Model):
         return seating
 
     def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
-        """Settle the meeting: cost-sharing shares follow what it actually cost."""
-        paid = contributions_at_cost(
-            plan.contribution_usd, meeting_cost, self.config.cost.meeting_usd
-        )
-        self.ledger.spend(plan.own_cost_usd - (plan.contribution_usd - paid))
+        """Settle the meeting: delegations, the trust fund and the process budget pay."""
+        self.ledger.spend(plan.own_cost_usd)
         self.ledger.fund_remaining_usd -= plan.fund_cost_usd
         self.ledger.fund_spent_usd += plan.fund_cost_usd
-        self.ledger.charge_meeting(meeting_cost, float(paid.sum()))
+        self.purse.settle(meeting_cost, float(plan.contribution_usd.sum()))
 
     def _apply_pressure(self) -> None:
         """Raise pressure with money spent and meetings used; concede under it.
 
         Positions move toward the draft by a share `concession_rate x pressure` of the
-        gap per meeting: the mechanism behind late consensus on a rushed text.
+        gap per meeting. An unhurried process feels no pressure.
         """
+        if self.unhurried:
+            return
         b = self.config.behaviour
-        budget = self.config.cost.process_budget_usd
-        spent = 1.0 - self.ledger.process_remaining_usd / budget if budget > 0 else 1.0
         self.pressure = pressure(
-            spent, self.meeting, self.meetings_left(), b.pressure_budget_weight
+            self.purse.spent_share(), self.meeting, self.meetings_left(), b.pressure_budget_weight
         )
         self.positions += b.concession_rate * self.pressure * (self.chair.text - self.positions)
 
     def _table(self, plan: AttendancePlan) -> Decision | None:
-        """Table the draft if the chair may; adopt under the decision rule."""
+        """Table the draft if the chair may: accommodate holdouts, amendments, the rule."""
         cfg = self.config
         dl = self.population.delegations
         present = plan.in_person_days > 0
@@ -364,11 +468,44 @@ class NegotiationModel(Model):
             cfg.behaviour.pressure_gain,
             cfg.behaviour.burden_gain,
         )
-        distance = salience_distance(self.positions, self.chair.text, dl.salience)
-        self.objecting = distance > reservation
         self.present_at_decision = present
-        final = not self.can_hold_meeting()
-        if self.meeting < cfg.decision.earliest_tabling_meeting and not final:
+        final = self.next_meeting() is None
+        tabling = self.meeting >= cfg.decision.earliest_tabling_meeting or final
+        hurried = not self.unhurried
+        if tabling and hurried and cfg.channels.holdout_accommodation:
+            moved, power = self.chair.accommodate(self.positions, present, reservation)
+            if moved.any():
+                self.holdout_move += moved
+                self.accommodated |= power > 0
+                self.accommodations += 1
+        distance = salience_distance(self.positions, self.chair.text, dl.salience)
+        without_vote = False
+        objects = objections(distance, reservation) & present
+        if (
+            final
+            and hurried
+            and cfg.channels.amendment_votes
+            and cfg.decision.rule == "consensus_then_vote"
+            and objects.any()
+        ):
+            result = amendment_votes(
+                text=self.chair.text,
+                positions=self.positions,
+                salience=dl.salience,
+                present=present,
+                objects=objects,
+                reservation=reservation,
+                vote_threshold=cfg.decision.vote_threshold,
+            )
+            self.chair.text[:] = result.text
+            self.amendments = (
+                self.amendments[0] + result.proposed,
+                self.amendments[1] + result.adopted,
+            )
+            distance = salience_distance(self.positions, self.chair.text, dl.salience)
+            without_vote = True
+        self.objecting = objections(distance, reservation)
+        if not tabling:
             return None
         decision = decide(
             rule=cfg.decision.rule,
@@ -378,6 +515,7 @@ class NegotiationModel(Model):
             reservation=reservation,
             vote_threshold=cfg.decision.vote_threshold,
             abstain_margin=cfg.decision.abstain_margin,
+            without_vote=without_vote,
         )
         self.decision = decision
         if decision.adopted_by is not None:

@@ -1,11 +1,13 @@
 """The negotiating tiers, the rooms that sit each day, and who covers which room.
 
-Which issues go to informal rooms or to the friends of the chair, which rooms sit
-on a given day, and how each delegation spreads its delegates over them.
+Which issues go to informal rooms or to the friends of the chair, how many tracks sit
+at once and how long (compression), which rooms sit on a given day, and how each
+delegation spreads its delegates over them.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,14 +15,21 @@ import numpy as np
 from sim.config import FriendsConfig, ProcessConfig
 
 __all__ = [
+    "Compression",
     "Room",
     "TierPlan",
     "allocate_delegates",
+    "compress",
+    "door_threshold",
+    "informal_rooms_open",
     "invite_friends",
+    "issue_time",
     "plan_tiers",
+    "planned_rooms",
     "room_ranks",
     "rooms_for_day",
     "rotation",
+    "stretched",
 ]
 
 PLENARY, INFORMAL, FRIENDS = "plenary", "informal", "friends"
@@ -52,30 +61,59 @@ class TierPlan:
     plenary: np.ndarray  # the rest
 
 
+@dataclass(frozen=True)
+class Compression:
+    """How the chair fits the open text into the days left: tracks and night sittings."""
+
+    tracks: int  # informal rooms sitting at once
+    night_share: float  # extra sitting time per day, as a share of a day (0 = none)
+    ratio: float  # work the open text needs / what the planned rooms can do in the days left
+
+
+def door_threshold(process: ProcessConfig, pressure: float, closing_doors: bool) -> float:
+    """The disagreement above which the chair sends an issue to closed informal rooms.
+
+    "To break the deadlock": with the channel on, the threshold falls by
+    `door_pressure_gain` of itself per unit of pressure.
+    """
+    if not closing_doors:
+        return process.disagreement_threshold
+    return process.disagreement_threshold * max(1.0 - process.door_pressure_gain * pressure, 0.0)
+
+
+def informal_rooms_open(process: ProcessConfig, meeting_number: int) -> bool:
+    """Whether the design lets informal rooms sit at this meeting (counting from 1)."""
+    return process.informal_rooms and meeting_number >= max(process.informal_from_meeting, 1)
+
+
 def plan_tiers(
     disagreement: np.ndarray,
     meeting_number: int,
     process: ProcessConfig,
     already_informal: np.ndarray | None = None,
+    threshold: float | None = None,
 ) -> TierPlan:
     """The chair's choice of tiers for a meeting (meeting_number counts from 1).
 
     The hardest issues (highest disagreement among those present) go to the friends of
     the chair once that tier is in use; from `informal_from_meeting` on, issues whose
-    disagreement exceeds the threshold go to informal rooms, and an issue once sent
-    there stays off the plenary's agenda (`already_informal`): chairs do not reopen a
-    closed track in public.
+    disagreement exceeds the threshold (`process.disagreement_threshold` unless
+    `threshold` is given: see `door_threshold`) go to informal rooms, and an issue once
+    sent there stays off the plenary's agenda (`already_informal`): chairs do not reopen
+    a closed track in public.
     """
     d = len(disagreement)
+    if threshold is None:
+        threshold = process.disagreement_threshold
     by_difficulty = np.argsort(-disagreement, kind="stable")
     friends = np.array([], dtype=np.int64)
     f = process.friends
     if process.informal_rooms and f.enabled and meeting_number >= f.from_meeting:
         friends = np.sort(by_difficulty[: f.issues])
     informal = np.array([], dtype=np.int64)
-    if process.informal_rooms and meeting_number >= max(process.informal_from_meeting, 1):
-        hot = np.flatnonzero(disagreement > process.disagreement_threshold)
-        if process.disagreement_threshold == 0:
+    if informal_rooms_open(process, meeting_number):
+        hot = np.flatnonzero(disagreement > threshold)
+        if threshold == 0:
             hot = np.arange(d)
         if already_informal is not None:
             hot = np.union1d(hot, already_informal)
@@ -84,72 +122,168 @@ def plan_tiers(
     return TierPlan(informal=informal, friends=friends, plenary=plenary)
 
 
-def rotation(day: int, tiers: TierPlan, process: ProcessConfig) -> int:
+def _rooms_sitting(tiers: TierPlan, tracks: int) -> int:
+    """Rooms sitting each day: the plenary if it has issues, the tracks, the friends."""
+    return int(len(tiers.plenary) > 0) + tracks + int(len(tiers.friends) > 0)
+
+
+def planned_rooms(process: ProcessConfig) -> int:
+    """Rooms a day the design runs once its informal tracks are open: the chair's yardstick."""
+    tracks = process.max_parallel_rooms if process.informal_rooms else 0
+    friends = int(process.informal_rooms and process.friends.enabled)
+    return 1 + tracks + friends
+
+
+def compress(
+    tiers: TierPlan,
+    disagreement: np.ndarray,
+    work_left: float,
+    days_available: float,
+    process: ProcessConfig,
+    enabled: bool,
+    informal_open: bool = True,
+) -> tuple[TierPlan, Compression]:
+    """Fit the open text into the meeting-days the budget still pays for.
+
+    The text needs `work_left` issue-days of negotiation; each room sitting a day gives
+    one day of negotiating time, shared among its issues. The chair compares the work
+    with what the design's rooms (`planned_rooms`) can do in `days_available`; when
+    they cannot, it runs more informal tracks at once (up to
+    `compression.max_parallel_rooms`; when every informal issue has its own room, it
+    splits the plenary's agenda, hardest issue first) and then sits at night (up to
+    `compression.night_share` of a day). Tracks are added only where the design has
+    informal rooms and they are open this meeting (`informal_open`).
+    """
+    base = min(process.max_parallel_rooms, len(tiers.informal))
+    capacity = planned_rooms(process) * days_available
+    ratio = work_left / capacity if capacity > 0 else (math.inf if work_left > 0 else 0.0)
+    if not enabled or ratio <= 1.0:
+        return tiers, Compression(base, 0.0, ratio)
+    c = process.compression
+    allowed = max(c.max_parallel_rooms, process.max_parallel_rooms)
+    rooms_needed = math.ceil(work_left / days_available - 1e-9)
+    informal, plenary = tiers.informal, tiers.plenary
+    tracks = base
+    while _rooms_sitting(TierPlan(informal, tiers.friends, plenary), tracks) < rooms_needed:
+        if tracks >= allowed or not informal_open:
+            break
+        if tracks < len(informal):
+            tracks += 1
+        elif len(plenary) >= 2:
+            hardest = plenary[np.argmax(disagreement[plenary])]
+            informal = np.sort(np.append(informal, hardest))
+            plenary = plenary[plenary != hardest]
+            tracks += 1
+        else:
+            break
+    tiers = TierPlan(informal=informal, friends=tiers.friends, plenary=plenary)
+    pressed = work_left / (_rooms_sitting(tiers, tracks) * days_available)
+    night = float(min(c.night_share, max(pressed - 1.0, 0.0)))
+    return tiers, Compression(tracks, night, ratio)
+
+
+def stretched(rate: float, night_share: float) -> float:
+    """A per-day rate over a day lengthened by a night sitting: 1 - (1 - rate)^(1 + night)."""
+    if night_share == 0.0:
+        return rate
+    return 1.0 - (1.0 - rate) ** (1.0 + night_share)
+
+
+def rotation(day: int, tiers: TierPlan, tracks: int) -> int:
     """Where the informal rooms' turn-taking stands on `day` (0 without informal rooms).
 
     Two days with the same rotation sit the same rooms: `rooms_for_day` depends on the
-    day only through it.
+    day only through it. `tracks` informal rooms sit at once.
     """
     if not len(tiers.informal):
         return 0
-    k = min(process.max_parallel_rooms, len(tiers.informal))
+    k = min(tracks, len(tiers.informal))
     return (day * k) % len(tiers.informal)
 
 
 def rooms_for_day(
-    day: int, tiers: TierPlan, process: ProcessConfig, invited: np.ndarray | None
+    day: int,
+    tiers: TierPlan,
+    process: ProcessConfig,
+    invited: np.ndarray | None,
+    tracks: int | None = None,
+    night_share: float = 0.0,
 ) -> list[Room]:
     """Rooms sitting on `day`: the plenary, informal rooms and the friends' room.
 
-    Up to `max_parallel_rooms` informal rooms sit at once, one issue each, taking turns
-    when there are more issues than rooms.
+    Up to `tracks` (default `max_parallel_rooms`) informal rooms sit at once, one issue
+    each, taking turns when there are more issues than rooms. A night sitting
+    lengthens every room's day (`stretched` steps).
     """
-    rooms = [Room(PLENARY, tiers.plenary, process.step_formal, True, True)]
+    if tracks is None:
+        tracks = process.max_parallel_rooms
+    rooms = [Room(PLENARY, tiers.plenary, stretched(process.step_formal, night_share), True, True)]
     if len(tiers.informal):
-        k = min(process.max_parallel_rooms, len(tiers.informal))
-        start = rotation(day, tiers, process)
+        k = min(tracks, len(tiers.informal))
+        start = rotation(day, tiers, tracks)
         today = np.roll(tiers.informal, -start)[:k]
+        step = stretched(process.step_informal, night_share)
         for issue in np.sort(today):
             rooms.append(
-                Room(
-                    INFORMAL,
-                    np.array([issue]),
-                    process.step_informal,
-                    process.observers_in_informal,
-                    False,
-                )
+                Room(INFORMAL, np.array([issue]), step, process.observers_in_informal, False)
             )
     if len(tiers.friends):
-        rooms.append(Room(FRIENDS, tiers.friends, process.friends.step, False, False, invited))
+        step = stretched(process.friends.step, night_share)
+        rooms.append(Room(FRIENDS, tiers.friends, step, False, False, invited))
     return rooms
 
 
+def issue_time(rooms: list[Room], n_issues: int, night_share: float = 0.0) -> np.ndarray:
+    """Negotiating time each issue gets in a day of `rooms` (issue-days; a room's day is shared)."""
+    time = np.zeros(n_issues)
+    for room in rooms:
+        if len(room.issues):
+            time[room.issues] += (1.0 + night_share) / len(room.issues)
+    return time
+
+
 def allocate_delegates(
-    delegates: np.ndarray, salience: np.ndarray, rooms: list[Room]
+    delegates: np.ndarray,
+    salience: np.ndarray,
+    rooms: list[Room],
+    factor: np.ndarray | None = None,
+    plenary_priority: float = 0.0,
 ) -> np.ndarray:
     """Which rooms each delegation covers (bool, delegations x rooms).
 
-    A delegation with k delegates in the building covers its k most valuable rooms,
-    valued by its salience on the rooms' issues, and only rooms it may enter. The
-    plenary is valued a little above its issues so a delegation never leaves it empty
-    for nothing.
+    A delegation with k delegates in the building covers its k most valuable rooms
+    (`room_ranks`), and only rooms it may enter.
     """
-    return room_ranks(salience, rooms) < np.asarray(delegates)[:, None]
+    ranks = room_ranks(salience, rooms, factor, plenary_priority)
+    return ranks < np.asarray(delegates)[:, None]
 
 
-def room_ranks(salience: np.ndarray, rooms: list[Room]) -> np.ndarray:
+def room_ranks(
+    salience: np.ndarray,
+    rooms: list[Room],
+    factor: np.ndarray | None = None,
+    plenary_priority: float = 0.0,
+) -> np.ndarray:
     """Each delegation's ranking of the rooms (delegations x rooms, 0 = most valuable).
 
-    A delegation with k delegates covers the rooms ranked below k (`allocate_delegates`);
-    rooms it may not enter rank at the largest integer, so it never covers them. The
-    ranking depends only on the rooms, so a meeting computes it once per set of rooms.
+    A room is worth the delegation's salience on its issues, plus `plenary_priority`
+    for the plenary (the delegation's seat, where the text is formally read and
+    adopted: a small delegation keeps it before it follows a parallel informal track),
+    times its presence there (`factor`, delegations x rooms: less in an English-only
+    room for a delegation negotiating in another language). Ties go to the plenary.
+    A delegation with k delegates covers the rooms ranked below k
+    (`allocate_delegates`); rooms it may not enter rank at the largest integer, so it
+    never covers them. The ranking depends only on the rooms, so a meeting computes it
+    once per set of rooms.
     """
     n, r = len(salience), len(rooms)
     value = np.empty((n, r))
     for j, room in enumerate(rooms):
         value[:, j] = salience[:, room.issues].sum(axis=1)
         if room.kind == PLENARY:
-            value[:, j] += 1e-6  # the plenary also decides adoption: ties go to it
+            value[:, j] += plenary_priority + 1e-6  # ties go to the plenary
+        if factor is not None:
+            value[:, j] *= factor[:, j]
         if room.invited is not None:
             value[~room.invited, j] = -np.inf
     order = np.argsort(-value, axis=1, kind="stable")

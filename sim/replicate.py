@@ -114,10 +114,9 @@ class _Part:
 def _run(cfg: SimConfig, run_seed: int, with_delegations: bool) -> _Part:
     from sim.model import NegotiationModel  # import here: mesa is slow to import
 
-    model = NegotiationModel(cfg, seed=run_seed)
-    row = model.run()
-    delegations = delegation_rows(model) if with_delegations else None
-    return _Part(row, model.datacollector.model_vars, delegations)
+    record = NegotiationModel(cfg, seed=run_seed).run()
+    delegations = delegation_rows(record) if with_delegations else None
+    return _Part(record.row, record.meeting_series, delegations)
 
 
 def _tables(

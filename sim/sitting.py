@@ -26,7 +26,8 @@ class RoomResult:
     """What one room-day did: text movement and influence credited to each actor."""
 
     movement: np.ndarray  # |change| of the text on each of the room's issues
-    delegation_influence: np.ndarray  # (delegations,), includes bloc-proxy credit
+    delegation_influence: np.ndarray  # (delegations,), exercised in the room
+    proxy_influence: np.ndarray  # (delegations,), credited through a bloc coordinator
     stakeholder_influence: np.ndarray  # (stakeholders,)
 
 
@@ -34,11 +35,13 @@ class RoomLayout:
     """What is fixed about a room on given issues for a whole run.
 
     `capability_salience` is (delegations x all issues); bloc coordinators speak for
-    absent members when `proxy_weight > 0` and `n_blocs > 0`; stakeholders are
-    admitted when their ideal and weight arrays are given.
+    absent members when `proxy_weight > 0` and `n_blocs > 0`, but only for members the
+    room `admits` (None: every delegation; a friends-of-the-chair room admits its
+    invitees only); stakeholders are admitted when their ideal and weight arrays are given.
     """
 
     __slots__ = (
+        "admits",
         "all_issues",
         "bloc",
         "bloc_cells",
@@ -70,8 +73,10 @@ class RoomLayout:
         proxy_weight: float,
         stakeholder_ideal: np.ndarray | None,
         stakeholder_weight: np.ndarray | None,
+        admits: np.ndarray | None = None,
     ) -> None:
         n, n_issues = capability_salience.shape
+        self.admits = admits
         issues = np.asarray(issues, dtype=np.int64)
         k = len(issues)
         self.issues, self.k, self.n_issues = issues, k, n_issues
@@ -144,6 +149,8 @@ def seat(layout: RoomLayout, step: float, presence: np.ndarray) -> Seating | Non
         bloc = layout.bloc
         bloc_here = np.bincount(bloc[here], minlength=n_blocs) > 0
         absent = presence == 0
+        if layout.admits is not None:
+            absent = absent & layout.admits  # a coordinator speaks only for those let in
         proxied = (absent if bloc_here.all() else absent & bloc_here[bloc]).nonzero()[0]
         if not len(proxied):
             proxied, n_blocs = None, 0
@@ -189,7 +196,9 @@ def sit(
     presence: np.ndarray,
     text: np.ndarray,
     positions: np.ndarray,
+    *,
     influence: np.ndarray,
+    proxy_influence: np.ndarray,
     stakeholder_influence: np.ndarray | None,
     confidence: float,
     persuasion_rate: float,
@@ -200,8 +209,9 @@ def sit(
     Weight of a delegation on an issue = capability x salience x presence; a bloc's
     coordinator, if present, speaks for absent members with the bloc's mean position at
     `proxy_weight` of their weight; stakeholders (if admitted) add their own weights.
-    The influence each actor exercised is added to `influence` (delegations,) and
-    `stakeholder_influence` (stakeholders,). `positions` must be C-contiguous.
+    The influence each actor exercised is added to `influence` (delegations,), what a
+    coordinator carried for absent members to `proxy_influence` (delegations,), and the
+    stakeholders' to `stakeholder_influence`. `positions` must be C-contiguous.
     `seating` is `seat(layout, step, presence)` if the caller kept it from a day the
     same delegations sat. Returns the change of the text on the room's issues (None:
     nobody sat).
@@ -245,7 +255,7 @@ def sit(
     # Influence: each actor's share of the weight, times the step.
     influence[here] += seating.influence
     if seating.proxied is not None:
-        influence[seating.proxied] += seating.proxy_influence
+        proxy_influence[seating.proxied] += seating.proxy_influence
     if stakeholder_influence is not None and seating.stakeholder_influence is not None:
         stakeholder_influence += seating.stakeholder_influence
 
@@ -274,6 +284,7 @@ def sit_room(
     stakeholder_weight: np.ndarray | None,
     confidence: float,
     persuasion_rate: float,
+    admits: np.ndarray | None = None,
 ) -> RoomResult:
     """Move `text` (in place) and the positions of those present (in place).
 
@@ -290,15 +301,26 @@ def sit_room(
         proxy_weight=proxy_weight,
         stakeholder_ideal=stakeholder_ideal,
         stakeholder_weight=stakeholder_weight,
+        admits=admits,
     )
     influence = np.zeros(len(presence))
+    proxy = np.zeros(len(presence))
     s_influence = np.zeros(0 if stakeholder_weight is None else len(stakeholder_weight))
     work = positions if positions.flags.c_contiguous else np.ascontiguousarray(positions)
     move = sit(
-        layout, step, presence, text, work, influence, s_influence, confidence, persuasion_rate
+        layout,
+        step,
+        presence,
+        text,
+        work,
+        influence=influence,
+        proxy_influence=proxy,
+        stakeholder_influence=s_influence,
+        confidence=confidence,
+        persuasion_rate=persuasion_rate,
     )
     if move is None:
-        return RoomResult(np.zeros(len(issues)), influence, s_influence)
+        return RoomResult(np.zeros(len(issues)), influence, proxy, s_influence)
     if work is not positions:
         positions[...] = work
-    return RoomResult(np.abs(move), influence, s_influence)
+    return RoomResult(np.abs(move), influence, proxy, s_influence)

@@ -101,7 +101,7 @@ def run_model(cfg: SimConfig, seed: int | None = None):
     from sim.model import NegotiationModel
 
     model = NegotiationModel(cfg, seed=seed)
-    row = model.run()
+    row = model.run().row
     return model, row
 
 
@@ -112,7 +112,7 @@ def step_model(cfg: SimConfig, seed: int | None = None, check=None):
     model = NegotiationModel(cfg, seed=seed)
     if check is not None:
         check(model)
-    while model.running and model.can_hold_meeting():
+    while model.running and model.next_meeting() is not None:
         model.step()
         if check is not None:
             check(model)

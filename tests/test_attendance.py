@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -10,6 +12,7 @@ from hypothesis.extra.numpy import arrays
 
 from sim.attendance import meeting_allowance, plan_attendance
 from sim.config import INCOME_GROUPS, CostConfig, FundingConfig
+from sim.purse import Purse
 
 money = st.floats(0.0, 2e6, allow_nan=False, allow_infinity=False)
 
@@ -78,9 +81,18 @@ def _plan(
     attendance_base=0.5,
     stakes_gain=1.5,
     lateness=1.0,
+    progress_gain=0.5,
 ):
     rng = np.random.default_rng(0)
     budget0 = rng.uniform(1e4, 5e5, n) if budget0 is None else budget0
+    cost = CostConfig() if cost is None else cost
+    funding = FundingConfig() if funding is None else funding
+    purse = Purse(
+        cost.meeting_usd,
+        math.inf,
+        cost_sharing_share=funding.cost_sharing_share,
+        cost_sharing_mode=funding.cost_sharing_mode,
+    )
     return plan_attendance(
         remaining=budget0.copy() if remaining is None else remaining,
         budget0=budget0,
@@ -93,11 +105,13 @@ def _plan(
         planned=planned,
         days=days,
         fund_remaining=fund_remaining,
-        cost=CostConfig() if cost is None else cost,
-        funding=FundingConfig() if funding is None else funding,
+        cost_share=purse.cost_shares(budget0),
+        cost=cost,
+        funding=funding,
         attendance_base=attendance_base,
         stakes_gain=stakes_gain,
         lateness=lateness,
+        progress_gain=progress_gain,
     )
 
 
@@ -139,6 +153,7 @@ def attendance_case(draw):
         attendance_base=draw(st.floats(0.0, 1.0)),
         stakes_gain=draw(st.floats(0.0, 5.0)),
         lateness=draw(st.floats(0.0, 3.0)),
+        progress_gain=draw(st.floats(0.0, 1.0)),
     )
 
 
@@ -343,3 +358,45 @@ def test_hybrid_lets_those_short_of_days_follow_remotely():
     assert plan.delegates[0] == 0
     assert plan.remote[0]
     assert plan.own_cost_usd[0] == pytest.approx(30.0)
+
+
+def test_delegates_wanted_round_half_up_so_a_one_person_delegation_may_stay_home():
+    """want x staff rounds half up: 0.45 of one delegate is nobody, 0.55 is one."""
+    budget0 = np.full(4, 1e9)
+    staff = np.array([1, 1, 4, 4])
+    stakes = np.zeros(4)
+    plan = _plan(
+        n=4,
+        budget0=budget0,
+        staff=staff,
+        stakes=stakes,
+        attendance_base=0.45,
+        progress=0.0,
+        progress_gain=0.0,
+    )
+    np.testing.assert_array_equal(plan.delegates, [0, 0, 2, 2])  # 0.45 -> 0; 1.8 -> 2
+    assert (plan.in_person_days[:2] == 0).all() and (plan.own_cost_usd[:2] == 0).all()
+    plan = _plan(
+        n=4,
+        budget0=budget0,
+        staff=staff,
+        stakes=stakes,
+        attendance_base=0.55,
+        progress=0.0,
+        progress_gain=0.0,
+    )
+    np.testing.assert_array_equal(plan.delegates, [1, 1, 2, 2])  # 2.2 -> 2
+
+
+def test_progress_gain_sets_how_delegations_grow_toward_the_end():
+    """The share of staff sent rises by progress_gain between the first and last meeting."""
+    staff = np.full(3, 10)
+    kwargs = dict(
+        n=3, budget0=np.full(3, 1e9), staff=staff, stakes=np.zeros(3), attendance_base=0.2
+    )
+    first = _plan(progress=0.0, progress_gain=0.6, **kwargs)
+    last = _plan(progress=1.0, progress_gain=0.6, **kwargs)
+    flat = _plan(progress=1.0, progress_gain=0.0, **kwargs)
+    np.testing.assert_array_equal(first.delegates, 2)
+    np.testing.assert_array_equal(last.delegates, 8)
+    np.testing.assert_array_equal(flat.delegates, 2)

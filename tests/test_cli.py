@@ -125,8 +125,8 @@ def test_cli_runs_table_has_the_contract_columns(cli):
     assert (runs["process"] == "two_tier").all()
     assert (runs["funding"] == "none").all()
     assert (runs["decision"] == "consensus_then_vote").all()
-    voice = runs[[f"voice_share_{g}" for g in GROUPS]].sum(axis=1)
-    np.testing.assert_allclose(voice, 1.0)
+    voice = runs[[f"{kind}_{g}" for kind in ("voice_share", "proxied_voice_share") for g in GROUPS]]
+    np.testing.assert_allclose(voice.sum(axis=1), 1.0)  # own and proxied voice together
 
 
 def test_cli_tables_are_consistent(cli):

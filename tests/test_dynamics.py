@@ -210,7 +210,9 @@ def _room_inputs(rng, n=15, k=4, m=0):
     )
 
 
-def _sit(inputs, *, issues, presence, step=1.0, proxy_weight=0.0, n_blocs=0, text=None):
+def _sit(
+    inputs, *, issues, presence, step=1.0, proxy_weight=0.0, n_blocs=0, text=None, admits=None
+):
     k = inputs["positions"].shape[1]
     text = np.full(k, 0.5) if text is None else text
     result = sit_room(
@@ -228,6 +230,7 @@ def _sit(inputs, *, issues, presence, step=1.0, proxy_weight=0.0, n_blocs=0, tex
         stakeholder_weight=inputs["stakeholder_weight"],
         confidence=0.3,
         persuasion_rate=0.0,
+        admits=admits,
     )
     return text, result
 
@@ -316,8 +319,32 @@ def test_bloc_proxy_speaks_for_absent_members_with_the_bloc_mean():
     num = (base[[0, 3, 4, 5]] * x[[0, 3, 4, 5]]).sum(0) + 0.5 * base[[1, 2]].sum(0) * bloc0_mean
     den = base[[0, 3, 4, 5]].sum(0) + 0.5 * base[[1, 2]].sum(0)
     np.testing.assert_allclose(text, num / den, atol=1e-12)
-    assert (result.delegation_influence[[1, 2]] > 0).all()
-    assert result.delegation_influence.sum() == pytest.approx(2.0)
+    # the absent members' credit is proxied, kept apart from what those present exercised
+    assert (result.proxy_influence[[1, 2]] > 0).all()
+    assert (result.delegation_influence[[1, 2]] == 0).all()
+    assert (result.proxy_influence[[0, 3, 4, 5]] == 0).all()
+    total = result.delegation_influence.sum() + result.proxy_influence.sum()
+    assert total == pytest.approx(2.0)
+
+
+def test_a_proxy_speaks_only_for_members_the_room_admits():
+    """In a friends-of-the-chair room the uninvited stay outside, proxies included."""
+    rng = np.random.default_rng(11)
+    inputs = _room_inputs(rng, n=6, k=2)
+    inputs["bloc"] = np.array([0, 0, 0, 1, 1, 1])
+    presence = np.array([1.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+    admits = np.array([True, True, False, True, False, False])
+    c, s, x = inputs["capability"], inputs["salience"], inputs["positions"]
+    text, result = _sit(
+        inputs, issues=[0, 1], presence=presence, proxy_weight=0.5, n_blocs=2, admits=admits
+    )
+    base = c[:, None] * s
+    bloc0_mean = x[:3].mean(axis=0)
+    num = (base[[0, 3]] * x[[0, 3]]).sum(0) + 0.5 * base[1] * bloc0_mean
+    den = base[[0, 3]].sum(0) + 0.5 * base[1]
+    np.testing.assert_allclose(text, num / den, atol=1e-12)
+    assert result.proxy_influence[1] > 0
+    assert (result.proxy_influence[[2, 4, 5]] == 0).all()
 
 
 def test_bloc_without_anyone_present_gets_no_proxy():
@@ -327,6 +354,7 @@ def test_bloc_without_anyone_present_gets_no_proxy():
     presence = np.array([1.0, 1.0, 0.0, 0.0])
     _, result = _sit(inputs, issues=[0], presence=presence, proxy_weight=0.5, n_blocs=2)
     assert (result.delegation_influence[2:] == 0).all()
+    assert (result.proxy_influence[2:] == 0).all()
 
 
 def test_empty_room_changes_nothing():

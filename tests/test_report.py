@@ -68,6 +68,7 @@ def test_report_writes_everything(report: Path) -> None:
     for name in (
         "cost_attendance_rate_LIC_by_process",
         "cost_informal_coverage_LIC_by_process",
+        "cost_voice_share_LIC_by_process",
         "consensus_by_process-meeting_usd",
         "representation_by_process-meeting_usd",
         "text_distance_by_process-meeting_usd",
@@ -162,8 +163,8 @@ def test_report_opens_offline_in_chromium(report: Path) -> None:
     assert seen["errors"] == []
     outside = [u for u in seen["requests"] if not u.startswith(("file:", "data:", "blob:"))]
     assert outside == [], outside
-    assert seen["figures"] == 8
-    assert seen["plots"] == 8 and seen["svgs"] >= 8  # every figure drawn by plotly.js
+    assert seen["figures"] == 9
+    assert seen["plots"] == 9 and seen["svgs"] >= 9  # every figure drawn by plotly.js
 
 
 def test_command_line(sweep_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

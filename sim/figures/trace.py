@@ -49,7 +49,6 @@ def _recording_model(config: SimConfig, seed: int):
     class RecordingModel(NegotiationModel):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
-            self.zero_draft = np.array(self.chair.text, dtype=float, copy=True)
             self.records: list[dict[str, np.ndarray | int]] = []
 
         def step(self) -> None:
@@ -94,7 +93,7 @@ def _ideals(model) -> pd.DataFrame:
 def trace_run(config: SimConfig, run_seed: int) -> RunTrace:
     """Re-run one replication with the recorder attached and return its trace."""
     model = _recording_model(config, int(run_seed))
-    row = model.run()
+    row = model.run().row
     records, issues = model.records, tuple(model.population.issues)
     dl = model.population.delegations
     closed = np.zeros((len(records), len(issues)), dtype=bool)

@@ -49,6 +49,7 @@ __all__ = [
     "filter_runs",
     "format_number",
     "main",
+    "markdown_table",
     "to_latex",
     "to_markdown",
     "write_comparison",
@@ -60,8 +61,11 @@ DEFAULT_METRICS = (
     "adoption_meeting",
     "attendance_rate_LIC",
     "informal_coverage_LIC",
+    "voice_share_LIC",
     "representation_LIC",
     "text_distance_gap",
+    "rush_cost",
+    "holdout_pull",
     "stakeholder_influence_share",
     "closed_door_share",
     "influence_gini",
@@ -226,7 +230,8 @@ def _design_headers(comparison: Comparison) -> list[str]:
     return [f"{d} (n={counts.get(d, 0)})" for d in comparison.designs]
 
 
-def _md_table(frame: pd.DataFrame, index: bool) -> str:
+def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
+    """A frame as a Markdown pipe table (cells as they are: format numbers first)."""
     cols = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for key, row in frame.iterrows():
@@ -242,13 +247,13 @@ def to_markdown(comparison: Comparison) -> str:
     parts = [
         f"## Designs by {by}: mean [95% interval]\n",
         "Means with t intervals; proportions with Wilson intervals.\n",
-        _md_table(summary, index=True),
+        markdown_table(summary, index=True),
     ]
     pairs = pairwise_cells(comparison)
     if not pairs.empty:
         parts += [
             "\n## Pairwise tests (Holm-corrected within each metric)\n",
-            _md_table(pairs, index=False),
+            markdown_table(pairs, index=False),
         ]
     return "\n".join(parts) + "\n"
 

@@ -86,6 +86,14 @@ def test_dearer_meetings_mean_earlier_adoption(arms, compare):
     assert result.significant, str(result)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding: the reconvened meeting brings its own authorisation, which tops the spent "
+        "share back down: the $2M process decides at its extension under pressure 0.95, the "
+        "$1M one at 0.99; pressure is higher at every meeting both hold (tests below)"
+    ),
+)
 def test_dearer_meetings_mean_more_pressure_at_the_decision(arms, compare):
     result = compare(
         "pressure_at_decision, $2M vs $1M meetings",
@@ -96,11 +104,15 @@ def test_dearer_meetings_mean_more_pressure_at_the_decision(arms, compare):
     assert result.significant, str(result)
 
 
-@pytest.mark.parametrize("meeting", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("meeting", [1, 2, 3, 4])
 def test_dearer_meetings_mean_more_pressure_at_the_same_point_of_the_process(
     arms, compare, meeting
 ):
-    """A companion of the check above, not a substitute: pressure after meeting k."""
+    """A companion of the check above, not a substitute: pressure after meeting k.
+
+    The $2M process holds four meetings (three the budget pays, then the extension), so
+    the comparison runs over the meetings both hold (version 1 compared five of eight).
+    """
     pressure = {
         arm: arms[arm].meetings.query("meeting == @meeting")["pressure"]
         for arm in ("meeting_2e6", "default")
@@ -117,17 +129,26 @@ def test_dearer_meetings_mean_more_pressure_at_the_same_point_of_the_process(
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "no mechanism lets pressure act on the text: the draft starts at the mean of the "
-        "states' ideals (~0.02 from the median) and every meeting moves it toward the "
-        "salience- and presence-weighted compromise with stakeholders, so its distance from "
-        "the median grows with meetings held and a process cut short ends *closer* to it"
+        "finding: dearer meetings raise the rush cost (0.076 at $2M vs 0.055 at $1M) but at "
+        "30 runs only Welch's test clears 0.01 (Mann-Whitney p = 0.021); a halved budget "
+        "makes the claim outright (tests/validation/test_causal_channels.py)"
     ),
 )
-def test_dearer_meetings_mean_a_text_further_from_the_median_state(arms, compare):
+def test_dearer_meetings_mean_a_text_further_from_the_unhurried_one(arms, compare):
+    """The precise claim version 2 makes in place of "further from the median state".
+
+    A rushed text ends further from the text the same delegations reach unhurried (the
+    rush cost) and from civil society, but not further from the median state's ideal:
+    the unhurried process drifts toward the best-resourced delegations' side and the
+    accommodated holdouts sit on both sides of the median, so cutting the process short
+    leaves the text nearer the median (0.072 at $2M vs 0.084 at $1M; docs/ODD.md,
+    section 9). Version 1's strict expected failure on the median is replaced by this
+    claim and by the halved-budget tests of the rush cost.
+    """
     result = compare(
-        "text_distance_median_state, $2M vs $1M meetings",
-        arms["meeting_2e6"].runs["text_distance_median_state"],
-        arms["default"].runs["text_distance_median_state"],
+        "rush_cost, $2M vs $1M meetings",
+        arms["meeting_2e6"].runs["rush_cost"],
+        arms["default"].runs["rush_cost"],
         "greater",
     )
     assert result.significant, str(result)

@@ -65,7 +65,12 @@ NUMERIC_KEYS = [
     ("scenario.stakeholders.industry.capacity_mean", 0.01, 0.99),
     ("process.disagreement_threshold", 0.0, 1.0),
     ("process.max_parallel_rooms", 1, 100),
-    ("process.informal_cost_ratio", 0.0, 10.0),
+    ("process.door_pressure_gain", 0.0, 1.0),
+    ("process.compression.text_days", 0.0, 1e6),
+    ("process.compression.night_share", 0.0, 1.0),
+    ("decision.accommodation_rate", 0.0, 1.0),
+    ("decision.consensus_value", 0.0, 1.0),
+    ("behaviour.attendance_progress_gain", 0.0, 1.0),
     ("process.step_informal", 0.0, 1.0),
     ("process.friends.size", 1, 100_000),
     ("funding.trust_fund_usd", 0.0, 1e12),
@@ -220,7 +225,7 @@ BAD_TABLES = {
 def _run_one(cfg):
     from sim.model import NegotiationModel
 
-    return NegotiationModel(cfg).run()
+    return NegotiationModel(cfg).run().row
 
 
 def test_a_good_custom_table_runs(tmp_path, small_base):

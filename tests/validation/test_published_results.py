@@ -29,7 +29,8 @@ def _committee_model(*overrides: str):
 
     Money is no object (delegates are free, staff is 15 everywhere), so every
     delegation is in every room it can enter; persuasion is off so positions stay at
-    the ideals the compromise is computed from.
+    the ideals the compromise is computed from; the chair neither compresses nor
+    accommodates holdouts, so the draft is the rooms' work alone.
     """
     from sim.api import compose_config
     from sim.model import NegotiationModel
@@ -43,6 +44,8 @@ def _committee_model(*overrides: str):
             "cost.delegate_day_usd=0",
             "scenario.delegations.staff_mean={HIC:1000,UMIC:1000,LMIC:1000,LIC:1000}",
             "behaviour.persuasion_rate=0",
+            "channels.compression=false",
+            "channels.holdout_accommodation=false",
             *overrides,
         ]
     )

@@ -44,7 +44,7 @@ __all__ = ["FigureEntry", "main", "make_report", "plan_groupings"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_METRICS = ("attendance_rate_LIC", "informal_coverage_LIC")
+DEFAULT_METRICS = ("attendance_rate_LIC", "informal_coverage_LIC", "voice_share_LIC")
 """Inclusiveness measures for the cost figure (each) and the frontier (the first)."""
 
 _DEFAULT_DESIGN = {
@@ -128,15 +128,15 @@ def _design_figures(
         ),
         FigureEntry(
             f"representation_by_{tag}",
-            "Representation ratio (voice share / population share) of each income group "
-            f"by design; 1 (dotted) is a fair voice; 95% t intervals.{pooled}",
+            "Representation ratio (own voice share / population share) of each income "
+            f"group by design; 1 (dotted) is a fair voice; 95% t intervals.{pooled}",
             design_figures.representation(runs, by),
         ),
         FigureEntry(
             f"text_distance_by_{tag}",
-            "Distance of the final text from each group's mean original ideal (mean "
-            "absolute distance over issues; lower serves the group better); 95% t "
-            f"intervals.{pooled}",
+            "How far the final text is from each group's members: the mean of their own "
+            "salience-weighted distances from their original ideals (lower serves the "
+            f"group better); 95% t intervals.{pooled}",
             design_figures.text_distance(runs, by),
         ),
     ]

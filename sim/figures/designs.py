@@ -5,10 +5,10 @@ with 95% intervals (t for means, Wilson for proportions) and returns the figure 
 exactly the numbers it plots, ready for :func:`sim.figures.save_figure`. Each also
 has a recommended physical size, :data:`SIZES` (inches), used by the report.
 
-1. :func:`inclusiveness_vs_cost`: an inclusiveness measure against meeting cost.
+1. :func:`inclusiveness_vs_cost`: measures against meeting cost (a panel per measure).
 2. :func:`consensus`: probability, manner and timing of adoption.
 3. :func:`representation`: representation ratio by income group (1 = fair).
-4. :func:`text_distance`: the final text's distance from each group's ideal.
+4. :func:`text_distance`: how far the final text is from each group's members.
 7. :func:`frontier`: adoption against inclusiveness, non-dominated designs marked.
 """
 
@@ -56,7 +56,14 @@ __all__ = [
     "text_distance",
 ]
 
-LOWER_IS_BETTER = ("text_distance", "influence_gini", "closed_door_share", "gap_")
+LOWER_IS_BETTER = (
+    "text_distance",
+    "influence_gini",
+    "closed_door_share",
+    "gap_",
+    "rush_cost",
+    "holdout_pull",
+)
 """Metric name prefixes for which a smaller value is the more inclusive one."""
 
 SIZES: dict[str, tuple[float, float]] = {
@@ -71,68 +78,86 @@ SIZES: dict[str, tuple[float, float]] = {
 
 def inclusiveness_vs_cost(
     runs: pd.DataFrame,
-    metric: str = "attendance_rate_LIC",
+    metric: str | Sequence[str] = "attendance_rate_LIC",
     x: str = "meeting_usd",
     by: str | Sequence[str] | None = None,
 ) -> PaperFigure:
-    """An inclusiveness measure against meeting cost: one line per design, 95% band.
+    """Measures against meeting cost: one line per design, 95% band, a panel per measure.
 
     ``metric`` is any runs column (e.g. ``informal_coverage_LIC``,
-    ``representation_LIC``); ``x`` any numeric configuration column (a cost in USD
-    is shown in millions, on a log scale when it spans a factor of 4 or more).
+    ``representation_LIC``, ``rush_cost``) or a list of them, drawn side by side with
+    one legend; ``x`` any numeric configuration column (a cost in USD is shown in
+    millions, on a log scale when it spans a factor of 4 or more).
     """
-    check_columns(runs, metric, x)
+    metrics = [metric] if isinstance(metric, str) else list(metric)
+    check_columns(runs, *metrics, x)
     by = resolve_by(runs, by, exclude=(x,))
     by = [c for c in by if c != x] or ["process"]
-    table = summary_table(runs, by, [metric], extra=[x])
+    table = summary_table(runs, by, metrics, extra=[x])
     _, designs = design_frame(runs, by)
     check_designs(designs, by)
     scale = 1e6 if x.endswith("usd") else 1.0
-    fig = go.Figure(layout={"template": TEMPLATE})
-    for i, design in enumerate(designs):
-        part = table[table["design"] == design].sort_values(x)
-        if part["mean"].isna().all():
-            continue  # e.g. informal-room coverage of an open plenary: nothing to draw
-        colour, dash, marker = style_for(i)
-        xs = part[x].to_numpy(dtype=float) / scale
-        band = part["ci_low"].notna().to_numpy()
-        if band.any():
-            fig.add_scatter(
-                x=np.r_[xs[band], xs[band][::-1]],
-                y=np.r_[part["ci_high"].to_numpy()[band], part["ci_low"].to_numpy()[band][::-1]],
-                fill="toself",
-                fillcolor=with_alpha(colour, 0.14),
-                mode="lines",
-                line={"width": 0, "color": colour},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=design,
-            )
-        fig.add_scatter(
-            x=xs,
-            y=part["mean"],
-            name=design,
-            legendgroup=design,
-            mode="lines+markers",
-            line={"color": colour, "dash": dash},
-            marker={"symbol": marker, "color": colour},
+    panels = len(metrics)
+    fig = make_subplots(rows=1, cols=panels, horizontal_spacing=0.16) if panels > 1 else go.Figure()
+    fig.update_layout(template=TEMPLATE)
+    for c, name in enumerate(metrics, start=1):
+        part_table = table[table["metric"] == name]
+        where = {"row": 1, "col": c} if panels > 1 else {}
+        for i, design in enumerate(designs):
+            part = part_table[part_table["design"] == design].sort_values(x)
+            if part["mean"].isna().all():
+                continue  # e.g. informal-room coverage of an open plenary: nothing to draw
+            _cost_line(fig, part, design, x, scale, i, legend=c == 1, where=where)
+        plotted = part_table.loc[part_table["mean"].notna(), x]  # no tick where nothing is drawn
+        values = np.unique((plotted if len(plotted) else part_table[x]).to_numpy(float)) / scale
+        log = len(values) > 1 and values.min() > 0 and values.max() / values.min() >= 4
+        unit = " (million USD)" if scale == 1e6 else ""
+        fig.update_xaxes(
+            title_text=metric_label(x).replace(" (USD)", "") + unit,
+            type="log" if log else "linear",
+            tickvals=values if len(values) <= 8 else None,
+            ticktext=[f"{v:g}" for v in values] if len(values) <= 8 else None,
+            **where,
         )
-    plotted = table.loc[table["mean"].notna(), x]  # no tick where no design has a value
-    values = np.unique((plotted if len(plotted) else table[x]).to_numpy(dtype=float)) / scale
-    log = len(values) > 1 and values.min() > 0 and values.max() / values.min() >= 4
-    unit = " (million USD)" if scale == 1e6 else ""
-    fig.update_xaxes(
-        title_text=metric_label(x).replace(" (USD)", "") + unit,
-        type="log" if log else "linear",
-        tickvals=values if len(values) <= 8 else None,
-        ticktext=[f"{v:g}" for v in values] if len(values) <= 8 else None,
-    )
-    fig.update_yaxes(title_text=metric_label(metric))
+        prefix = f"({chr(96 + c)}) " if panels > 1 else ""
+        fig.update_yaxes(title_text=prefix + metric_label(name), **where)
     width, height = SIZES["inclusiveness_vs_cost"]
+    width = width if panels == 1 else TWO_COLUMN_IN
     shown = [t.name for t in fig.data if t.showlegend is not False]
     rows = legend_top(fig, shown, width)
-    data = table.rename(columns={"mean": metric})
+    data = table.rename(columns={"mean": metrics[0]}) if panels == 1 else table
     return PaperFigure(fig, data, width, height + LEGEND_ROW_IN * (rows - 1))
+
+
+def _cost_line(fig, part, design, x, scale, i, *, legend: bool, where: dict) -> None:
+    """One design's mean line and 95% band against cost."""
+    colour, dash, marker = style_for(i)
+    xs = part[x].to_numpy(dtype=float) / scale
+    band = part["ci_low"].notna().to_numpy()
+    if band.any():
+        fig.add_scatter(
+            x=np.r_[xs[band], xs[band][::-1]],
+            y=np.r_[part["ci_high"].to_numpy()[band], part["ci_low"].to_numpy()[band][::-1]],
+            fill="toself",
+            fillcolor=with_alpha(colour, 0.14),
+            mode="lines",
+            line={"width": 0, "color": colour},
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=design,
+            **where,
+        )
+    fig.add_scatter(
+        x=xs,
+        y=part["mean"],
+        name=design,
+        legendgroup=design,
+        showlegend=legend,
+        mode="lines+markers",
+        line={"color": colour, "dash": dash},
+        marker={"symbol": marker, "color": colour},
+        **where,
+    )
 
 
 def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
@@ -248,10 +273,12 @@ def representation(runs: pd.DataFrame, by: str | Sequence[str] | None = None) ->
 
 
 def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> PaperFigure:
-    """Distance of the final draft from each group's mean ideal, by design.
+    """How far the final draft is from what each group's members wanted, by design.
 
-    Three panels: income groups, UN regional groups, stakeholder kinds; 95% t
-    intervals. Lower is closer: the text serves that group better.
+    Three panels: income groups, UN regional groups, stakeholder kinds; each value is
+    the mean over the group's members of their own salience-weighted distance from
+    the text (``text_distance_<G>``); 95% t intervals. Lower: the text serves that
+    group better.
     """
     panels = (
         ("(a) Income group", INCOME_GROUPS),
@@ -283,7 +310,7 @@ def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> 
             row=1,
             col=c,
         )
-    fig.update_yaxes(title_text="Distance from group's ideal", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="Members' distance from the text", rangemode="tozero", row=1, col=1)
     width, height = SIZES["text_distance"]
     rows = legend_top(fig, designs, width)
     table["group"] = table["metric"].str.removeprefix("text_distance_")

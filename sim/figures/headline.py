@@ -5,8 +5,10 @@ r"""The README's headline figures, from a sweep over funding schemes and meeting
         sweep_name=headline hydra/launcher=joblib hydra.sweep.dir=results/sweeps/headline
     python -m sim.figures.headline results/sweeps/headline --out docs/figures
 
-Writes three PNGs (300 dpi, paper size) with the CSV of what each plots:
-``attendance_vs_meeting_cost`` (figure 1 by funding), ``frontier_by_funding``
+Writes four PNGs (300 dpi, paper size) with the CSV of what each plots:
+``attendance_vs_meeting_cost`` (figure 1 by funding), ``rush_cost_vs_meeting_cost``
+(the rushed compromise and low-income states' own voice against meeting cost, by
+funding), ``frontier_by_funding``
 (figure 7 at the committee's $1M meetings, with adoption *by consensus* on the y axis:
 under the default rule a fallback vote adopts every text) and ``attendance_heatmap``
 (figure 6, the first replication without support at $1M).
@@ -27,7 +29,7 @@ REFERENCE_COST = 1e6
 
 
 def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
-    """Write the three headline figures (PNG and CSV) into ``out``; return the PNGs."""
+    """Write the four headline figures (PNG and CSV) into ``out``; return the PNGs."""
     from sim.results import load_results
 
     runs = load_results(folder)
@@ -49,6 +51,9 @@ def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
     figures = {
         "attendance_vs_meeting_cost": designs.inclusiveness_vs_cost(
             runs, "attendance_rate_LIC", "meeting_usd", by="funding"
+        ),
+        "rush_cost_vs_meeting_cost": designs.inclusiveness_vs_cost(
+            runs, ["rush_cost", "voice_share_LIC"], "meeting_usd", by="funding"
         ),
         "frontier_by_funding": designs.frontier(
             reference, "attendance_rate_LIC", by="funding", outcome="adopted_by_consensus"

@@ -101,12 +101,14 @@ GROUP_NAMES = {
 }
 
 _PREFIX_LABELS = {
+    "proxied_voice_share_": "Voice share by proxy",
+    "text_distance_centre_": "Distance from the mean ideal",
     "attendance_rate_": "Attendance rate",
     "in_person_rate_": "In-person rate",
     "informal_coverage_": "Informal-room coverage",
-    "voice_share_": "Voice share",
+    "voice_share_": "Own voice share",
     "representation_": "Representation ratio",
-    "text_distance_": "Text distance",
+    "text_distance_": "Members' distance from the text",
     "delegation_cost_usd_": "Delegation cost (USD)",
     "gap_median_state_": "Gap from median state",
     "gap_civil_society_": "Gap from civil society",
@@ -129,10 +131,22 @@ _METRIC_LABELS = {
     "influence_gini": "Gini of influence",
     "stakeholder_influence_share": "Stakeholder share of influence",
     "closed_door_share": "Share of text moved behind closed doors",
-    "text_distance_gap": "Text distance gap (worst - best income group)",
+    "text_distance_gap": "Distance gap (worst - best served income group)",
     "parties_after_5y": "Parties after 5 years",
     "entry_into_force_day": "Day of entry into force",
     "delegations_ever_present": "Delegations ever present",
+    "rush_cost": "Rush cost (distance from the unhurried text)",
+    "holdout_pull": "Holdout pull (text moved for holdouts)",
+    "text_distance_holdouts": "Holdouts' distance from the text",
+    "text_distance_median_state": "Median state's distance from the text",
+    "parallel_tracks_max": "Most parallel tracks",
+    "night_sitting_meetings": "Meetings with night sittings",
+    "compression_max": "Peak compression (work / planned capacity)",
+    "accommodations": "Tablings with holdout accommodation",
+    "amendments_proposed": "Amendments proposed",
+    "amendments_adopted": "Amendments adopted",
+    "extensions_used": "Extension meetings",
+    "extension_authorised_usd": "Extension money authorised (USD)",
     "meeting_usd": "Meeting cost (USD)",
     "delegate_day_usd": "Delegate-day cost (USD)",
     "process_budget_usd": "Process budget (USD)",
@@ -221,6 +235,8 @@ def metric_label(column: str, short: bool = False) -> str:
     """A readable axis label for a metric column; ``short`` keeps group codes (LIC, ...)."""
     if column in _METRIC_LABELS:
         return _METRIC_LABELS[column]
+    if column.startswith("parties_after_") and column.endswith("_months"):
+        return f"Parties after {column.split('_')[2]} months"
     for prefix, label in _PREFIX_LABELS.items():
         if column.startswith(prefix):
             group = column[len(prefix) :]

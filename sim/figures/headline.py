@@ -28,7 +28,7 @@ REFERENCE_COST = 1e6
 
 def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
     """Write the three headline figures (PNG and CSV) into ``out``; return the PNGs."""
-    from sim.results import load_results
+    from sim.store import load_results
 
     runs = load_results(folder)
     for column, needed in (("funding", 2), ("meeting_usd", 2)):

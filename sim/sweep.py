@@ -290,17 +290,21 @@ def _already_complete(cfg: Any, out_dir: Path) -> dict[str, Any]:
 _watching = threading.Event()
 
 
-def watch_sweep_process() -> None:
+def watch_sweep_process(worker: bool = False) -> None:
     """In a local worker of the sweep (joblib, submitit_local), exit when the sweep dies.
 
     Why: a worker outliving a killed sweep would go on writing into its folder while
     the user resumes it. Workers whose parent is not the sweep's process (Ray's,
-    SLURM's) are left alone: the job locks keep a resume from racing them.
+    SLURM's) are left alone: the job locks keep a resume from racing them. `worker`:
+    called as a local worker starts (joblib's initializer), so a parent that is not
+    the sweep's process has already died.
     """
     sweep_pid = int(os.environ.get(SWEEP_PID) or 0)
     if _watching.is_set() or not sweep_pid or os.getpid() == sweep_pid:
         return
     if os.getppid() != sweep_pid:
+        if worker:
+            os._exit(1)
         return
     _watching.set()
 

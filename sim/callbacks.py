@@ -48,7 +48,14 @@ from sim.store import (
     write_bytes,
 )
 from sim.store.lock import CLAIMED
-from sim.sweep import SWEEP_PID, model_inputs, plan_jobs, register_resolvers, resume_flag
+from sim.sweep import (
+    SWEEP_PID,
+    check_keys,
+    model_inputs,
+    plan_jobs,
+    register_resolvers,
+    resume_flag,
+)
 
 __all__ = ["RunCallback", "SweepCallback", "abort_sweep", "open_run_folder", "sweep_exit_status"]
 
@@ -99,6 +106,7 @@ class RunCallback(Callback):
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         run_dir = None
         try:
+            check_keys(config)
             to_sim_config(model_inputs(config))  # before the folder exists: leaves nothing
             run_dir = Path(str(config.hydra.run.dir)).resolve()
             self._lock = open_run_folder(run_dir)
@@ -149,6 +157,7 @@ class _Sweep:
 
 
 def _open_sweep(config: DictConfig) -> _Sweep:
+    check_keys(config)
     sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()  # may claim a new folder
     resume = resume_flag(config.get("resume", False))
     try:

@@ -114,7 +114,8 @@ def _table_source(table: str) -> tuple[str, str, int, int]:
     if table.endswith(".csv") or "/" in table:
         path = Path(table)
         if not path.is_file():
-            raise ConfigError(f"scenario.delegations.table: file {table!r} does not exist")
+            what = "is not a file" if path.exists() else "does not exist"
+            raise ConfigError(f"scenario.delegations.table: file {table!r} {what}")
     else:
         path = DATA_DIR / f"{table}.csv"
         if not path.is_file():

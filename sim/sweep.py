@@ -45,6 +45,7 @@ from sim.store import (
 
 __all__ = [
     "SWEEP_PID",
+    "check_keys",
     "find_resume_dir",
     "in_multirun",
     "job_key",
@@ -128,6 +129,19 @@ def _sweep_dir_resolver(root: str, name: str, stamp: str, resume: Any, overrides
 
 def _plain_node(node: Any) -> Any:
     return OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
+
+
+def check_keys(root: Any) -> None:
+    """Refuse a top-level key no part of the package reads (e.g. a typo added with `+`)."""
+    from sim.config import AppConfig
+
+    known = {f.name for f in dataclasses.fields(AppConfig)}
+    unknown = sorted(str(k) for k in root if k != "hydra" and k not in known)
+    if unknown:
+        raise UsageError(
+            f"{unknown[0]}: not a configuration key, so nothing would read it; "
+            f"top-level keys are {', '.join(sorted(known))}"
+        )
 
 
 def model_inputs(root: Any) -> dict[str, Any]:
@@ -242,6 +256,7 @@ def run_sweep_job(cfg: Any, out_dir: Path, progress: bool = True) -> dict[str, A
 def _run_locked(cfg: Any, out_dir: Path, overrides: list[str], progress: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     try:
+        check_keys(cfg)
         state, why = check_job(out_dir)
         if state == "completed":
             return _already_complete(cfg, out_dir)

@@ -54,6 +54,8 @@ CASES = {
         "scenario.delegations.table: file '/no/such.csv' does not exist",
     ),
     "bad value in a sweep": (["-m", "cost.meeting_usdd=1,2"], USAGE, "meeting_usdd"),
+    "appended unknown key": (["+replicates=5"], USAGE, "replicates: not a configuration key"),
+    "table is a folder": (["scenario.delegations.table=/tmp/"], USAGE, "'/tmp/' is not a file"),
     "resume=PATH missing": (
         ["-m", "process=open_plenary,two_tier", "resume=/no/such/sweep"],
         USAGE,

@@ -134,6 +134,7 @@ def test_two_runs_started_at_the_same_second_get_two_folders(tmp_path, start_cli
 # ------------------------------------------------- 3. one sweep per folder: the lock
 
 
+@pytest.mark.slow  # over 10 s on the shared 2-core machine
 def test_a_folder_being_written_refuses_another_sweep_and_a_killed_one_is_resumed(
     tmp_path, start_cli, run_cli, baseline
 ) -> None:
@@ -197,6 +198,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow  # joblib's workers take seconds to start
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_killing_a_joblib_sweep_kills_its_workers_before_they_write(
     tmp_path, start_cli, run_cli, baseline
@@ -251,6 +253,7 @@ def test_resume_never_writes_into_a_job_another_process_is_writing(
 # ------------------------------------------------- 5. input data changed before a resume
 
 
+@pytest.mark.slow  # over 10 s on the shared 2-core machine
 def test_resume_with_an_edited_custom_table_is_refused(tmp_path, run_cli) -> None:
     from sim.population import load_member_table
 

@@ -123,6 +123,7 @@ def _claim(root: str, queue) -> None:  # in a child process
     queue.put(str(claim_new_dir(Path(root) / "2025-01-01_00-00-00")))
 
 
+@pytest.mark.slow  # six processes importing the package
 def test_folders_claimed_at_the_same_second_are_distinct(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.errors import IncompleteResultsError, fail
+from sim.errors import ArgumentParser, IncompleteResultsError, fail
 from sim.figures.stats import holm, is_proportion, pair_test
 from sim.figures.tables import (
     add_derived,
@@ -333,7 +333,7 @@ def write_comparison(
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.compare",
         description="Compare process designs in a results folder (run or sweep).",
     )

@@ -24,12 +24,14 @@ code  name        meaning
 
 from __future__ import annotations
 
+import argparse
 import errno
 import sys
 from typing import NoReturn
 
 __all__ = [
     "INCOMPLETE",
+    "ArgumentParser",
     "INTERRUPT",
     "OK",
     "REFUSED",
@@ -146,3 +148,13 @@ def fail(err: BaseException | str, code: int | None = None) -> NoReturn:
     sys.stderr.write(f"sim: error: {message}\n")
     sys.stderr.flush()
     raise SystemExit(code)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (``prog: error: ...``) and exit code 2.
+
+    `--help` still prints the whole usage.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: error: {message}\n")

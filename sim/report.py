@@ -20,7 +20,6 @@ sweep varies (e.g. ``meeting_usd``) becomes the x axis of the cost figure.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import html
@@ -34,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.compare import compare, pairwise_cells, summary_cells, write_comparison
-from sim.errors import IncompleteResultsError, fail
+from sim.errors import ArgumentParser, IncompleteResultsError, fail
 from sim.figures import designs as design_figures
 from sim.figures import single_run
 from sim.figures.export import PaperFigure, figure_export_session
@@ -387,9 +386,7 @@ def make_report(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m sim.report", description=__doc__.split("\n")[0]
-    )
+    parser = ArgumentParser(prog="python -m sim.report", description=__doc__.split("\n")[0])
     parser.add_argument("results_dir", type=Path, help="a run or sweep results folder")
     parser.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR)")
     parser.add_argument("--by", nargs="+", help="configuration column(s) that define a design")

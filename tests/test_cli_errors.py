@@ -126,3 +126,13 @@ def test_run_sweep_that_cannot_start_raises_and_leaves_no_folder(tmp_path) -> No
         run_sweep(["scenario=small", "cost.meeting_usdd=1,2"], results_root=tmp_path)
     assert info.value.exit_code == USAGE and info.value.folder is None
     assert list((tmp_path / "sweeps").iterdir()) == []
+
+
+@pytest.mark.parametrize("module", ["sim.report", "sim.compare", "sim.figures.headline"])
+def test_report_and_compare_usage_errors_are_one_line(tmp_path, run_cli, module) -> None:
+    extra = ["--by", "process"] if module == "sim.compare" else []
+    done = run_cli(tmp_path, str(tmp_path / "absent"), *extra, module=module)
+    assert done.returncode == USAGE
+    assert done.stderr.strip().splitlines() == [
+        f"python -m {module}: error: results folder {tmp_path / 'absent'} does not exist"
+    ]

@@ -34,7 +34,7 @@ PYTEST_ARGS ?=
 LOCK_ARGS   ?=
 
 # Only lint directories that exist.
-LINT_DIRS := $(wildcard sim tests benchmarks scripts)
+LINT_DIRS := $(wildcard sim hydra_plugins tests benchmarks scripts)
 
 .PHONY: help setup venv chromium test lint demo bench lock clean
 

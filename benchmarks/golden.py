@@ -11,6 +11,10 @@ extensions with and without authorisation, a synthetic 1,000-delegation table) a
 compares the three tables exactly (`assert_frame_equal(check_exact=True)`), plus each
 model's final positions and text, and the tables `run_replications` builds for all 3
 replications at once.
+
+One change of type is allowed, and only that: a count or day column stored as int64
+or float64 in the snapshot may now be a nullable ``Int64`` (sim/schema.py), with
+exactly the same values (NaN then, <NA> now).
 """
 
 from __future__ import annotations
@@ -98,6 +102,20 @@ def _snapshot() -> dict[str, object]:
     return out
 
 
+def _as_snapshot_types(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """`after` with its nullable-integer columns cast back to the snapshot's int/float type."""
+    after = after.copy()
+    for column in after.columns:
+        if column not in before.columns or not isinstance(after[column].dtype, pd.Int64Dtype):
+            continue
+        old = before[column].dtype
+        if old == np.int64 and not after[column].isna().any():
+            after[column] = after[column].astype(np.int64)
+        elif old == np.float64:
+            after[column] = after[column].astype("Float64").to_numpy(np.float64, na_value=np.nan)
+    return after
+
+
 def _compare(old: dict[str, object], new: dict[str, object]) -> list[str]:
     problems = []
     for key, before in old.items():
@@ -107,7 +125,8 @@ def _compare(old: dict[str, object], new: dict[str, object]) -> list[str]:
             continue
         for part in ("runs", "meetings", "delegations"):
             try:
-                pd.testing.assert_frame_equal(before[part], after[part], check_exact=True)
+                same_types = _as_snapshot_types(before[part], after[part])
+                pd.testing.assert_frame_equal(before[part], same_types, check_exact=True)
             except AssertionError as err:
                 problems.append(f"{key} {part}: {str(err).splitlines()[:3]}")
         for part in ("positions", "text"):

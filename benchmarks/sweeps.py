@@ -14,7 +14,7 @@
 5. Peak memory (resident set of the launching process and all its workers, sampled
    every 0.1 s) of our sweep at 1,000 and 10,000 runs (20 and 200 configurations of 50
    replications: the number of runs grows, each job stays the same), and of the
-   aggregation step alone (`sim.callbacks.finish_sweep` over the finished folder, in a
+   aggregation step alone (`sim.store.finish_sweep` over the finished folder, in a
    fresh process).
 """
 
@@ -143,7 +143,7 @@ def _ours(tmp: Path, replications: int, meeting_costs: str | None = None) -> dic
         [
             sys.executable,
             "-c",
-            "import sys; from sim.callbacks import finish_sweep; finish_sweep(sys.argv[1])",
+            "import sys; from sim.store import finish_sweep; finish_sweep(sys.argv[1])",
             str(sweep_dir),
         ],
         cwd=ROOT,

@@ -1,20 +1,24 @@
 """Command line: `python -m sim [overrides]` runs one configuration; `-m` sweeps.
 
 `python -m sim +sweep=demo` starts a ready-made sweep (configs/sweep/); see
-docs/sweeps.md for launchers, resuming and the results folder.
+docs/sweeps.md for launchers, resuming and the results folder. Errors are one line on
+stderr, with the exit codes of `sim.errors`; the results folder is printed on stdout.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.config import ConfigError, register_configs
+from sim.config import register_configs
+from sim.errors import INCOMPLETE, INTERRUPT, classify, fail, one_line
 from sim.sweep import register_resolvers
 
 log = logging.getLogger("sim")
@@ -23,8 +27,8 @@ register_resolvers()
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
-def main(cfg: DictConfig) -> None:
-    """Thin entry point: a sweep job goes to `run_sweep_job`, a single run to `run_job`."""
+def _task(cfg: DictConfig) -> None:
+    """One Hydra job: a sweep job goes to `run_sweep_job`, a single run to `run_job`."""
     from sim.cli import run_job
     from sim.sweep import in_multirun, run_sweep_job
 
@@ -33,15 +37,34 @@ def main(cfg: DictConfig) -> None:
     if in_multirun():
         run_sweep_job(cfg, out_dir, progress=progress)
         return
+    run_job(cfg, out_dir, progress=progress)
+    print(out_dir, flush=True)
+
+
+def main() -> int:
+    """Run the command; return its exit status (errors: one line on stderr)."""
+    from sim.callbacks import abort_sweep, sweep_exit_status
+
+    full_traceback = bool(os.environ.get("HYDRA_FULL_ERROR"))
+    os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra raises instead of printing and exiting 1
     try:
-        run_job(cfg, out_dir, progress=progress)
-    except ConfigError as err:
-        log.error("configuration error: %s", err)
-        sys.exit(2)
+        _task()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt as err:
+        abort_sweep(err)
+        sys.stderr.write("sim: interrupted; finish a sweep by re-running it with resume=true\n")
+        return INTERRUPT
+    except BaseException as err:
+        abort_sweep(err)
+        code = classify(err)
+        if full_traceback or code is None:
+            traceback.print_exception(err)
+            sys.stderr.write(f"sim: error: {one_line(err)}\n")
+            return sweep_exit_status() or INCOMPLETE
+        fail(err, code)
+    return sweep_exit_status()
 
 
 if __name__ == "__main__":
-    main()
-    from sim.callbacks import sweep_exit_status
-
-    sys.exit(sweep_exit_status())
+    sys.exit(main())

@@ -14,11 +14,20 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.config import SimConfig, register_configs, to_sim_config
+from sim.errors import OK, SimError
 from sim.replicate import Tables, run_replications
-from sim.results import load_manifest, load_results
+from sim.store import (
+    MANIFEST,
+    claim_new_dir,
+    completeness,
+    load_manifest,
+    load_results,
+    remove_if_empty,
+)
 
 __all__ = [
     "CONFIG_DIR",
+    "SweepError",
     "compose_config",
     "load_manifest",
     "load_results",
@@ -67,6 +76,14 @@ def _quote(path: Path) -> str:
     return f"'{text}'"
 
 
+class SweepError(SimError):
+    """A sweep did not run, or ended without complete results (`folder`, `exit_code`)."""
+
+    def __init__(self, message: str, folder: Path | None, exit_code: int) -> None:
+        super().__init__(message)
+        self.folder, self.exit_code = folder, exit_code
+
+
 def run_sweep(
     overrides: list[str] | None = None,
     *,
@@ -76,6 +93,7 @@ def run_sweep(
     resume: bool = False,
     results_root: Path | str = "results",
     progress: bool = False,
+    allow_partial: bool = False,
 ) -> Path:
     """Run a sweep as `python -m sim -m ...` would; return its results folder.
 
@@ -84,10 +102,13 @@ def run_sweep(
     launcher (`joblib`, `ray`, `submitit_local`, `submitit_slurm`). Without
     `sweep_dir` a new `results_root/sweeps/<name>_<time>` folder is made; with
     `resume=True` the newest one started with the same overrides is finished instead.
-    Failed jobs are logged (and named in the folder's manifest); a sweep that cannot
-    start raises `RuntimeError`.
+
+    Raises `SweepError` (the command's one-line errors and exit code) when the sweep
+    cannot start (its new folder is removed), and when it ends with results that are
+    not complete and current (failed, missing or damaged jobs, a failed aggregation),
+    unless `allow_partial`: then it logs a warning and returns the folder.
     """
-    from sim.sweep import claim_new_dir, find_resume_dir
+    from sim.sweep import find_resume_dir
 
     args = [*([f"+sweep={sweep}"] if sweep else []), *(overrides or [])]
     name = next((a.split("=", 1)[1] for a in args if a.startswith("sweep_name=")), sweep)
@@ -105,11 +126,26 @@ def run_sweep(
         command.append(f"hydra/launcher={launcher}")
     if resume:
         command.append("resume=true")
-    done = subprocess.run(command, capture_output=not progress, text=True, check=False)
-    if done.returncode not in (0, 1) or not (folder / "manifest.json").exists():
-        tail = (done.stderr or "")[-3000:]
-        raise RuntimeError(f"sweep failed to run (exit {done.returncode}): {tail}")
-    manifest = load_manifest(folder)
-    if manifest.get("status") != "completed":
-        log.warning("sweep %s: %s (see its manifest.json)", folder, manifest.get("status"))
-    return folder
+    done = subprocess.run(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=None if progress else subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    stderr = done.stderr or ""
+    errors: list[str] = []  # the command's error lines, and the problems listed under them
+    for line in stderr.splitlines():
+        if line.startswith("sim:") or (errors and line.startswith("  ")):
+            errors.append(line.strip())
+    message = "; ".join(errors) or stderr.strip()[-2000:] or f"exit status {done.returncode}"
+    if not (folder / MANIFEST).exists():
+        remove_if_empty(folder)
+        raise SweepError(f"the sweep did not start: {message}", None, done.returncode or 1)
+    state = completeness(folder)
+    if done.returncode == OK and state.complete:
+        return folder
+    if allow_partial:
+        log.warning("%s", state.summary())
+        return folder
+    raise SweepError(message if errors else state.summary(), folder, done.returncode or 1)

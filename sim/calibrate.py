@@ -225,7 +225,13 @@ def _fingerprint(cfg: CalibrateConfig, base: SimConfig) -> str:
 def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Path:
     """Sample, run and score every point (resuming finished chunks); write the reports."""
     from sim.api import compose_config
-    from sim.store import environment_info, utc_now, write_json, write_parquet
+    from sim.store import (
+        MANIFEST,
+        FolderBusyError,
+        FolderLock,
+        StaleLockError,
+        read_json,
+    )
 
     table = load_patterns(cfg.patterns)
     base = set_values(
@@ -236,16 +242,36 @@ def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Path:
     for key in cfg.sampled:
         set_values(base, {key: _current(base, key)})  # an unknown key fails before any run
     out = Path(cfg.out or f"results/calibration/{datetime.now():%Y-%m-%d_%H-%M-%S}")
-    out.mkdir(parents=True, exist_ok=True)
     fingerprint = _fingerprint(cfg, base)
-    manifest_path = out / "manifest.json"
-    if manifest_path.exists():
-        old = json.loads(manifest_path.read_text())
-        if old.get("fingerprint") != fingerprint:
-            raise ConfigError(
-                f"{out} holds a calibration of other inputs (fingerprint {old.get('fingerprint')}"
-                f" vs {fingerprint}); choose another out= folder"
-            )
+    manifest_path = out / MANIFEST
+    old = read_json(manifest_path, strict=True) if manifest_path.exists() else None
+    if old is not None and old.get("fingerprint") != fingerprint:
+        raise ConfigError(
+            f"{out} holds a calibration of other inputs (fingerprint {old.get('fingerprint')}"
+            f" vs {fingerprint}); choose another out= folder"
+        )
+    try:  # one calibration writes into a folder at a time; a killed one's lock is taken over
+        lock = FolderLock.acquire(out, "calibration", takeover=True)
+    except (FolderBusyError, StaleLockError) as err:
+        raise ConfigError(f"{out}: {err}") from err
+    try:
+        return _calibrate(cfg, base, table, out, fingerprint, progress)
+    finally:
+        lock.release()
+
+
+def _calibrate(
+    cfg: CalibrateConfig,
+    base: SimConfig,
+    table: PatternTable,
+    out: Path,
+    fingerprint: str,
+    progress: bool,
+) -> Path:
+    """The body of `run_calibration`, inside the folder's lock."""
+    from sim.store import MANIFEST, environment_info, utc_now, write_json, write_parquet
+
+    manifest_path = out / MANIFEST
     started = utc_now()
     manifest = {
         "status": "running",
@@ -451,7 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         sys.stderr.write(f"calibrate: configuration error: {err}\n")
         return 2
-    manifest = json.loads((out / "manifest.json").read_text())
+    from sim.store import MANIFEST, read_json
+
+    manifest = read_json(out / MANIFEST, strict=True)
     print(
         f"{out}: {manifest['meets_all']} of {cfg.samples} points meet every pattern; "
         f"{manifest['accepted']} accepted (ABC tolerance epsilon = {manifest['epsilon']:.3g})"

@@ -1,11 +1,13 @@
-"""Hydra callback that opens and closes a sweep: manifest, progress, aggregate tables.
+"""Hydra callbacks that open and close every run and sweep, in the launching process.
 
-It runs in the launching process under every launcher (basic, joblib, Ray,
-Submitit). At the start it refuses an existing sweep folder unless resuming, writes
-the plan into `manifest.json` and starts the progress report; at the end it streams
-the complete jobs' tables into `runs.parquet` and `meetings.parquet` at the sweep's
-root and completes the manifest: each job's status, seeds, rows and timings, and the
-failed jobs with their tracebacks.
+`RunCallback` checks a single run before Hydra writes anything: its configuration
+(a bad value stops here, leaving nothing behind) and its folder (a finished run is
+never touched; the folder is locked for the run's life). `SweepCallback` opens a
+sweep: it locks the folder for the sweep's life, refuses a folder that holds results
+unless resuming (and a resume whose input data changed), writes the plan into the
+manifest and starts the progress report; at the end it verifies, aggregates and
+writes the verdict (`sim.store.sweeps`). Hydra turns a callback's exceptions into
+warnings, so every error here ends the command itself (`sim.errors.fail`).
 
 Importing this module registers the resolvers of `configs/hydra/default.yaml`; a
 worker process that unpickles the callback (with Hydra's context) has them too.
@@ -14,144 +16,243 @@ worker process that unpickles the callback (with Hydra's context) has them too.
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import time
+import traceback
 from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from sim.config import to_sim_config
+from sim.errors import INCOMPLETE, RefusedError, classify, fail, one_line
 from sim.progress import SweepProgress
-from sim.results import AGGREGATED, aggregate_table
-from sim.store import environment_info, utc_now, write_json
-from sim.sweep import (
-    FAILURE_FILE,
+from sim.store import (
+    INDEX_DIR,
+    LOCK_FILE,
     MANIFEST,
+    FolderBusyError,
+    FolderLock,
+    StaleLockError,
+    changed_inputs,
+    check_sweep_folder,
+    environment_info,
+    exit_code,
+    finish_sweep,
     index_key,
     job_state,
+    remove_if_empty,
+    start_sweep,
+    write_bytes,
+)
+from sim.store.lock import CLAIMED
+from sim.sweep import (
+    SWEEP_PID,
+    check_keys,
+    model_inputs,
     plan_jobs,
-    read_json,
     register_resolvers,
-    remove_temporaries,
     resume_flag,
 )
 
-__all__ = ["SweepCallback", "finish_sweep", "start_sweep", "sweep_exit_status"]
+__all__ = ["RunCallback", "SweepCallback", "abort_sweep", "open_run_folder", "sweep_exit_status"]
 
 log = logging.getLogger("sim.sweep")
 register_resolvers()
-FORMAT_VERSION = 1
 
-_last_summary: dict[str, Any] = {}
+_exit_status = 0
+_active: _Sweep | None = None
 
 
 def sweep_exit_status() -> int:
-    """1 if the last sweep closed in this process had failed or missing jobs, else 0."""
-    totals = _last_summary.get("totals", {})
-    return 1 if totals.get("failed") or totals.get("missing") else 0
+    """The exit status of the last sweep closed in this process (0 if none)."""
+    return _exit_status
 
 
-def _children(folder: Path) -> list[Path]:
-    return list(folder.iterdir()) if folder.is_dir() else []
+def _fail(err: BaseException) -> None:
+    if isinstance(err, SystemExit):
+        raise err
+    if classify(err) is None:  # a bug: its traceback helps
+        traceback.print_exception(err)
+    fail(err)
 
 
-def _check_folder(sweep_dir: Path, resume: bool | str) -> dict[str, Any] | None:
-    """Refuse a folder that holds results unless resuming; return its earlier manifest."""
-    previous = read_json(sweep_dir / MANIFEST)
-    if previous is not None and previous.get("kind") != "sweep":
-        raise FileExistsError(f"{sweep_dir} holds a single run's results, not a sweep")
-    if previous is not None and not resume:
-        raise FileExistsError(
-            f"{sweep_dir} already holds a sweep: add resume=true to finish it, "
-            "or choose another folder"
+def open_run_folder(run_dir: Path) -> FolderLock:
+    """Lock a single run's folder, refusing one that holds a finished run or is in use."""
+    if (run_dir / MANIFEST).exists():
+        raise RefusedError(
+            f"{run_dir} already holds a completed run; choose another folder (hydra.run.dir=...)"
         )
-    if previous is None and any((p / MANIFEST).exists() for p in _children(sweep_dir)):
-        raise FileExistsError(f"{sweep_dir} holds job results but no sweep manifest")
-    return previous
+    lock = FolderLock.acquire(run_dir, kind="run", takeover=True)
+    if lock.taken_over:
+        log.warning("%s: taking over the folder of a run that was killed", run_dir)
+    if (run_dir / MANIFEST).exists():
+        lock.release()
+        raise RefusedError(f"{run_dir} already holds a completed run")
+    return lock
 
 
-def start_sweep(config: DictConfig) -> tuple[Path, list[list[str]], int]:
-    """Check the folder, write the plan into the manifest; return (folder, plan, done)."""
-    sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
-    previous = _check_folder(sweep_dir, resume_flag(config.get("resume", False)))
-    plan = plan_jobs(config)
-    done = sum(
-        job_state(sweep_dir / key) == "completed"
-        for key in (index_key(sweep_dir, o) for o in plan)
-        if key
-    )
-    attempts = list((previous or {}).get("attempts") or [])
-    attempts.append({"started": utc_now(), "command": environment_info()["command"]})
-    manifest = {
-        **environment_info(),
-        "kind": "sweep",
-        "format_version": FORMAT_VERSION,
-        "name": str(config.get("sweep_name", "sweep")),
-        "dir": str(sweep_dir),
-        "status": "running",
-        "started": (previous or {}).get("started") or utc_now(),
-        "finished": None,
-        "overrides": [str(o) for o in config.hydra.overrides.task],
-        "hydra_overrides": [str(o) for o in config.hydra.overrides.hydra],
-        "launcher": str(config.hydra.launcher.get("_target_", "")),
-        "seed": config.get("seed"),
-        "attempts": attempts,
-        "jobs": [{"num": i, "overrides": o, "status": "pending"} for i, o in enumerate(plan)],
-    }
-    write_json(manifest, sweep_dir / MANIFEST)
-    return sweep_dir, plan, done
+class RunCallback(Callback):
+    """Checks a single run's configuration and folder before Hydra writes into it."""
+
+    def __init__(self) -> None:
+        self._lock: FolderLock | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_lock": None}
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        run_dir = None
+        try:
+            check_keys(config)
+            to_sim_config(model_inputs(config))  # before the folder exists: leaves nothing
+            run_dir = Path(str(config.hydra.run.dir)).resolve()
+            self._lock = open_run_folder(run_dir)
+        except BaseException as err:
+            if run_dir is not None:
+                remove_if_empty(run_dir)
+            _fail(err)
+
+    def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
 
-def _job_record(sweep_dir: Path, job: dict[str, Any]) -> dict[str, Any]:
-    key = job.get("key") or index_key(sweep_dir, job["overrides"])
-    record = {"num": job["num"], "overrides": job["overrides"], "key": key}
-    state = job_state(sweep_dir / key) if key else "absent"
-    record["status"] = {"completed": "completed", "failed": "failed"}.get(state, "missing")
-    if state == "completed":
-        done = read_json(sweep_dir / key / MANIFEST) or {}
-        for name in ("config_hash", "seed", "replications", "run_seeds", "params", "rows"):
-            record[name] = done.get(name)
-        record["timings_s"] = done.get("timings_s")
-        record["finished"] = done.get("finished")
-    elif state == "failed":
-        failure = read_json(sweep_dir / key / FAILURE_FILE) or {}
-        record["error"] = failure.get("error")
-        record["traceback"] = failure.get("traceback")
-    return record
+class _Sweep:
+    """One attempt at a sweep: its folder, lock, plan, and the manifest it replaced."""
+
+    def __init__(
+        self, sweep_dir: Path, lock: FolderLock, plan: list[list[str]], before: bytes | None
+    ):
+        self.sweep_dir, self.lock, self.plan, self.before = sweep_dir, lock, plan, before
+        self.created = sweep_dir in CLAIMED
+        self.t0 = time.time()
+
+    def jobs_started(self) -> bool:
+        index = self.sweep_dir / INDEX_DIR
+        return index.is_dir() and any(p.stat().st_mtime >= self.t0 - 1 for p in index.iterdir())
+
+    def close(self) -> dict[str, Any]:
+        try:
+            return finish_sweep(self.sweep_dir)
+        finally:
+            self.lock.release()
+
+    def undo(self) -> None:
+        """Leave the folder as this attempt found it (no job ran): the old manifest, or none."""
+        try:
+            if self.before is not None:
+                write_bytes(self.before, self.sweep_dir / MANIFEST)
+            else:  # a new sweep: every file in the folder is this attempt's
+                for name in (MANIFEST, "multirun.yaml"):
+                    (self.sweep_dir / name).unlink(missing_ok=True)
+                if (self.sweep_dir / INDEX_DIR).is_dir():
+                    (self.sweep_dir / INDEX_DIR).rmdir()
+        finally:
+            self.lock.release()
+            if self.created and not any(p.name != LOCK_FILE for p in self.sweep_dir.iterdir()):
+                remove_if_empty(self.sweep_dir)
 
 
-def finish_sweep(sweep_dir: Path | str) -> dict[str, Any]:
-    """Aggregate a sweep folder's complete jobs and write its final manifest."""
-    sweep_dir = Path(sweep_dir)
-    manifest = read_json(sweep_dir / MANIFEST)
-    if manifest is None or manifest.get("kind") != "sweep":
-        raise FileNotFoundError(f"{sweep_dir}: no sweep manifest")
-    remove_temporaries(sweep_dir)  # an aggregation interrupted by a kill
-    jobs = [_job_record(sweep_dir, job) for job in manifest.get("jobs", [])]
-    write_json({**manifest, "jobs": jobs}, sweep_dir / MANIFEST)  # aggregation reads keys
-    rows = {table: aggregate_table(sweep_dir, table) for table in AGGREGATED}
-    failed = [j for j in jobs if j["status"] == "failed"]
-    missing = [j for j in jobs if j["status"] == "missing"]
-    finished = utc_now()
-    attempts = list(manifest.get("attempts") or [{}])
-    attempts[-1] = {**attempts[-1], "finished": finished}
-    manifest.update(
-        status="failed" if failed else "incomplete" if missing else "completed",
-        finished=finished,
-        attempts=attempts,
-        jobs=jobs,
-        rows=rows,
-        totals={
-            "jobs": len(jobs),
-            "completed": sum(j["status"] == "completed" for j in jobs),
-            "failed": len(failed),
-            "missing": len(missing),
-        },
-        failures=[
-            {k: j.get(k) for k in ("num", "key", "overrides", "error", "traceback")} for j in failed
-        ],
-    )
-    write_json(manifest, sweep_dir / MANIFEST)
-    return manifest
+def _open_sweep(config: DictConfig) -> _Sweep:
+    check_keys(config)
+    sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()  # may claim a new folder
+    resume = resume_flag(config.get("resume", False))
+    try:
+        lock = FolderLock.acquire(sweep_dir, kind="sweep", takeover=bool(resume))
+    except StaleLockError as err:
+        remove_if_empty(sweep_dir)
+        raise RefusedError(f"{err}: add resume=true to finish it") from err
+    except FolderBusyError as err:
+        raise RefusedError(f"{err}: wait for it to end, or stop it, first") from err
+    except OSError:
+        remove_if_empty(sweep_dir)
+        raise
+    try:
+        if lock.taken_over:
+            log.warning("%s: taking over from a sweep that was killed; resuming it", sweep_dir)
+        previous = check_sweep_folder(sweep_dir, bool(resume))
+        if previous is not None:
+            changed = changed_inputs(sweep_dir)
+            if changed:
+                raise RefusedError(
+                    f"resume refused: {changed[0]}; restore it, or start a new sweep "
+                    "(without resume) for the new data"
+                )
+            _warn_other_code(previous)
+        plan = plan_jobs(config)
+        before = (sweep_dir / MANIFEST).read_bytes() if previous is not None else None
+        meta = {
+            **environment_info(),
+            "name": str(config.get("sweep_name", "sweep")),
+            "overrides": [str(o) for o in config.hydra.overrides.task],
+            "hydra_overrides": [str(o) for o in config.hydra.overrides.hydra],
+            "launcher": str(config.hydra.launcher.get("_target_", "")),
+            "seed": config.get("seed"),
+        }
+        start_sweep(sweep_dir, plan, meta, previous)
+    except BaseException:
+        lock.release(restore=True)
+        if sweep_dir in CLAIMED and not (sweep_dir / MANIFEST).exists():
+            remove_if_empty(sweep_dir)
+        raise
+    os.environ[SWEEP_PID] = str(os.getpid())  # local workers die with this process
+    return _Sweep(sweep_dir, lock, plan, before)
+
+
+def _warn_other_code(previous: dict[str, Any]) -> None:
+    last = (previous.get("attempts") or [{}])[-1].get("git") or previous.get("git") or {}
+    now = environment_info()["git"]
+    if last.get("commit") not in (None, now.get("commit")):
+        log.warning(
+            "resuming a sweep started at git commit %s with commit %s: if the model "
+            "changed in between, its rows mix two versions of it",
+            str(last.get("commit"))[:10],
+            str(now.get("commit"))[:10],
+        )
+
+
+def abort_sweep(err: BaseException) -> None:
+    """Close the sweep of this process after `err` stopped it (see `sim.__main__`)."""
+    global _active, _exit_status
+    sweep, _active = _active, None
+    if sweep is None:
+        return
+    if not sweep.jobs_started():  # nothing ran: leave the folder as it was found
+        sweep.undo()
+        return
+    if isinstance(err, KeyboardInterrupt):  # the manifest stays `running`, for a resume
+        sweep.lock.release()
+        return
+    try:
+        manifest = sweep.close()
+    except Exception as close_err:
+        log.error("could not close the sweep: %s", one_line(close_err))
+        return
+    _exit_status = exit_code(manifest) or INCOMPLETE
+    _report(sweep.sweep_dir, manifest)
+
+
+def _report(sweep_dir: Path, manifest: dict[str, Any]) -> None:
+    """The sweep's verdict: one log line if complete; else each problem, on stderr."""
+    totals = manifest["totals"]
+    if manifest["status"] == "completed":
+        log.info(
+            "sweep completed: %d job(s), %d run rows in %s",
+            totals["jobs"],
+            manifest["rows"]["runs"],
+            sweep_dir,
+        )
+        return
+    lines = [
+        f"sim: error: sweep {sweep_dir} is not complete ({manifest['status']}): "
+        f"{totals['completed']} of {totals['jobs']} jobs complete"
+    ]
+    lines += [f"  {problem}" for problem in manifest.get("problems") or []]
+    lines.append("  fix the cause, then re-run the same command with resume=true")
+    sys.stderr.write("\n".join(lines) + "\n")
 
 
 class SweepCallback(Callback):
@@ -165,11 +266,17 @@ class SweepCallback(Callback):
         return {**self.__dict__, "_progress": None}
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        global _active
         try:
-            sweep_dir, plan, done = start_sweep(config)
-        except (FileExistsError, FileNotFoundError) as err:
-            log.error("%s", err)
-            raise SystemExit(2) from err  # Hydra only warns about a callback's exceptions
+            _active = _open_sweep(config)
+        except BaseException as err:
+            _fail(err)
+        sweep_dir, plan = _active.sweep_dir, _active.plan
+        done = sum(
+            job_state(sweep_dir / key) == "completed"
+            for key in (index_key(sweep_dir, o) for o in plan)
+            if key
+        )
         log.info("sweep %s: %d job(s), %d already complete", sweep_dir, len(plan), done)
         self._progress = SweepProgress(sweep_dir, plan, enabled=bool(config.get("progress")))
         self._progress.start(initial=done)
@@ -182,24 +289,18 @@ class SweepCallback(Callback):
             job_return.hydra_cfg = None
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        global _last_summary
+        global _active, _exit_status
         if self._progress is not None:
             self._progress.stop()
-        sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()
-        manifest = finish_sweep(sweep_dir)
-        _last_summary = manifest
-        totals = manifest["totals"]
-        log.info(
-            "sweep %s: %d/%d job(s) completed, %d failed, %d missing; %d run rows in %s",
-            manifest["status"],
-            totals["completed"],
-            totals["jobs"],
-            totals["failed"],
-            totals["missing"],
-            manifest["rows"]["runs"],
-            sweep_dir,
-        )
-        for job in manifest["failures"]:
-            log.error("failed job #%s %s: %s", job["num"], " ".join(job["overrides"]), job["error"])
-        if totals["failed"] or totals["missing"]:
-            log.warning("to finish the sweep, re-run the same command with resume=true")
+        sweep, _active = _active, None
+        if sweep is None:
+            return
+        try:
+            manifest = sweep.close()
+        except BaseException as err:  # the manifest could not be written (a full disk)
+            _exit_status = classify(err) or INCOMPLETE
+            sys.stderr.write(f"sim: error: sweep {sweep.sweep_dir} not closed: {one_line(err)}\n")
+            return
+        _exit_status = exit_code(manifest)
+        _report(sweep.sweep_dir, manifest)
+        print(sweep.sweep_dir, flush=True)  # stdout: the folder, for scripts

@@ -15,20 +15,41 @@ from typing import Any
 import yaml
 
 from sim.config import SimConfig, to_sim_config
+from sim.errors import RefusedError
+from sim.population import table_path
 from sim.replicate import (
     configuration_hash,
     print_progress,
     replication_seeds,
     run_replications,
 )
-from sim.store import environment_info, utc_now, write_json, write_parquet, write_text
+from sim.store import (
+    CONFIG_FILE,
+    MANIFEST,
+    environment_info,
+    file_record,
+    utc_now,
+    write_results,
+    write_text,
+)
 
-__all__ = ["run_job"]
+__all__ = ["input_files", "run_job"]
 
 log = logging.getLogger(__name__)
 
 
 ProgressFn = Callable[[int, int, float], None]
+
+
+def input_files(cfg: SimConfig) -> dict[str, dict[str, Any]]:
+    """The data files a configuration reads, with their size and SHA-256.
+
+    Why: the configuration names a custom table by its path; the digest is what says
+    which data the rows came from, so a resume can refuse a table edited since.
+    """
+    table = cfg.scenario.delegations.table
+    path = table_path(table)
+    return {"scenario.delegations.table": {"value": table, "path": str(path), **file_record(path)}}
 
 
 def run_job(
@@ -40,20 +61,21 @@ def run_job(
     """Run every replication of one configuration and write its results into `out_dir`.
 
     Writes `config.yaml` (the resolved model inputs), `runs.parquet`,
-    `meetings.parquet`, `delegations.parquet` and, last, `manifest.json`: a folder
-    with a manifest is complete, and is never overwritten. `progress` is a flag (a
-    bar on stderr) or a `progress(done, total, elapsed)` callable; `extra` is merged
-    into the manifest.
+    `meetings.parquet`, `delegations.parquet` and, last, `manifest.json` with each
+    file's size and SHA-256 and the input data's digest: a folder with a manifest is
+    complete, and is never overwritten. `progress` is a flag (a bar on stderr) or a
+    `progress(done, total, elapsed)` callable; `extra` is merged into the manifest.
     """
     sim_cfg: SimConfig = to_sim_config(cfg)
     out_dir = Path(out_dir)
-    if (out_dir / "manifest.json").exists():
-        raise FileExistsError(f"{out_dir} already holds a completed run; not overwriting it")
+    if (out_dir / MANIFEST).exists():
+        raise RefusedError(f"{out_dir} already holds a completed run; not overwriting it")
     out_dir.mkdir(parents=True, exist_ok=True)
     started, t0 = utc_now(), time.perf_counter()
+    inputs = input_files(sim_cfg)
     # Plain YAML of the dataclasses: the text OmegaConf.to_yaml writes, 16 ms instead of 120.
     config_yaml = yaml.safe_dump(dataclasses.asdict(sim_cfg), sort_keys=False, allow_unicode=True)
-    write_text(config_yaml, out_dir / "config.yaml")
+    write_text(config_yaml, out_dir / CONFIG_FILE)
     log.info(
         "running %d replication(s) of %s / %s / %s / %s",
         sim_cfg.replications,
@@ -65,9 +87,11 @@ def run_job(
     report = progress if callable(progress) else (print_progress if progress else None)
     tables = run_replications(sim_cfg, progress=report)
     compute_s = time.perf_counter() - t0
-    write_parquet(tables.runs, out_dir / "runs.parquet")
-    write_parquet(tables.meetings, out_dir / "meetings.parquet")
-    write_parquet(tables.delegations, out_dir / "delegations.parquet")
+    if input_files(sim_cfg) != inputs:
+        raise RefusedError(
+            f"{inputs['scenario.delegations.table']['path']} changed while the run read it; "
+            "run again once it is final"
+        )
     manifest = {
         **environment_info(),
         **(extra or {}),
@@ -78,6 +102,7 @@ def run_job(
         "seed": sim_cfg.seed,
         "replications": sim_cfg.replications,
         "run_seeds": replication_seeds(sim_cfg),
+        "inputs": inputs,
         "started": started,
         "finished": utc_now(),
         "timings_s": {
@@ -91,6 +116,7 @@ def run_job(
             "delegations": len(tables.delegations),
         },
     }
-    write_json(manifest, out_dir / "manifest.json")
+    frames = {"runs": tables.runs, "meetings": tables.meetings, "delegations": tables.delegations}
+    manifest = write_results(out_dir, frames, manifest)
     log.info("wrote %s (%.2fs)", out_dir, compute_s)
     return manifest

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.figures.export import write_atomic
+from sim.errors import ArgumentParser, IncompleteResultsError, fail
 from sim.figures.stats import holm, is_proportion, pair_test
 from sim.figures.tables import (
     add_derived,
@@ -41,6 +41,7 @@ from sim.figures.tables import (
     resolve_by,
     summary_table,
 )
+from sim.store import load_checked, write_bytes
 
 __all__ = [
     "DEFAULT_METRICS",
@@ -240,11 +241,12 @@ def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(comparison: Comparison) -> str:
-    """Both tables as Markdown (pipe tables)."""
+def to_markdown(comparison: Comparison, note: str = "") -> str:
+    """Both tables as Markdown (pipe tables); `note` (partial results) goes first."""
     summary = summary_cells(comparison, with_n=True)
     by = ", ".join(comparison.by)
     parts = [
+        *([f"> **Warning.** {note}\n"] if note else []),
         f"## Designs by {by}: mean [95% interval]\n",
         "Means with t intervals; proportions with Wilson intervals.\n",
         markdown_table(summary, index=True),
@@ -294,10 +296,11 @@ def _tex_table(frame: pd.DataFrame, index: bool, align: str) -> list[str]:
     return lines
 
 
-def to_latex(comparison: Comparison, command: str = "") -> str:
+def to_latex(comparison: Comparison, command: str = "", note: str = "") -> str:
     """Both tables as LaTeX ``tabular`` environments with booktabs rules."""
     summary = summary_cells(comparison, with_n=True)
     lines = [
+        *([f"% WARNING. {note}"] if note else []),
         "% Requires \\usepackage{booktabs}.",
         *([f"% Made by: {command}"] if command else []),
         "% Designs by " + ", ".join(comparison.by) + ": mean [95% interval]"
@@ -312,9 +315,12 @@ def to_latex(comparison: Comparison, command: str = "") -> str:
 
 
 def write_comparison(
-    comparison: Comparison, out_dir: Path | str, command: str = ""
+    comparison: Comparison, out_dir: Path | str, command: str = "", note: str = ""
 ) -> dict[str, Path]:
-    """Write the CSV, Markdown and LaTeX tables; returns their paths by kind."""
+    """Write the CSV, Markdown and LaTeX tables; returns their paths by kind.
+
+    `note` (partial results) heads the Markdown and LaTeX files.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = "compare_" + "_".join(c.replace(".", "-") for c in comparison.by)
@@ -324,17 +330,15 @@ def write_comparison(
         "markdown": out / f"{stem}.md",
         "latex": out / f"{stem}.tex",
     }
-    write_atomic(paths["summary_csv"], comparison.summary.to_csv(index=False, lineterminator="\n"))
-    write_atomic(
-        paths["pairwise_csv"], comparison.pairwise.to_csv(index=False, lineterminator="\n")
-    )
-    write_atomic(paths["markdown"], to_markdown(comparison))
-    write_atomic(paths["latex"], to_latex(comparison, command))
+    write_bytes(comparison.summary.to_csv(index=False, lineterminator="\n"), paths["summary_csv"])
+    write_bytes(comparison.pairwise.to_csv(index=False, lineterminator="\n"), paths["pairwise_csv"])
+    write_bytes(to_markdown(comparison, note), paths["markdown"])
+    write_bytes(to_latex(comparison, command, note), paths["latex"])
     return paths
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.compare",
         description="Compare process designs in a results folder (run or sweep).",
     )
@@ -357,6 +361,11 @@ def _parser() -> argparse.ArgumentParser:
         help="Mann-Whitney U instead of Welch's t for continuous metrics",
     )
     parser.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR/comparison)")
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="compare a sweep with missing or failed jobs (the output says so)",
+    )
     return parser
 
 
@@ -364,19 +373,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    from sim.results import load_results
-
     folder: Path = args.results_dir
     if not folder.is_dir():
         parser.error(f"results folder {folder} does not exist")
     try:
-        runs = filter_runs(load_results(folder), args.where)
+        runs, state = load_checked(folder, allow_partial=args.allow_partial)
+        runs = filter_runs(runs, args.where)
         comparison = compare(runs, args.by, args.metrics, args.nonparametric)
+    except IncompleteResultsError as err:
+        fail(err)
     except (FileNotFoundError, KeyError, ValueError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         parser.error(f"{folder}: {message}")
     command = "python -m sim.compare " + " ".join(sys.argv[1:] if argv is None else argv)
-    paths = write_comparison(comparison, args.out or folder / "comparison", command)
+    note = state.banner()
+    if note:
+        sys.stderr.write(f"sim.compare: warning: {state.summary()}\n")
+    paths = write_comparison(comparison, args.out or folder / "comparison", command, note)
     for path in paths.values():
         print(path)
     return 0

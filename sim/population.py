@@ -8,6 +8,10 @@ model's own generator.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +28,14 @@ __all__ = [
     "build_population",
     "load_member_table",
     "select_members",
+    "table_path",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REQUIRED_COLUMNS = ("name", "iso3", "un_region", "income_group")
+_COLS = "name, iso3, un_region, income_group (and optionally ldc)"
+ISO3_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+BOOLEANS = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
 REGION_CODES = {
     "African": "AFR",
     "Asia-Pacific": "APG",
@@ -89,10 +97,16 @@ class Population:
 def load_member_table(table: str) -> pd.DataFrame:
     """Read and check a member-state table: a packaged name or a CSV path.
 
-    Cached per file (path, size and modification time), so a sweep reads each table
-    once per process, not once per replication; callers get their own copy.
+    Every value is checked (see `_parse`); a bad one raises `ConfigError` naming the
+    file, line and column. Cached per file (path, size and modification time), so a
+    sweep reads each table once per process; callers get their own copy.
     """
     return _load_member_table(*_table_source(table)).copy()
+
+
+def table_path(table: str) -> Path:
+    """The file a `scenario.delegations.table` value names (raising if there is none)."""
+    return Path(_table_source(table)[1])
 
 
 def _table_source(table: str) -> tuple[str, str, int, int]:
@@ -100,7 +114,8 @@ def _table_source(table: str) -> tuple[str, str, int, int]:
     if table.endswith(".csv") or "/" in table:
         path = Path(table)
         if not path.is_file():
-            raise ConfigError(f"scenario.delegations.table: file {table!r} does not exist")
+            what = "is not a file" if path.exists() else "does not exist"
+            raise ConfigError(f"scenario.delegations.table: file {table!r} {what}")
     else:
         path = DATA_DIR / f"{table}.csv"
         if not path.is_file():
@@ -108,43 +123,113 @@ def _table_source(table: str) -> tuple[str, str, int, int]:
                 f"scenario.delegations.table = {table!r}: no packaged table of that name "
                 "(expected 'un_member_states' or a path to a .csv file)"
             )
-    stat = path.stat()
-    return table, str(path), stat.st_size, stat.st_mtime_ns
+    stat = path.resolve().stat()
+    return table, str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 @lru_cache(maxsize=8)
 def _load_member_table(table: str, file: str, _size: int, _mtime: int) -> pd.DataFrame:
-    if table.endswith(".csv") or "/" in table:
-        source = file
-        frame = pd.read_csv(file)
-    else:
-        source = f"sim/data/{table}.csv"
-        with open(file, encoding="utf-8") as handle:
-            frame = pd.read_csv(handle)
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    source = file if table.endswith(".csv") or "/" in table else f"sim/data/{table}.csv"
+    return _parse(Path(file).read_bytes(), f"scenario.delegations.table: {source}")
+
+
+def _text(data: bytes, where: str) -> str:
+    """The file as text: UTF-8 (a byte-order mark is allowed), not empty, not binary."""
+    if not data.strip():
+        raise ConfigError(f"{where}: the file is empty; expected a CSV with a header line {_COLS}")
+    if b"\x00" in data:
+        raise ConfigError(f"{where}: not a text file (it holds NUL bytes); expected a UTF-8 CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{where}, line {line}: byte 0x{data[err.start]:02x} is not UTF-8; "
+            "save the file as UTF-8 (e.g. CSV UTF-8 in a spreadsheet)"
+        ) from None
+
+
+def _rows(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each non-blank row, the header first."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise ConfigError(f"{where}, line {reader.line_num}: not valid CSV ({err})") from None
+        if any(field.strip() for field in row):
+            yield reader.line_num, [field.strip() for field in row]
+
+
+def _check(where: str, line: int, column: str, value: str, allowed: Collection[str]) -> str:
+    if value == "":
+        raise ConfigError(
+            f"{where}, line {line}, column {column}: empty; expected {_one_of(allowed)}"
+        )
+    if value not in allowed:
+        raise ConfigError(
+            f"{where}, line {line}, column {column}: {value!r} is not allowed; "
+            f"expected {_one_of(allowed)}"
+        )
+    return value
+
+
+def _one_of(allowed: Collection[str]) -> str:
+    return "one of " + ", ".join(allowed) if len(allowed) < 20 else "an allowed value"
+
+
+def _parse(data: bytes, where: str) -> pd.DataFrame:
+    """Parse a member table strictly: every row, every required column, every value.
+
+    Columns: `name` (not empty), `iso3` (a code of letters, digits, `_` or `-`,
+    starting with a letter, unique), `un_region` (a UN regional group, by name or
+    code), `income_group` (HIC, UMIC, LMIC or LIC) and optionally `ldc` (1/0,
+    true/false or yes/no, any case). Other columns are kept as text.
+    """
+    rows = _rows(_text(data, where), where)
+    _, header = next(rows, (1, []))
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise ConfigError(f"{where}, line 1: column(s) {repeated} appear twice in the header")
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ConfigError(
-            f"{source}: missing column(s) {missing}; required: {list(REQUIRED_COLUMNS)}"
-        )
-    if frame.empty:
-        raise ConfigError(f"{source}: the table has no rows")
-    duplicated = frame["iso3"][frame["iso3"].duplicated()].unique().tolist()
-    if duplicated:
-        raise ConfigError(f"{source}: duplicate iso3 code(s) {duplicated}")
-    bad_region = sorted(set(frame["un_region"]) - set(REGION_CODES))
-    if bad_region:
-        raise ConfigError(
-            f"{source}: unknown un_region value(s) {bad_region}; allowed: {sorted(REGION_CODES)}"
-        )
-    bad_income = sorted(set(frame["income_group"]) - set(INCOME_GROUPS))
-    if bad_income:
-        raise ConfigError(
-            f"{source}: unknown income_group value(s) {bad_income}; allowed: {list(INCOME_GROUPS)}"
-        )
-    frame = frame.assign(un_region=frame["un_region"].map(REGION_CODES))
-    if "ldc" not in frame.columns:
-        frame = frame.assign(ldc=0)
-    return frame
+        raise ConfigError(f"{where}: missing column(s) {missing} in the header; required: {_COLS}")
+    records, first_line = [], {}
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise ConfigError(
+                f"{where}, line {line}: {len(fields)} fields, but the header has {len(header)}"
+            )
+        record = dict(zip(header, fields, strict=True))
+        if not record["name"]:
+            raise ConfigError(
+                f"{where}, line {line}, column name: empty; expected the state's name"
+            )
+        code = record["iso3"]
+        if not ISO3_PATTERN.fullmatch(code):
+            raise ConfigError(
+                f"{where}, line {line}, column iso3: {code!r} is not allowed; expected a code "
+                "of letters, digits, _ or -, starting with a letter (e.g. FRA)"
+            )
+        if code in first_line:
+            raise ConfigError(
+                f"{where}, line {line}, column iso3: {code!r} is also on line {first_line[code]}"
+            )
+        first_line[code] = line
+        region = _check(where, line, "un_region", record["un_region"], REGION_CODES)
+        record["un_region"] = REGION_CODES[region]
+        _check(where, line, "income_group", record["income_group"], INCOME_GROUPS)
+        flag = record.get("ldc", "0").lower()
+        record["ldc"] = BOOLEANS[_check(where, line, "ldc", flag, BOOLEANS)]
+        records.append(record)
+    if not records:
+        raise ConfigError(f"{where}: the table has no rows (only a header)")
+    frame = pd.DataFrame.from_records(
+        records, columns=[*header, *(["ldc"] * ("ldc" not in header))]
+    )
+    return frame.astype({"ldc": bool})
 
 
 def select_members(frame: pd.DataFrame, include: list[str]) -> pd.DataFrame:
@@ -202,7 +287,7 @@ def _members(source: tuple[str, str, int, int], include: tuple[str, ...]) -> _Me
         name=frame["name"].to_numpy(dtype=object),
         income=income.astype(np.int64),
         region=region.astype(np.int64),
-        ldc=frame["ldc"].fillna(0).astype(bool).to_numpy(),
+        ldc=frame["ldc"].to_numpy(dtype=bool),
     )
     for array in vars(arrays).values():
         array.setflags(write=False)

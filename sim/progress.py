@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from sim.store import FAILURE_FILE, MANIFEST, index_key
+
 __all__ = ["ReplicationLog", "SweepProgress", "format_duration"]
 
 log = logging.getLogger(__name__)
@@ -54,8 +56,6 @@ class SweepProgress:
 
     def counts(self) -> tuple[int, int]:
         """(completed, failed in this attempt) among the sweep's jobs."""
-        from sim.sweep import FAILURE_FILE, MANIFEST, index_key
-
         done = failed = 0
         for i, overrides in enumerate(self.plan):
             if i not in self._keys:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from sim.config import SimConfig
 from sim.metrics import delegation_rows
+from sim.schema import normalise
 
 __all__ = [
     "Tables",
@@ -122,7 +123,11 @@ def _run(cfg: SimConfig, run_seed: int, with_delegations: bool) -> _Part:
 def _tables(
     keys: dict[str, object], parts: list[tuple[int, int, _Part]], with_delegations: bool
 ) -> Tables:
-    """The three tables of a list of runs (one frame per table, built once)."""
+    """The three tables of a list of runs (one frame per table, built once).
+
+    Column types are fixed here (`sim.schema`): counts and days as nullable integers,
+    per-day rates NaN for a run that held no meeting day.
+    """
     names = [*keys, "replication", "run_seed"]
 
     def key_columns(lengths: list[int]) -> dict[str, object]:
@@ -136,6 +141,8 @@ def _tables(
     runs = pd.DataFrame(
         [{**keys, "replication": r, "run_seed": s, **part.row} for r, s, part in parts]
     )
+    no_days = [part.row.get("days_held") == 0 for _, _, part in parts]
+    runs = normalise("runs", runs)
     meeting_names = list(parts[0][2].meetings) if parts else []
     meetings = pd.DataFrame(
         {
@@ -144,6 +151,7 @@ def _tables(
         },
         columns=names + [c for c in meeting_names if c not in names],
     )
+    meetings = normalise("meetings", meetings)
     if not with_delegations:
         return Tables(runs, meetings, pd.DataFrame())
     delegation_names = list(parts[0][2].delegations) if parts else []
@@ -156,6 +164,8 @@ def _tables(
         },
         columns=names + [c for c in delegation_names if c not in names],
     )
+    lengths = [len(p.delegations[delegation_names[0]]) for _, _, p in parts] if parts else []
+    delegations = normalise("delegations", delegations, np.repeat(no_days, lengths))
     return Tables(runs, meetings, delegations)
 
 

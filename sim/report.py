@@ -20,7 +20,6 @@ sweep varies (e.g. ``meeting_usd``) becomes the x axis of the cost figure.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import html
@@ -34,11 +33,13 @@ from pathlib import Path
 import pandas as pd
 
 from sim.compare import compare, pairwise_cells, summary_cells, write_comparison
+from sim.errors import ArgumentParser, IncompleteResultsError, fail
 from sim.figures import designs as design_figures
 from sim.figures import single_run
-from sim.figures.export import PaperFigure, figure_export_session, write_atomic
+from sim.figures.export import PaperFigure, figure_export_session
 from sim.figures.report_html import Section, figure_html, json_html, page, pre_html, table_html
 from sim.figures.tables import config_columns, metric_label, varying_columns
+from sim.store import environment_info, load_checked, load_manifest, utc_now, write_bytes
 
 __all__ = ["FigureEntry", "main", "make_report", "plan_groupings"]
 
@@ -275,15 +276,17 @@ def make_report(
     run: str | None = None,
     formats: Sequence[str] = ("pdf", "svg", "png"),
     command: str = "",
+    allow_partial: bool = False,
 ) -> Path:
-    """Write figures, comparison tables, ``report.html`` and ``report.json``; return the page."""
-    from sim.results import load_manifest, load_results
-    from sim.store import environment_info, utc_now
+    """Write figures, comparison tables, ``report.html`` and ``report.json``; return the page.
 
+    A sweep with missing, failed or damaged jobs raises `IncompleteResultsError` unless
+    `allow_partial`; then the page says so first, under its title.
+    """
     folder = Path(folder)
     out = Path(out) if out is not None else folder
     manifest = load_manifest(folder)
-    runs = load_results(folder)
+    runs, state = load_checked(folder, allow_partial=allow_partial)
     if runs.empty:
         raise ValueError(f"{folder}: the runs table is empty (no complete job yet?)")
     missing = [m for m in metrics if m not in runs.columns]
@@ -353,6 +356,7 @@ def make_report(
         "git": env.get("git"),
         "groupings": groupings,
         "single_run": {"run": what, "not_reproduced": mismatch},
+        "partial": state.banner() or None,
         "files": {
             str(p.relative_to(out)): _sha256(p)
             for paths in written.values()
@@ -373,17 +377,16 @@ def make_report(
         f"{len(runs)} runs of {runs['config_id'].nunique()} configurations from "
         f"<code>{html.escape(str(folder))}</code>; made {report_manifest['created']}."
     )
-    text = page(f"Report: {manifest.get('name') or folder.name}", subtitle, sections)
-    report = write_atomic(out / "report.html", text)
-    write_atomic(out / "report.json", json.dumps(report_manifest, indent=2, default=str) + "\n")
+    title = f"Report: {manifest.get('name') or folder.name}"
+    text = page(title, subtitle, sections, banner=state.banner())
+    report = write_bytes(text, out / "report.html")
+    write_bytes(json.dumps(report_manifest, indent=2, default=str) + "\n", out / "report.json")
     return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m sim.report", description=__doc__.split("\n")[0]
-    )
+    parser = ArgumentParser(prog="python -m sim.report", description=__doc__.split("\n")[0])
     parser.add_argument("results_dir", type=Path, help="a run or sweep results folder")
     parser.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR)")
     parser.add_argument("--by", nargs="+", help="configuration column(s) that define a design")
@@ -395,6 +398,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--run", help="the run shown in detail, as CONFIG_ID:REPLICATION")
     parser.add_argument("--html", action="store_true", help="also a standalone HTML per figure")
+    parser.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="report on a sweep with missing or failed jobs (the report says so at the top)",
+    )
     args = parser.parse_args(argv)
     if not args.results_dir.is_dir():
         parser.error(f"results folder {args.results_dir} does not exist")
@@ -402,8 +410,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python -m sim.report " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
         report = make_report(
-            args.results_dir, args.out, args.by, args.metrics, args.run, formats, command
+            args.results_dir,
+            args.out,
+            args.by,
+            args.metrics,
+            args.run,
+            formats,
+            command,
+            allow_partial=args.allow_partial,
         )
+    except IncompleteResultsError as err:
+        fail(err)
     except (FileNotFoundError, KeyError, ValueError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         parser.error(f"{args.results_dir}: {message}")

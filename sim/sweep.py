@@ -12,49 +12,56 @@ a failing job instead of raising, so one bad job costs no other job's rows.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
+import os
+import threading
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from sim.cli import input_files, run_job
 from sim.config import SimConfig, to_sim_config
+from sim.errors import REFUSED, STORAGE, USAGE, RefusedError, UsageError, classify, one_line
+from sim.progress import ReplicationLog
 from sim.replicate import config_columns, configuration_hash
-from sim.store import utc_now, write_json
+from sim.store import (
+    FAILURE_FILE,
+    MANIFEST,
+    RUN_KEYS,
+    FolderBusyError,
+    FolderLock,
+    check_job,
+    claim_new_dir,
+    identity_overrides,
+    quarantine,
+    read_json,
+    remove_temporaries,
+    write_failure,
+    write_index,
+)
 
 __all__ = [
-    "FAILURE_FILE",
-    "MANIFEST",
-    "INDEX_DIR",
+    "SWEEP_PID",
+    "check_keys",
     "find_resume_dir",
-    "index_key",
-    "identity_overrides",
     "in_multirun",
     "job_key",
     "job_params",
-    "job_state",
+    "model_inputs",
     "plan_jobs",
-    "read_json",
     "register_resolvers",
-    "remove_temporaries",
     "resolve_sweep_dir",
     "resume_flag",
     "run_sweep_job",
-    "write_failure",
+    "watch_sweep_process",
 ]
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-FAILURE_FILE = "failure.json"
-INDEX_DIR = ".index"  # <sweep>/.index/<hash of a job's overrides>.json -> its folder
-FORMAT_VERSION = 1
-# Run-level keys: how to run, not what to run; they never change a job's rows.
-RUN_KEYS = frozenset({"resume", "progress", "sweep_name"})
+SWEEP_PID = "SIM_SWEEP_PID"  # set by the sweep's process: its local workers watch it
 _NOT_PARAMS = frozenset({"sweep", "seed", "replications"})  # seed is a column already
 _GROUPS = {"scenario": "name", "process": "name", "funding": "name", "decision": "rule"}
 
@@ -62,24 +69,6 @@ _GROUPS = {"scenario": "name", "process": "name", "funding": "name", "decision":
 def job_key(cfg: SimConfig) -> str:
     """A job's folder name: configuration hash, base seed and replication count."""
     return f"{configuration_hash(cfg)[:12]}-s{cfg.seed}-r{cfg.replications}"
-
-
-def read_json(path: Path) -> dict[str, Any] | None:
-    """A JSON file's content, or None when it does not exist (or is not JSON)."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-
-
-def job_state(job_dir: Path) -> str:
-    """`completed` iff the job's manifest exists (written last); else failed/incomplete/absent."""
-    job_dir = Path(job_dir)
-    if (job_dir / MANIFEST).exists():
-        return "completed"
-    if (job_dir / FAILURE_FILE).exists():
-        return "failed"
-    return "incomplete" if job_dir.exists() else "absent"
 
 
 def resume_flag(value: Any) -> bool | str:
@@ -92,29 +81,6 @@ def resume_flag(value: Any) -> bool | str:
     if text.lower() in {"false", "no", "0", "", "none", "null"}:
         return False
     return text
-
-
-def identity_overrides(overrides: Any) -> list[str]:
-    """The overrides that define a sweep (no `hydra.*`, no run-level keys), sorted."""
-    kept = []
-    for item in overrides or []:
-        key = str(item).split("=", 1)[0].lstrip("+~")
-        if key.startswith("hydra.") or key.startswith("hydra/") or key in RUN_KEYS:
-            continue
-        kept.append(str(item))
-    return sorted(kept)
-
-
-def overrides_id(overrides: Any) -> str:
-    """A short hash of a job's defining overrides (its entry in the sweep's index)."""
-    text = "\n".join(identity_overrides(overrides))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def index_key(sweep_dir: Path, overrides: Any) -> str | None:
-    """The folder of the job started with `overrides`, from the sweep's index."""
-    entry = read_json(Path(sweep_dir) / INDEX_DIR / f"{overrides_id(overrides)}.json")
-    return None if entry is None else entry.get("key")
 
 
 def find_resume_dir(root: Path, name: str, overrides: Any) -> Path | None:
@@ -138,8 +104,10 @@ def resolve_sweep_dir(root: str, name: str, stamp: str, resume: Any, overrides: 
     flag = resume_flag(resume)
     if isinstance(flag, str):
         folder = Path(flag)
+        if not folder.is_dir():
+            raise UsageError(f"resume={flag}: no such folder (give a sweep folder, or true)")
         if (read_json(folder / MANIFEST) or {}).get("kind") != "sweep":
-            raise FileNotFoundError(f"resume={flag}: no sweep manifest in that folder")
+            raise UsageError(f"resume={flag}: not a sweep folder (no sweep manifest.json in it)")
         return folder
     if flag:
         found = find_resume_dir(Path(root), name, overrides)
@@ -149,26 +117,8 @@ def resolve_sweep_dir(root: str, name: str, stamp: str, resume: Any, overrides: 
     return claim_new_dir(Path(root) / f"{name}_{stamp}")
 
 
-def claim_new_dir(path: Path) -> Path:
-    """Create `path` (or `path-2`, `path-3`, ...) so no existing folder is ever reused."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for n in range(1, 10_000):
-        candidate = path if n == 1 else path.with_name(f"{path.name}-{n}")
-        try:
-            candidate.mkdir()
-        except FileExistsError:
-            continue
-        return candidate
-    raise FileExistsError(f"no free folder name near {path}")
-
-
 def _new_run_dir(path: str) -> str:
-    candidate = Path(path)
-    n = 1
-    while candidate.exists():
-        n += 1
-        candidate = Path(f"{path}-{n}")
-    return str(candidate)
+    return str(claim_new_dir(Path(path)))
 
 
 def _sweep_dir_resolver(root: str, name: str, stamp: str, resume: Any, overrides: Any) -> str:
@@ -181,16 +131,42 @@ def _plain_node(node: Any) -> Any:
     return OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
 
 
+def check_keys(root: Any) -> None:
+    """Refuse a top-level key no part of the package reads (e.g. a typo added with `+`)."""
+    from sim.config import AppConfig
+
+    known = {f.name for f in dataclasses.fields(AppConfig)}
+    unknown = sorted(str(k) for k in root if k != "hydra" and k not in known)
+    if unknown:
+        raise UsageError(
+            f"{unknown[0]}: not a configuration key, so nothing would read it; "
+            f"top-level keys are {', '.join(sorted(known))}"
+        )
+
+
+def model_inputs(root: Any) -> dict[str, Any]:
+    """The model's part of a composed config, resolved (Hydra's own node is left alone)."""
+    names = [f.name for f in dataclasses.fields(SimConfig)]
+    return {k: _plain_node(root[k]) for k in names if k in root}
+
+
 def _job_dir_resolver(num: Any, *, _root_: DictConfig) -> str:
     """A job's sub-folder: its configuration's key (or `job<num>-invalid` if it has none)."""
-    from sim.config import SimConfig
-
-    names = [f.name for f in dataclasses.fields(SimConfig)]
     try:
-        plain = {k: _plain_node(_root_[k]) for k in names if k in _root_}
-        return job_key(to_sim_config(plain))
+        return job_key(to_sim_config(model_inputs(_root_)))
     except Exception:  # the job itself reports the error, in this folder
         return f"job{num}-invalid"
+
+
+def _output_subdir(name: str, *, _root_: DictConfig) -> str | None:
+    """Hydra's record sub-folder (`.hydra`), or None for a complete job: it stays as it was."""
+    out = _root_.hydra.runtime.get("output_dir")
+    return None if out and (Path(out) / MANIFEST).exists() else name
+
+
+def _log_file(out_dir: str, name: str) -> str:
+    """A job's log file; the null device for a complete job (its log stays as it was)."""
+    return os.devnull if (Path(out_dir) / MANIFEST).exists() else str(Path(out_dir) / f"{name}.log")
 
 
 def register_resolvers() -> None:
@@ -204,6 +180,8 @@ def register_resolvers() -> None:
     )
     OmegaConf.register_new_resolver("sim_new_dir", _new_run_dir, use_cache=True, replace=True)
     OmegaConf.register_new_resolver("sim_job_dir", _job_dir_resolver, replace=True)
+    OmegaConf.register_new_resolver("sim_output_subdir", _output_subdir, replace=True)
+    OmegaConf.register_new_resolver("sim_log_file", _log_file, replace=True)
 
 
 register_resolvers()
@@ -247,61 +225,111 @@ def plan_jobs(config: DictConfig) -> list[list[str]]:
     return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
 
 
-def remove_temporaries(folder: Path) -> None:
-    """Delete the temporary files an interrupted atomic write left in `folder`."""
-    for tmp in Path(folder).glob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
-
-
-def write_failure(job_dir: Path, overrides: list[str], error: BaseException | None) -> None:
-    """Record a failed job (error and traceback) in its folder, atomically."""
-    tb = "".join(traceback.format_exception(error)) if error is not None else ""
-    record = {
-        "status": "failed",
-        "error": f"{type(error).__name__}: {error}" if error is not None else "unknown",
-        "traceback": tb,
-        "overrides": list(overrides),
-        "finished": utc_now(),
-    }
-    write_json(record, Path(job_dir) / FAILURE_FILE)
+_KINDS = {USAGE: "configuration", STORAGE: "storage", REFUSED: "refused"}
 
 
 def run_sweep_job(cfg: Any, out_dir: Path, progress: bool = True) -> dict[str, Any]:
-    """A sweep job: skip if complete, else run; a failure is recorded, not raised.
+    """A sweep job: skip if complete and whole, else run; a failure is recorded, not raised.
 
-    Not raising keeps the other jobs, and the aggregation at the end, going under
-    every launcher (the basic sweeper stops at a failed job's result); the callback
-    names the failed jobs and the command exits with status 1.
+    The job holds its folder's lock while it works, so a resumed sweep never writes
+    into a folder that a worker of an earlier attempt is still writing. A complete
+    job whose files no longer match their checksums is moved aside and run again. Not
+    raising keeps the other jobs, and the aggregation at the end, going under every
+    launcher (the basic sweeper stops at a failed job's result).
     """
-    from sim.cli import run_job
-    from sim.progress import ReplicationLog
-
     out_dir = Path(out_dir)
     overrides = _job_overrides()
-    t0 = time.perf_counter()
+    watch_sweep_process()
     if overrides:
-        entry = {"key": out_dir.name, "overrides": overrides}
-        write_json(entry, out_dir.parent / INDEX_DIR / f"{overrides_id(overrides)}.json")
+        write_index(out_dir.parent, overrides, out_dir.name)
     try:
-        existing = read_json(out_dir / MANIFEST)
-        if existing is not None:
-            sim_cfg = to_sim_config(cfg)
-            same = (existing.get("config_hash"), existing.get("seed"), existing.get("replications"))
-            if same != (configuration_hash(sim_cfg), sim_cfg.seed, sim_cfg.replications):
-                raise FileExistsError(f"{out_dir} holds another configuration's results")
-            log.info("already complete: %s", out_dir.name)
-            return existing
+        lock = FolderLock.acquire(out_dir, kind="sweep job", takeover=True)
+    except FolderBusyError as err:
+        log.error("job %s not run: %s", out_dir.name, err)
+        return {"status": "busy", "error": str(err)}
+    try:
+        return _run_locked(cfg, out_dir, overrides, progress)
+    finally:
+        lock.release()
+
+
+def _run_locked(cfg: Any, out_dir: Path, overrides: list[str], progress: bool) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    try:
+        check_keys(cfg)
+        state, why = check_job(out_dir)
+        if state == "completed":
+            return _already_complete(cfg, out_dir)
+        if state == "corrupt":
+            moved = quarantine(out_dir, out_dir.parent)
+            log.warning(
+                "job %s is damaged (%s): moved to %s, running it again", out_dir.name, why, moved
+            )
         remove_temporaries(out_dir)  # left by a job killed while writing
         reporter = ReplicationLog(out_dir.name) if progress else None
         sim_cfg = to_sim_config(cfg)
         extra = {"overrides": overrides, "params": job_params(sim_cfg, overrides)}
         manifest = run_job(sim_cfg, out_dir, progress=reporter, extra=extra)
-    except Exception as err:  # every failure is recorded in the job folder
-        log.exception("job %s failed after %.1fs", out_dir.name, time.perf_counter() - t0)
-        write_failure(out_dir, overrides, err)
-        return {"status": "failed", "error": repr(err)}
+    except RefusedError as err:  # never write into a complete folder
+        log.error("job %s refused: %s", out_dir.name, one_line(err))
+        return {"status": "failed", "error": one_line(err)}
+    except Exception as err:  # every other failure is recorded in the job folder
+        kind = _KINDS.get(classify(err) or 0, "error")
+        log.error(
+            "job %s failed after %.1fs: %s", out_dir.name, time.perf_counter() - t0, one_line(err)
+        )
+        try:
+            write_failure(out_dir, overrides, err, kind)
+        except OSError as unwritable:
+            log.error("job %s: could not record its failure: %s", out_dir.name, unwritable)
+        return {"status": "failed", "error": one_line(err)}
     (out_dir / FAILURE_FILE).unlink(missing_ok=True)
     return manifest
+
+
+def _already_complete(cfg: Any, out_dir: Path) -> dict[str, Any]:
+    """A complete job's manifest, after checking it holds this configuration and data."""
+    existing = read_json(out_dir / MANIFEST) or {}
+    sim_cfg = to_sim_config(cfg)
+    same = (existing.get("config_hash"), existing.get("seed"), existing.get("replications"))
+    if same != (configuration_hash(sim_cfg), sim_cfg.seed, sim_cfg.replications):
+        raise RefusedError(f"{out_dir} holds another configuration's results")
+    digests = {k: v.get("sha256") for k, v in (existing.get("inputs") or {}).items()}
+    now = {k: v["sha256"] for k, v in input_files(sim_cfg).items() if k in digests}
+    if digests and now != digests:
+        raise RefusedError(f"{out_dir} was made from other input data ({', '.join(digests)})")
+    log.info("already complete: %s", out_dir.name)
+    return existing
+
+
+_watching = threading.Event()
+
+
+def watch_sweep_process(worker: bool = False) -> None:
+    """In a local worker of the sweep (joblib, submitit_local), exit when the sweep dies.
+
+    Why: a worker outliving a killed sweep would go on writing into its folder while
+    the user resumes it. Workers whose parent is not the sweep's process (Ray's,
+    SLURM's) are left alone: the job locks keep a resume from racing them. `worker`:
+    called as a local worker starts (joblib's initializer), so a parent that is not
+    the sweep's process has already died.
+    """
+    sweep_pid = int(os.environ.get(SWEEP_PID) or 0)
+    if _watching.is_set() or not sweep_pid or os.getpid() == sweep_pid:
+        return
+    if os.getppid() != sweep_pid:
+        if worker:
+            os._exit(1)
+        return
+    _watching.set()
+
+    def watch() -> None:
+        while os.getppid() == sweep_pid:
+            time.sleep(0.1)
+        log.error("the sweep's process %d died: this worker stops too", sweep_pid)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sweep-watchdog", daemon=True).start()
 
 
 def _job_overrides() -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +168,54 @@ def small_config() -> SimConfig:
 @pytest.fixture(scope="session")
 def default_config() -> SimConfig:
     return compose()
+
+
+# ---------------------------------------------------------------- command-line runs
+
+
+def _cli_env(extra: dict[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SIM_FAULT", "HYDRA_FULL_ERROR")}
+    return {**env, "PYTHONPATH": str(ROOT), **(extra or {})}
+
+
+def run_cli(
+    cwd: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    module: str = "sim",
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m <module> ARGS` in `cwd` (umask 022); `env` adds variables (SIM_FAULT)."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=cwd,
+        env=_cli_env(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        umask=0o022,
+    )
+
+
+def start_cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start `python -m sim ARGS` in `cwd` without waiting (stdout and stderr piped)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim", *args],
+        cwd=cwd,
+        env=_cli_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        umask=0o022,
+    )
+
+
+@pytest.fixture(scope="session", name="run_cli")
+def run_cli_fixture():
+    return run_cli
+
+
+@pytest.fixture(scope="session", name="start_cli")
+def start_cli_fixture():
+    return start_cli

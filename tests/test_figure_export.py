@@ -27,9 +27,10 @@ from sim.figures import (
     figure_export_session,
     save_figure,
     style_for,
-    write_atomic,
 )
 from sim.figures import export as export_mod
+from sim.store import files as store_files
+from sim.store import write_bytes
 
 WIDTH_IN, HEIGHT_IN, DPI = 3.5, 2.6, 300
 PT_TOL = 1.0
@@ -203,14 +204,14 @@ def test_atomic_write_failure_keeps_old_and_no_temp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "f.csv"
-    write_atomic(target, "old\n")
+    write_bytes("old\n", target)
 
     def boom(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export_mod.os, "replace", boom)
+    monkeypatch.setattr(store_files.os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
-        write_atomic(target, "new\n")
+        write_bytes("new\n", target)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.csv"]
 

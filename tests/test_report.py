@@ -19,7 +19,7 @@ import pytest
 from sim.cli import run_job
 from sim.figures.export import find_chromium
 from sim.report import main, make_report, plan_groupings
-from sim.results import aggregate_table
+from sim.store import aggregate_table, sweep_jobs
 from sim.sweep import job_key
 
 
@@ -41,7 +41,7 @@ def sweep_dir(tmp_path_factory, compose) -> Path:
     manifest = {"kind": "sweep", "name": "tiny", "status": "completed", "jobs": jobs}
     (folder / "manifest.json").write_text(json.dumps(manifest))
     for table in ("runs", "meetings"):
-        aggregate_table(folder, table)
+        aggregate_table(folder, table, sweep_jobs(folder))
     return folder
 
 

@@ -13,9 +13,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.callbacks import finish_sweep
-from sim.results import aggregate_table, load_results
-from sim.store import atomic_write, write_json, write_parquet
+from sim.errors import RefusedError
+from sim.store import (
+    PartialResultsWarning,
+    aggregate_table,
+    atomic_write,
+    finish_sweep,
+    load_results,
+    sweep_jobs,
+    write_json,
+    write_parquet,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +92,8 @@ def test_incomplete_jobs_and_temporaries_are_never_read(tmp_path: Path) -> None:
     sweep = fake_sweep(tmp_path / "sweep", jobs=3, rows=4)
     fake_job(sweep, "ffffffffffff-s0-r4", 4, {}, complete=False)  # killed before its manifest
     (sweep / ".runs.parquet.abc.tmp").write_bytes(b"PAR1 half written")
-    frame = load_results(sweep)
+    with pytest.warns(PartialResultsWarning, match="partial results"):
+        frame = load_results(sweep)  # the sweep is still `running`: said to be partial
     assert len(frame) == 12 and "ffffffffffff-s0-r4" not in set(frame["config_id"])
     assert sorted(frame["cost.meeting_usd"].unique()) == [0.0, 1.0, 2.0]
 
@@ -122,7 +131,7 @@ def test_single_run_folder_and_library_sweep(tmp_path: Path) -> None:
     runs = load_results(run_dir)
     assert len(runs) == 2 and {"process", "config_id", "run_seed"} <= set(runs.columns)
     assert len(load_results(run_dir, "delegations")) == 24
-    with pytest.raises(FileExistsError):
+    with pytest.raises(RefusedError, match="already holds a completed run"):
         run_job(compose_config(["scenario=small", "replications=2"]), run_dir)
 
     folder = run_sweep(
@@ -150,8 +159,8 @@ def _peak_rss_mb(tmp_path: Path, jobs: int) -> float:
     folder = fake_sweep(tmp_path / f"sweep{jobs}", jobs=jobs, rows=400)
     code = (
         "import resource, sys\n"
-        "from sim.results import aggregate_table\n"
-        f"rows = aggregate_table({str(folder)!r}, 'runs')\n"
+        "from sim.store import aggregate_table, sweep_jobs\n"
+        f"rows = aggregate_table({str(folder)!r}, 'runs', sweep_jobs({str(folder)!r}))\n"
         "print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -179,6 +188,6 @@ def test_aggregate_unifies_column_types_across_jobs(tmp_path: Path) -> None:
     write_json({"params": {"p": 2}}, sweep / "b" / "manifest.json")
     jobs = [{"num": 0, "key": "a"}, {"num": 1, "key": "b"}]
     (sweep / "manifest.json").write_text(json.dumps({"kind": "sweep", "jobs": jobs}))
-    assert aggregate_table(sweep, "runs") == 2
+    assert aggregate_table(sweep, "runs", sweep_jobs(sweep)) == 2
     frame = pd.read_parquet(sweep / "runs.parquet")
     assert frame["x"].tolist() == [1.0, 0.5] and frame["p"].tolist() == [1, 2]

@@ -14,15 +14,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.results import load_results
-from sim.sweep import (
+from sim.store import (
+    PartialResultsWarning,
     claim_new_dir,
-    find_resume_dir,
     identity_overrides,
     job_state,
-    plan_jobs,
-    resume_flag,
+    load_results,
 )
+from sim.sweep import find_resume_dir, plan_jobs, resume_flag
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["scenario=small", "replications=2"]
@@ -62,7 +61,8 @@ def basic_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = sim_cli(cwd, "-m", *TINY, "process=open_plenary,two_tier", "progress=true")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "[sweep] jobs 2/2" in done.stderr  # the sweep's progress line
-    assert "replications 2/2" in done.stdout  # a job's progress (Hydra logs to stdout)
+    assert "replications 2/2" in done.stderr  # a job's progress (logs go to stderr)
+    assert done.stdout.strip() == str(only_sweep(cwd).resolve())  # stdout: the folder only
     return only_sweep(cwd)
 
 
@@ -70,7 +70,7 @@ def test_sweep_folder_holds_jobs_aggregate_and_manifest(basic_sweep: Path) -> No
     m = manifest(basic_sweep)
     assert basic_sweep.name.startswith("sweep_")
     assert m["kind"] == "sweep" and m["status"] == "completed"
-    assert m["totals"] == {"jobs": 2, "completed": 2, "failed": 0, "missing": 0}
+    assert m["totals"] == {"jobs": 2, "completed": 2, "failed": 0, "missing": 0, "corrupt": 0}
     assert m["git"]["commit"] and "dirty" in m["git"]
     assert m["packages"]["hydra-core"] and m["python"]
     assert m["command_line"].startswith("python -m sim -m")
@@ -113,12 +113,12 @@ def test_existing_sweep_folder_is_never_overwritten(basic_sweep: Path, tmp_path:
     before = (folder / "manifest.json").read_bytes()
     args = ["-m", *TINY, "process=open_plenary,two_tier", f"hydra.sweep.dir={folder}"]
     refused = sim_cli(tmp_path, *args)
-    assert refused.returncode == 2
-    assert "resume=true" in refused.stdout + refused.stderr
+    assert refused.returncode == 3  # refused: the folder holds results
+    assert "resume=true" in refused.stderr and refused.stdout == ""
     assert (folder / "manifest.json").read_bytes() == before
     resumed = sim_cli(tmp_path, *args, "resume=true")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert resumed.stdout.count("already complete") >= 2  # nothing re-run
+    assert resumed.stderr.count("already complete") >= 2  # nothing re-run
     m = manifest(folder)
     assert len(m["attempts"]) == 2 and m["status"] == "completed"
     pd.testing.assert_frame_equal(
@@ -131,18 +131,19 @@ def test_failing_job_is_recorded_and_others_keep_their_rows(tmp_path: Path) -> N
     done = sim_cli(
         tmp_path, "-m", *TINY, f"scenario.delegations.table=un_member_states,{bad}", "seed=3"
     )
-    assert done.returncode == 1, done.stderr[-3000:]
+    assert done.returncode == 2, done.stderr[-3000:]  # a bad value (in one job)
     folder = only_sweep(tmp_path)
     m = manifest(folder)
     assert m["status"] == "failed"
-    assert m["totals"] == {"jobs": 2, "completed": 1, "failed": 1, "missing": 0}
+    assert m["totals"] == {"jobs": 2, "completed": 1, "failed": 1, "missing": 0, "corrupt": 0}
     (failure,) = m["failures"]
     assert bad in " ".join(failure["overrides"])
     assert "does not exist" in failure["error"] and "Traceback" in failure["traceback"]
+    assert failure["kind"] == "configuration"
     assert job_state(folder / failure["key"]) == "failed"
     runs = pd.read_parquet(folder / "runs.parquet")
     assert len(runs) == 2 and set(runs["seed"]) == {3}
-    assert "failed job #1" in done.stdout
+    assert "job #1" in done.stderr and "does not exist" in done.stderr
 
 
 def _wait_for_first_job(cwd: Path, proc: subprocess.Popen, timeout: float = 300) -> Path:
@@ -177,7 +178,8 @@ def test_resume_after_kill_finishes_only_missing_jobs(tmp_path: Path) -> None:
     assert m["status"] == "running"  # killed: the end of the sweep never came
     finished = {p.parent.name: p.stat().st_mtime_ns for p in folder.glob("*/manifest.json")}
     assert 1 <= len(finished) < 6
-    partial = load_results(folder)  # a killed sweep reads as its complete jobs only
+    with pytest.warns(PartialResultsWarning):
+        partial = load_results(folder)  # a killed sweep reads as its complete jobs only
     assert len(partial) == 2 * len(finished)
 
     resumed = sim_cli(tmp_path, *args, "resume=true")

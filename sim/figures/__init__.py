@@ -14,7 +14,6 @@ from sim.figures.export import (
     figure_export_session,
     find_chromium,
     save_figure,
-    write_atomic,
 )
 from sim.figures.style import (
     COLUMN_IN,
@@ -56,5 +55,4 @@ __all__ = [
     "pt_to_px",
     "style_for",
     "with_alpha",
-    "write_atomic",
 ]

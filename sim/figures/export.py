@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import struct
-import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import plotly.graph_objects as go
 
 from sim.figures.renderer import Renderer
 from sim.figures.style import PX_PER_IN, apply_size, inches_to_px
+from sim.store import write_bytes
 
 __all__ = [
     "STATIC_FORMATS",
@@ -37,7 +37,6 @@ __all__ = [
     "figure_export_session",
     "find_chromium",
     "save_figure",
-    "write_atomic",
 ]
 
 STATIC_FORMATS = ("pdf", "svg", "png")
@@ -122,29 +121,6 @@ def figure_export_session(tabs: int = 1) -> Iterator[None]:
     finally:
         renderer, _renderer = _renderer, None
         renderer.close()
-
-
-def write_atomic(path: Path, payload: bytes | str) -> Path:
-    """Write ``payload`` to ``path`` via a temp file in the same folder + ``os.replace``.
-
-    Why: readers (LaTeX builds, other processes) never see a partial file, and
-    a crash leaves the previous version intact.
-    """
-    path = Path(path)
-    data = payload.encode("utf-8") if isinstance(payload, str) else payload
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; figures are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 def _png_with_dpi(png: bytes, dpi: float) -> bytes:
@@ -242,7 +218,7 @@ def save_figure(
     sized = apply_size(go.Figure(fig), width_in, height_in)
     written: dict[str, Path] = {}
 
-    written["csv"] = write_atomic(stem.with_name(stem.name + ".csv"), _csv_text(data))
+    written["csv"] = write_bytes(_csv_text(data), stem.with_name(stem.name + ".csv"))
     if "html" in fmts:
         html = sized.to_html(
             include_plotlyjs=True,
@@ -258,7 +234,7 @@ def save_figure(
                 },
             },
         )
-        written["html"] = write_atomic(stem.with_name(stem.name + ".html"), html)
+        written["html"] = write_bytes(html, stem.with_name(stem.name + ".html"))
 
     static = [f for f in STATIC_FORMATS if f in fmts]
     if not static:
@@ -283,7 +259,7 @@ def save_figure(
                 payload = _png_with_dpi(payload, png_dpi)
             elif fmt == "svg":
                 payload = _svg_in_inches(payload, width_in, height_in)
-            written[fmt] = write_atomic(stem.with_name(f"{stem.name}.{fmt}"), payload)
+            written[fmt] = write_bytes(payload, stem.with_name(f"{stem.name}.{fmt}"))
     return written
 
 

@@ -16,10 +16,10 @@ under the default rule a fallback vote adopts every text) and ``attendance_heatm
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.errors import ArgumentParser
 from sim.figures import designs, single_run
 from sim.figures.export import figure_export_session
 
@@ -30,7 +30,7 @@ REFERENCE_COST = 1e6
 
 def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
     """Write the four headline figures (PNG and CSV) into ``out``; return the PNGs."""
-    from sim.results import load_results
+    from sim.store import load_results
 
     runs = load_results(folder)
     for column, needed in (("funding", 2), ("meeting_usd", 2)):
@@ -70,7 +70,7 @@ def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m sim.figures.headline", description=__doc__.split("\n")[0]
     )
     parser.add_argument("results_dir", type=Path, help="a sweep over funding and meeting cost")

@@ -110,8 +110,11 @@ def _section(section: Section, level: int) -> str:
     return head + section.body + children
 
 
-def page(title: str, subtitle: str, sections: Sequence[Section]) -> str:
-    """The whole report: inline CSS, one inline plotly.js, then the sections."""
+def page(title: str, subtitle: str, sections: Sequence[Section], banner: str = "") -> str:
+    """The whole report: inline CSS, one inline plotly.js, then the sections.
+
+    `banner` (plain text) is a warning shown first, under the title: partial results.
+    """
     from plotly.offline import get_plotlyjs
 
     plotlyjs = get_plotlyjs().replace("</script", "<\\/script")
@@ -123,5 +126,6 @@ def page(title: str, subtitle: str, sections: Sequence[Section]) -> str:
         f"<style>{_CSS}</style>"
         f'<script type="text/javascript">{plotlyjs}</script>'
         f"</head><body><h1>{html.escape(title)}</h1>"
-        f'<p class="meta">{subtitle}</p>{_nav(sections)}{body}</body></html>\n'
+        + (f'<p class="warning" id="partial">{html.escape(banner)}</p>' if banner else "")
+        + f'<p class="meta">{subtitle}</p>{_nav(sections)}{body}</body></html>\n'
     )

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.config import SimConfig, to_sim_config
 from sim.figures.tables import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
+from sim.store import MANIFEST
 
 __all__ = ["RunTrace", "locate_run", "reproduces", "trace_run"]
 
@@ -141,7 +142,7 @@ def locate_run(folder: Path | str, config_id: str, replication: int) -> tuple[Si
     candidates = [folder, *sorted(folder.glob(f"{config_id}-*"))]
     for job in candidates:
         runs_path, config_path = job / "runs.parquet", job / "config.yaml"
-        if not (runs_path.is_file() and config_path.is_file() and (job / "manifest.json").exists()):
+        if not (runs_path.is_file() and config_path.is_file() and (job / MANIFEST).exists()):
             continue
         runs = pd.read_parquet(runs_path, columns=["config_id", "replication", "run_seed"])
         hit = runs[(runs["config_id"] == config_id) & (runs["replication"] == replication)]
@@ -154,6 +155,10 @@ def locate_run(folder: Path | str, config_id: str, replication: int) -> tuple[Si
     )
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def reproduces(trace: RunTrace, stored: pd.Series | dict, tol: float = 1e-9) -> list[str]:
     """Columns of the stored run row that the re-run does not reproduce (empty: all do)."""
     stored = dict(stored)
@@ -162,9 +167,11 @@ def reproduces(trace: RunTrace, stored: pd.Series | dict, tol: float = 1e-9) -> 
         if key not in stored:
             continue
         old = stored[key]
-        if isinstance(value, float | np.floating) or isinstance(old, float | np.floating):
-            a, b = float(value), float(old) if old is not None else math.nan
-            if not (math.isnan(a) and math.isnan(b)) and not math.isclose(a, b, abs_tol=tol):
+        if _missing(value) or _missing(old):  # NaN, None or <NA> (a nullable count)
+            if not (_missing(value) and _missing(old)):
+                bad.append(key)
+        elif isinstance(value, float | np.floating) or isinstance(old, float | np.floating):
+            if not math.isclose(float(value), float(old), abs_tol=tol):
                 bad.append(key)
         elif str(value) != str(old):
             bad.append(key)

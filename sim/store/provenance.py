@@ -1,35 +1,20 @@
-"""Writing results safely: atomic files (temporary name, then rename) and manifests.
+"""Provenance recorded in every manifest: package and git versions, Python, command line.
 
-A reader never sees a half-written file: each file appears complete or not at all.
+Why: a result is only citable if it says which code, environment and command made it.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import platform
 import shlex
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-
-__all__ = [
-    "atomic_write",
-    "command_line",
-    "environment_info",
-    "git_state",
-    "utc_now",
-    "write_json",
-    "write_parquet",
-    "write_text",
-]
+__all__ = ["command_line", "environment_info", "git_state", "package_versions", "utc_now"]
 
 KEY_PACKAGES = (
     "negotiation-sim",
@@ -51,46 +36,13 @@ KEY_PACKAGES = (
 )
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call `write(tmp)` on a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a table as Parquet, atomically."""
-    return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-
-
-def write_json(obj: object, path: Path) -> Path:
-    """Write JSON (sorted keys, indented), atomically."""
-    text = json.dumps(obj, indent=2, sort_keys=True, default=str)
-    return write_text(text + "\n", path)
-
-
-def write_text(text: str, path: Path) -> Path:
-    """Write a text file, atomically."""
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def git_state() -> dict[str, object]:
     """The commit and dirty flag of the source tree this package runs from."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
 
     def git(*args: str) -> str:
         return subprocess.run(

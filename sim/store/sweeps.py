@@ -204,6 +204,7 @@ def finish_sweep(sweep_dir: Path | str) -> dict[str, Any]:
     if manifest is None or manifest.get("kind") != "sweep":
         raise FileNotFoundError(f"{sweep_dir}: no sweep manifest")
     remove_temporaries(sweep_dir)  # an aggregation interrupted by a kill
+    remove_temporaries(sweep_dir / INDEX_DIR)  # an index entry a killed job was writing
     jobs = [_job_record(sweep_dir, job) for job in manifest.get("jobs", [])]
     complete = [j for j in jobs if j["status"] == "completed"]
     inputs, conflicts = _input_conflicts(complete)

@@ -2,6 +2,7 @@
 #
 #   make setup   # .venv (Python >= 3.12, pinned deps from requirements.lock) + Chromium
 #   make test    # setup, then pytest (config in pyproject.toml)
+#   make test-fast  # the same without slow and validation-arm tests, for development
 #
 # Override the interpreter with `make venv PYTHON=/path/to/python3.12`.
 
@@ -36,7 +37,7 @@ LOCK_ARGS   ?=
 # Only lint directories that exist.
 LINT_DIRS := $(wildcard sim hydra_plugins tests benchmarks scripts)
 
-.PHONY: help setup venv chromium test lint demo bench lock clean
+.PHONY: help setup venv chromium test test-fast lint demo bench lock clean
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
@@ -86,8 +87,11 @@ chromium: ## Install Chromium (for static figure export) if missing
 	  echo "WARNING: installing Chromium failed. $$msg" >&2; \
 	fi
 
-test: setup ## Run the test suite
+test: setup ## Run the whole test suite (what CI runs)
 	"$(VPY)" -m pytest $(PYTEST_ARGS)
+
+test-fast: setup ## The suite without slow and validation-arm tests (under 2 minutes)
+	"$(VPY)" -m pytest -m "not slow and not validation" $(PYTEST_ARGS)
 
 lint: venv ## ruff check + format check
 	"$(VENV)/bin/ruff" check $(LINT_DIRS)

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim.model import NegotiationModel
-from sim.replicate import replication_seeds
+from sim.run.replications import replication_seeds
 
 PROCESSES = "open_plenary,two_tier,two_tier_observers,single_informal_room,friends_of_chair"
 FUNDINGS = "none,trust_fund,hybrid,cost_sharing"

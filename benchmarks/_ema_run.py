@@ -38,7 +38,7 @@ class Negotiate:
 
     def __call__(self, config: int, replication: int) -> dict[str, float]:
         from sim.model import NegotiationModel
-        from sim.replicate import replication_seeds
+        from sim.run.replications import replication_seeds
 
         cfg = self.configs[config]
         row = NegotiationModel(cfg, seed=replication_seeds(cfg)[replication]).run().row

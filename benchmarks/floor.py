@@ -14,24 +14,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.attendance import plan_attendance
 from sim.config import SimConfig
-from sim.decision import (
+from sim.model.attendance import MeetingOutlook, plan_attendance
+from sim.model.decision import (
     accommodation_move,
     amendment_votes,
     blocking_power,
     decide,
     objections,
 )
-from sim.dynamics import (
+from sim.model.dynamics import (
     confidence_pull,
     disagreement,
     pressure,
     reservation_now,
     salience_distance,
 )
-from sim.population import build_population
-from sim.process import (
+from sim.model.population import build_population
+from sim.model.process import (
     compress,
     door_threshold,
     informal_rooms_open,
@@ -43,9 +43,9 @@ from sim.process import (
     rotation,
     stretched,
 )
-from sim.purse import Purse
-from sim.ratification import ratification_days
-from sim.sitting import RoomLayout, seat, sit
+from sim.model.purse import Purse
+from sim.model.ratification import ratification_days
+from sim.model.sitting import RoomLayout, seat, sit
 
 __all__ = ["check_floor", "floor_run"]
 
@@ -97,26 +97,15 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
         if mode == "extension":
             purse.authorise_extension()
             extensions += 1
-        plan = plan_attendance(
-            remaining=remaining,
-            budget0=dl.budget_usd,
-            staff=dl.staff,
-            income=dl.income,
-            ldc=dl.ldc,
-            stakes=salience_distance(dl.ideal, text, dl.salience),
-            progress=min(meeting / max(planned - 1, 1), 1.0),
+        outlook = MeetingOutlook(
             meeting_index=meeting,
             planned=planned,
-            days=cal.days,
-            fund_remaining=fund_remaining,
-            cost_share=shares,
-            cost=cfg.cost,
-            funding=fund,
-            attendance_base=b.attendance_base,
-            stakes_gain=b.attendance_stakes_gain,
-            lateness=b.lateness_weight,
-            progress_gain=b.attendance_progress_gain,
+            remaining_usd=remaining,
+            stakes=salience_distance(dl.ideal, text, dl.salience),
+            cost_share_usd=shares,
+            fund_remaining_usd=fund_remaining,
         )
+        plan = plan_attendance(outlook, dl, cfg)
         present = plan.delegates > 0
         spread = disagreement(positions[present]) if present.sum() >= 2 else np.zeros(n_issues)
         ahead = purse.affordable_meetings(max(planned - meeting, 0)) if mode == "planned" else 1

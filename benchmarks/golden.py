@@ -71,7 +71,7 @@ CASES: dict[str, list[str]] = {
 def _snapshot() -> dict[str, object]:
     from sim.api import compose_config
     from sim.model import NegotiationModel
-    from sim.replicate import replication_seeds, run_replication, run_replications
+    from sim.run.replications import replication_seeds, run_replication, run_replications
 
     cases = dict(CASES)
     cases["n1000_friends_hybrid"] = [

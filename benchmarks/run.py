@@ -80,7 +80,7 @@ def _fixed_length(meetings: int) -> list[str]:
 def bench_default(quick: bool) -> dict[str, object]:
     from sim.api import compose_config
     from sim.model import NegotiationModel
-    from sim.replicate import run_replication
+    from sim.run.replications import run_replication
 
     cfg = compose_config([])
     reps = 15 if quick else 40

@@ -61,7 +61,7 @@ CLAIMS = [
 def evaluate(args: tuple[dict, int]) -> dict[str, float]:
     from sim.api import compose_config
     from sim.config import set_values
-    from sim.replicate import run_replications
+    from sim.run.replications import run_replications
 
     point, replications = args
     base = set_values(compose_config(["progress=false"]), {**point, "replications": replications})

@@ -130,8 +130,8 @@ def median_ideals(replications: int, seed: int) -> dict[str, float]:
     from the same seeds without running the negotiation.
     """
     from sim.api import compose_config
-    from sim.population import build_population
-    from sim.replicate import replication_seeds
+    from sim.model.population import build_population
+    from sim.run.replications import replication_seeds
 
     cfg = compose_config([f"seed={seed}", f"replications={replications}", "progress=false"])
     medians = [

@@ -17,20 +17,19 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+import sim.run.resolvers  # noqa: F401  (registers the resolvers configs/hydra names)
 from sim.config import register_configs
 from sim.errors import INCOMPLETE, INTERRUPT, classify, fail, one_line
-from sim.sweep import register_resolvers
 
 log = logging.getLogger("sim")
 register_configs()
-register_resolvers()
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="config")
 def _task(cfg: DictConfig) -> None:
     """One Hydra job: a sweep job goes to `run_sweep_job`, a single run to `run_job`."""
-    from sim.cli import run_job
-    from sim.sweep import in_multirun, run_sweep_job
+    from sim.run.job import run_job
+    from sim.run.sweep import in_multirun, run_sweep_job
 
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     progress = bool(cfg.get("progress", True))
@@ -43,7 +42,7 @@ def _task(cfg: DictConfig) -> None:
 
 def main() -> int:
     """Run the command; return its exit status (errors: one line on stderr)."""
-    from sim.callbacks import abort_sweep, sweep_exit_status
+    from sim.run.callbacks import abort_sweep, sweep_exit_status
 
     full_traceback = bool(os.environ.get("HYDRA_FULL_ERROR"))
     os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra raises instead of printing and exiting 1

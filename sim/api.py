@@ -13,9 +13,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from sim.config import SimConfig, register_configs, to_sim_config
+from sim.config import SimConfig, to_sim_config
+from sim.config.compose import CONFIG_DIR, compose_config
 from sim.errors import OK, SimError
-from sim.replicate import Tables, run_replications
+from sim.run.replications import Tables, run_replications
 from sim.store import (
     MANIFEST,
     claim_new_dir,
@@ -36,24 +37,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-
-
-def compose_config(overrides: list[str] | None = None) -> SimConfig:
-    """Compose `configs/config.yaml` with Hydra overrides, exactly as the CLI does.
-
-    Example: `compose_config(["process=open_plenary", "cost.meeting_usd=2e6"])`.
-    """
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-
-    register_configs()
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=list(overrides or []))
-    return to_sim_config(cfg)
 
 
 def run_scenario(
@@ -108,7 +91,7 @@ def run_sweep(
     not complete and current (failed, missing or damaged jobs, a failed aggregation),
     unless `allow_partial`: then it logs a warning and returns the folder.
     """
-    from sim.sweep import find_resume_dir
+    from sim.run.sweep import find_resume_dir
 
     args = [*([f"+sweep={sweep}"] if sweep else []), *(overrides or [])]
     name = next((a.split("=", 1)[1] for a in args if a.startswith("sweep_name=")), sweep)

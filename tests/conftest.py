@@ -20,13 +20,7 @@ import yaml
 from hypothesis import HealthCheck, settings
 
 from sim.config import SimConfig, to_sim_config
-
-ROOT = Path(__file__).resolve().parent.parent
-VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
-
-INCOME_GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
-STAKEHOLDER_KINDS = ("civil_society", "industry", "un_agency", "academia")
-ISSUES = ("scope", "data_access", "safeguards", "assistance")
+from tests.shared import OPTION_GROUPS, ROOT
 
 settings.register_profile(
     "sim",
@@ -43,9 +37,6 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "sim"))
 
 
-GROUPS = ("scenario", "process", "funding", "decision")
-
-
 @functools.cache
 def _default_options() -> dict[str, str]:
     """The group options `configs/config.yaml` selects by default."""
@@ -55,7 +46,7 @@ def _default_options() -> dict[str, str]:
         for entry in defaults
         if isinstance(entry, dict)
         for group, option in entry.items()
-        if group in GROUPS
+        if group in OPTION_GROUPS
     }
 
 
@@ -80,7 +71,7 @@ def _canonical(overrides: tuple[str, ...]) -> tuple[str, ...]:
             options[key] = value
         else:
             values.append(override)
-    return (*(f"{g}={options[g]}" for g in GROUPS), *values)
+    return (*(f"{g}={options[g]}" for g in OPTION_GROUPS), *values)
 
 
 def compose(*overrides: str) -> SimConfig:

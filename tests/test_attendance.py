@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -10,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.attendance import meeting_allowance, plan_attendance
-from sim.config import INCOME_GROUPS, CostConfig, FundingConfig
-from sim.purse import Purse
+from sim.config import INCOME_GROUPS, CostConfig, FundingConfig, SimConfig
+from sim.model.attendance import MeetingOutlook, meeting_allowance, plan_attendance
+from sim.model.purse import Purse
 
 money = st.floats(0.0, 2e6, allow_nan=False, allow_infinity=False)
 
@@ -63,15 +65,13 @@ def test_meeting_allowance_without_lateness_splits_evenly():
 
 
 def _plan(
-    *,
-    n=12,
-    remaining=None,
+    n=6,
     budget0=None,
+    remaining=None,
     staff=None,
     income=None,
     ldc=None,
     stakes=None,
-    progress=0.3,
     meeting_index=1,
     planned=6,
     days=5,
@@ -93,26 +93,37 @@ def _plan(
         cost_sharing_share=funding.cost_sharing_share,
         cost_sharing_mode=funding.cost_sharing_mode,
     )
-    return plan_attendance(
-        remaining=budget0.copy() if remaining is None else remaining,
-        budget0=budget0,
+    members = SimpleNamespace(
+        budget_usd=budget0,
         staff=rng.integers(1, 8, n) if staff is None else staff,
         income=np.arange(n) % 4 if income is None else income,
         ldc=np.zeros(n, dtype=bool) if ldc is None else ldc,
-        stakes=rng.random(n) * 0.3 if stakes is None else stakes,
-        progress=progress,
+    )
+    outlook = MeetingOutlook(
         meeting_index=meeting_index,
         planned=planned,
-        days=days,
-        fund_remaining=fund_remaining,
-        cost_share=purse.cost_shares(budget0),
+        remaining_usd=budget0.copy() if remaining is None else remaining,
+        stakes=rng.random(n) * 0.3 if stakes is None else stakes,
+        cost_share_usd=purse.cost_shares(budget0),
+        fund_remaining_usd=fund_remaining,
+    )
+    defaults = SimConfig()
+    cfg = replace(
+        defaults,
         cost=cost,
         funding=funding,
-        attendance_base=attendance_base,
-        stakes_gain=stakes_gain,
-        lateness=lateness,
-        progress_gain=progress_gain,
+        scenario=replace(
+            defaults.scenario, calendar=replace(defaults.scenario.calendar, days=days)
+        ),
+        behaviour=replace(
+            defaults.behaviour,
+            attendance_base=attendance_base,
+            attendance_stakes_gain=stakes_gain,
+            lateness_weight=lateness,
+            attendance_progress_gain=progress_gain,
+        ),
     )
+    return plan_attendance(outlook, members, cfg)
 
 
 @st.composite
@@ -143,7 +154,6 @@ def attendance_case(draw):
         income=draw(arrays(np.int64, n, elements=st.integers(0, 3))),
         ldc=draw(arrays(np.bool_, n)),
         stakes=draw(arrays(np.float64, n, elements=st.floats(0.0, 1.0))),
-        progress=draw(st.floats(0.0, 1.0)),
         meeting_index=draw(st.integers(0, planned + 1)),
         planned=planned,
         days=draw(st.integers(1, 15)),
@@ -278,7 +288,7 @@ def test_trust_fund_ldc_eligibility():
 def test_empty_or_disabled_trust_fund_pays_nothing():
     funding = FundingConfig(trust_fund_delegates=2)
     for fund in (0.0, 100.0):  # 100 USD does not buy one delegate-meeting
-        plan = _plan(budget0=np.zeros(12), funding=funding, fund_remaining=fund)
+        plan = _plan(n=12, budget0=np.zeros(12), funding=funding, fund_remaining=fund)
         assert plan.funded.sum() == 0
         assert plan.fund_cost_usd == 0.0
 
@@ -371,7 +381,6 @@ def test_delegates_wanted_round_half_up_so_a_one_person_delegation_may_stay_home
         staff=staff,
         stakes=stakes,
         attendance_base=0.45,
-        progress=0.0,
         progress_gain=0.0,
     )
     np.testing.assert_array_equal(plan.delegates, [0, 0, 2, 2])  # 0.45 -> 0; 1.8 -> 2
@@ -382,7 +391,6 @@ def test_delegates_wanted_round_half_up_so_a_one_person_delegation_may_stay_home
         staff=staff,
         stakes=stakes,
         attendance_base=0.55,
-        progress=0.0,
         progress_gain=0.0,
     )
     np.testing.assert_array_equal(plan.delegates, [1, 1, 2, 2])  # 2.2 -> 2
@@ -394,9 +402,9 @@ def test_progress_gain_sets_how_delegations_grow_toward_the_end():
     kwargs = dict(
         n=3, budget0=np.full(3, 1e9), staff=staff, stakes=np.zeros(3), attendance_base=0.2
     )
-    first = _plan(progress=0.0, progress_gain=0.6, **kwargs)
-    last = _plan(progress=1.0, progress_gain=0.6, **kwargs)
-    flat = _plan(progress=1.0, progress_gain=0.0, **kwargs)
+    first = _plan(meeting_index=0, planned=6, progress_gain=0.6, **kwargs)
+    last = _plan(meeting_index=5, planned=6, progress_gain=0.6, **kwargs)
+    flat = _plan(meeting_index=5, planned=6, progress_gain=0.0, **kwargs)
     np.testing.assert_array_equal(first.delegates, 2)
     np.testing.assert_array_equal(last.delegates, 8)
     np.testing.assert_array_equal(flat.delegates, 2)

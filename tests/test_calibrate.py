@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.calibrate import ParameterRange, compose_calibration, design, main, summarise
+from sim.analysis.abc import ParameterRange, design, summarise
+from sim.analysis.calibration import compose_calibration
+from sim.analysis.patterns import load_patterns, score
+from sim.calibrate import main
 from sim.config import ConfigError
-from sim.patterns import load_patterns, score
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.shared import ROOT
 
 
 def _table(tmp_path, patterns) -> Path:
@@ -210,7 +211,7 @@ def test_summary_accepts_exactly_the_points_meeting_every_pattern_when_enough_do
 
 
 def test_distance_scales_each_shortfall_by_the_spread_of_its_statistic():
-    from sim.patterns import distance
+    from sim.analysis.patterns import distance
 
     table = load_patterns(
         _write(

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.config import CompressionConfig, FriendsConfig, ProcessConfig
-from sim.decision import accommodation_move, amendment_votes, blocking_power, decide
-from sim.process import (
+from sim.model.decision import accommodation_move, amendment_votes, blocking_power, decide
+from sim.model.process import (
     TierPlan,
     compress,
     door_threshold,
@@ -25,8 +25,7 @@ from sim.process import (
     rotation,
     stretched,
 )
-
-TWO_THIRDS = 2.0 / 3.0
+from tests.shared import TWO_THIRDS
 
 
 def _process(**changes) -> ProcessConfig:
@@ -310,7 +309,7 @@ def test_after_amendment_votes_a_passing_whole_is_adopted_without_a_vote():
 
 
 def test_a_small_delegation_keeps_its_plenary_seat_when_the_plenary_has_priority():
-    from sim.process import PLENARY, Room, room_ranks
+    from sim.model.process import PLENARY, Room, room_ranks
 
     rooms = [
         Room(PLENARY, np.array([], dtype=np.int64), 0.04, True, True),
@@ -324,7 +323,7 @@ def test_a_small_delegation_keeps_its_plenary_seat_when_the_plenary_has_priority
 
 
 def test_a_delegation_values_english_only_rooms_by_its_presence_there():
-    from sim.process import PLENARY, Room, room_ranks
+    from sim.model.process import PLENARY, Room, room_ranks
 
     rooms = [
         Room(PLENARY, np.array([1]), 0.04, True, True),

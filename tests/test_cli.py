@@ -16,11 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
-KINDS = ("civil_society", "industry", "un_agency", "academia")
-ISSUES = ("scope", "data_access", "safeguards", "assistance")
+from tests.shared import INCOME_GROUPS, PYTHON, ROOT, runs_columns
+
 OUTPUTS = (
     "runs.parquet",
     "meetings.parquet",
@@ -29,35 +26,6 @@ OUTPUTS = (
     "manifest.json",
 )
 
-CONTRACT_COLUMNS = [
-    "scenario",
-    "process",
-    "funding",
-    "decision",
-    "seed",
-    "replication",
-    "adopted",
-    "adopted_by",
-    "meetings_held",
-    "days_held",
-    "process_cost_usd",
-    "delegation_cost_usd",
-    "objectors_at_decision",
-    "absent_at_decision",
-    *(f"attendance_rate_{g}" for g in GROUPS),
-    *(f"informal_coverage_{g}" for g in GROUPS),
-    *(f"voice_share_{g}" for g in GROUPS),
-    *(f"representation_{g}" for g in GROUPS),
-    "influence_gini",
-    *(f"text_distance_{g}" for g in GROUPS),
-    "text_distance_gap",
-    *(f"text_distance_{k}" for k in KINDS),
-    "stakeholder_influence_share",
-    "closed_door_share",
-    *(f"text_{i}" for i in ISSUES),
-    "entry_into_force_day",
-    "parties_after_5y",
-]
 
 # Only the command line's own paths here: a validation error (exit 2, logged) and a
 # Hydra type error; every other bad value is checked in-process in test_config.py.
@@ -114,8 +82,7 @@ def test_cli_run_writes_every_output(cli):
 
 def test_cli_runs_table_has_the_contract_columns(cli):
     runs = pd.read_parquet(cli["ok"].out_dir / "runs.parquet")
-    missing = [c for c in CONTRACT_COLUMNS if c not in runs.columns]
-    assert not missing
+    assert list(runs.columns) == runs_columns()
     assert len(runs) == 2
     assert sorted(runs["replication"]) == [0, 1]
     assert (runs["seed"] == 3).all()
@@ -125,7 +92,9 @@ def test_cli_runs_table_has_the_contract_columns(cli):
     assert (runs["process"] == "two_tier").all()
     assert (runs["funding"] == "none").all()
     assert (runs["decision"] == "consensus_then_vote").all()
-    voice = runs[[f"{kind}_{g}" for kind in ("voice_share", "proxied_voice_share") for g in GROUPS]]
+    voice = runs[
+        [f"{kind}_{g}" for kind in ("voice_share", "proxied_voice_share") for g in INCOME_GROUPS]
+    ]
     np.testing.assert_allclose(voice.sum(axis=1), 1.0)  # own and proxied voice together
 
 
@@ -160,7 +129,7 @@ def test_cli_manifest_and_config(cli):
 def test_cli_config_yaml_reproduces_the_run(cli):
     """The resolved config.yaml is the model input: it hashes like the manifest says."""
     from sim.config import to_sim_config
-    from sim.replicate import configuration_hash, replication_seeds
+    from sim.run.replications import configuration_hash, replication_seeds
 
     out = cli["ok"].out_dir
     manifest = json.loads((out / "manifest.json").read_text())
@@ -172,7 +141,7 @@ def test_cli_config_yaml_reproduces_the_run(cli):
 def test_cli_results_equal_an_in_process_run(cli):
     """Same config and seed, another process: the same rows, bit for bit."""
     from sim.api import compose_config
-    from sim.replicate import run_replications
+    from sim.run.replications import run_replications
 
     tables = run_replications(compose_config(CASES["ok"]))
     out = cli["ok"].out_dir

@@ -128,7 +128,7 @@ def test_run_sweep_that_cannot_start_raises_and_leaves_no_folder(tmp_path) -> No
     assert list((tmp_path / "sweeps").iterdir()) == []
 
 
-@pytest.mark.parametrize("module", ["sim.report", "sim.compare", "sim.figures.headline"])
+@pytest.mark.parametrize("module", ["sim.report", "sim.compare", "sim.report.headline"])
 def test_report_and_compare_usage_errors_are_one_line(tmp_path, run_cli, module) -> None:
     extra = ["--by", "process"] if module == "sim.compare" else []
     done = run_cli(tmp_path, str(tmp_path / "absent"), *extra, module=module)

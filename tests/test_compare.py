@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.compare import compare, filter_runs, format_number, main, to_latex, to_markdown
-from sim.figures.stats import holm, mean_interval, pair_test, wilson_interval
+from sim.analysis.compare import compare, filter_runs
+from sim.analysis.stats import holm, mean_interval, pair_test, wilson_interval
+from sim.analysis.tables import format_number, to_latex, to_markdown
+from sim.compare import main
 
 Z95 = 1.959963984540054  # standard normal 97.5% quantile
 T95_3 = 3.182446305284263  # Student t 97.5% quantile, 3 degrees of freedom

@@ -11,9 +11,9 @@ import pytest
 from omegaconf import OmegaConf
 
 from sim.config import ConfigError, SimConfig, to_sim_config, validate
+from tests.shared import OPTION_GROUPS as GROUPS
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
-GROUPS = ("scenario", "process", "funding", "decision")
 
 
 def _options(group: str) -> list[str]:

@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.decision import decide, objections, vote_passes
+from sim.model.decision import decide, objections, vote_passes
+from tests.shared import TWO_THIRDS
 
 RULES = ("consensus_then_vote", "consensus_only", "two_thirds_vote")
-TWO_THIRDS = 2.0 / 3.0
 
 
 def _decide(rule, present, objecting, *, final=True, abstaining=None, margin=0.25):

@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.dynamics import (
+from sim.model.dynamics import (
     bounded_confidence_step,
     compromise,
     confidence_pull,
@@ -17,7 +17,7 @@ from sim.dynamics import (
     reservation_now,
     salience_distance,
 )
-from sim.sitting import sit_room
+from sim.model.sitting import sit_room
 
 unit = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False)
 
@@ -431,6 +431,17 @@ def test_reservation_widens_with_pressure_and_burden(base, burden, level):
     assert (reservation_now(base, min(level + 0.1, 1), burden, 1.5, 1.0) >= r - 1e-15).all()
     assert (reservation_now(base, level, burden + 0.5, 1.5, 1.0) >= r - 1e-15).all()
     np.testing.assert_array_equal(reservation_now(base, level, burden, 0.0, 0.0), base)
+
+
+def test_reservation_is_the_documented_formula():
+    """base x (1 + pressure_gain x pressure + burden_gain x clipped burden), each gain its own."""
+    base = np.array([0.1, 0.2, 0.3])
+    burden = np.array([-0.5, 0.4, 1.7])  # clipped to 0, 0.4, 1
+    got = reservation_now(base, 0.5, burden, 2.0, 3.0)
+    np.testing.assert_allclose(got, base * (1.0 + 2.0 * 0.5 + 3.0 * np.array([0.0, 0.4, 1.0])))
+    # pressure alone: the gain scales it
+    np.testing.assert_allclose(reservation_now(base, 0.5, np.zeros(3), 1.42, 0.0), base * 1.71)
+    np.testing.assert_allclose(reservation_now(base, 0.0, burden, 1.42, 0.0), base)
 
 
 def test_salience_distance_is_weighted_l1():

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from sim.store import FolderLock
+from tests.shared import TINY
 
-TINY = ["scenario=small", "replications=2", "progress=false"]
 TWO = [*TINY, "process=open_plenary,two_tier"]
 
 
@@ -255,7 +255,7 @@ def test_resume_never_writes_into_a_job_another_process_is_writing(
 
 @pytest.mark.slow  # over 10 s on the shared 2-core machine
 def test_resume_with_an_edited_custom_table_is_refused(tmp_path, run_cli) -> None:
-    from sim.population import load_member_table
+    from sim.config.members import load_member_table
 
     members = load_member_table("un_member_states").head(40)
     table = tmp_path / "members.csv"
@@ -346,7 +346,7 @@ def test_compare_refuses_a_partial_sweep_unless_allowed(partial, run_cli, tmp_pa
 
 
 def test_report_refuses_a_partial_sweep_unless_allowed(partial, run_cli, tmp_path) -> None:
-    from sim.report import make_report
+    from sim.report.build import make_report
 
     refused = run_cli(tmp_path, str(partial), "--out", str(tmp_path / "r"), module="sim.report")
     assert refused.returncode == 1 and "--allow-partial" in refused.stderr

@@ -17,11 +17,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from sim.analysis.designs import design_frame, format_value, metric_label, resolve_by
 from sim.api import run_scenario
-from sim.figures import designs, single_run
+from sim.figures import designs, frontier, single_run
 from sim.figures import export as export_mod
 from sim.figures.export import PaperFigure, figure_export_session
-from sim.figures.tables import design_frame, format_value, metric_label, resolve_by
 
 DPI = 300
 
@@ -59,7 +59,7 @@ def figures(tables, trace) -> dict[str, PaperFigure]:
         "consensus": designs.consensus(runs, "process"),
         "representation": designs.representation(runs, ["process", "meeting_usd"]),
         "text_distance": designs.text_distance(runs, "process"),
-        "frontier": designs.frontier(runs, "attendance_rate_LIC", "process"),
+        "frontier": frontier.frontier(runs, "attendance_rate_LIC", "process"),
         "trajectory": single_run.text_trajectory(trace[1]),
         "heatmap": single_run.attendance_heatmap(trace[1]),
     }
@@ -106,9 +106,10 @@ def test_frontier_marks_non_dominated(figures) -> None:
 def test_pareto_front() -> None:
     x = np.array([0.1, 0.5, 0.4, 0.9, np.nan])
     y = np.array([0.9, 0.5, 0.4, 0.1, 1.0])
-    assert designs.pareto_front(x, y).tolist() == [True, True, False, True, False]
+    assert frontier.pareto_front(x, y).tolist() == [True, True, False, True, False]
     # lower x is better: (0.1, 0.9) now beats every other point
-    assert designs.pareto_front(x, y, x_higher=False).tolist() == [True, False, False, False, False]
+    front = frontier.pareto_front(x, y, x_higher=False)
+    assert front.tolist() == [True, False, False, False, False]
 
 
 def test_too_many_designs_is_a_clear_error(tables) -> None:

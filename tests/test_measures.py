@@ -6,12 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.dynamics import salience_distance
-from sim.metrics import final_distances
-from sim.replicate import run_replications
-
-INCOME_GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
-REGIONS = ("AFR", "APG", "EEG", "GRULAC", "WEOG")
+from sim.model.dynamics import salience_distance
+from sim.model.metrics import final_distances
+from sim.run.replications import run_replications
+from tests.shared import INCOME_GROUPS, REGIONS
 
 
 def _record(cfg, seed=0):

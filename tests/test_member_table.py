@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.config import ConfigError
-from sim.population import load_member_table
+from sim.config.members import load_member_table
 
 HEADER = "name,iso3,un_region,income_group,ldc\n"
 GOOD_ROWS = [
@@ -54,7 +54,7 @@ def test_booleans_are_read_as_written(tmp_path: Path, column, values, expected) 
 
 def test_yes_no_ldc_funds_the_same_states_as_one_zero(tmp_path: Path, compose) -> None:
     """The issue's case: an ldc column of yes/no means what 1/0 means (not "all LDCs")."""
-    from sim.replicate import run_replications
+    from sim.run.replications import run_replications
 
     codes = ["USA", "DEU", "POL", "CHN", "BRA", "ZAF", "IND", "EGY", "PHL", "ETH", "MOZ", "AFG"]
     packaged = load_member_table("un_member_states").set_index("iso3").loc[codes]

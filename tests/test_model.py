@@ -10,52 +10,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.metrics import gini
-from sim.replicate import replication_seeds, run_replications
-
-INCOME_GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
-REGIONS = ("AFR", "APG", "EEG", "GRULAC", "WEOG")
-KINDS = ("civil_society", "industry", "un_agency", "academia")
-ISSUES = ("scope", "data_access", "safeguards", "assistance")
-PROCESSES = (
-    "open_plenary",
-    "two_tier",
-    "two_tier_observers",
-    "single_informal_room",
-    "friends_of_chair",
+from sim.model.metrics import gini
+from sim.run.replications import replication_seeds, run_replications
+from tests.shared import (
+    DECISIONS,
+    FUNDINGS,
+    INCOME_GROUPS,
+    ISSUES,
+    PROCESSES,
+    REGIONS,
+    runs_columns,
 )
-FUNDINGS = ("none", "trust_fund", "hybrid", "cost_sharing")
-DECISIONS = ("consensus_then_vote", "consensus_only", "two_thirds_vote")
-
-CONTRACT_COLUMNS = [
-    "scenario",
-    "process",
-    "funding",
-    "decision",
-    "seed",
-    "replication",
-    "adopted",
-    "adopted_by",
-    "meetings_held",
-    "days_held",
-    "process_cost_usd",
-    "delegation_cost_usd",
-    "objectors_at_decision",
-    "absent_at_decision",
-    *(f"attendance_rate_{g}" for g in INCOME_GROUPS),
-    *(f"informal_coverage_{g}" for g in INCOME_GROUPS),
-    *(f"voice_share_{g}" for g in INCOME_GROUPS),
-    *(f"representation_{g}" for g in INCOME_GROUPS),
-    "influence_gini",
-    *(f"text_distance_{g}" for g in INCOME_GROUPS),
-    "text_distance_gap",
-    *(f"text_distance_{k}" for k in KINDS),
-    "stakeholder_influence_share",
-    "closed_door_share",
-    *(f"text_{i}" for i in ISSUES),
-    "entry_into_force_day",
-    "parties_after_5y",
-]
+from tests.shared import STAKEHOLDER_KINDS as KINDS
 
 RATE_COLUMNS = [
     *(f"attendance_rate_{g}" for g in INCOME_GROUPS),
@@ -164,8 +130,7 @@ def test_replication_seeds_are_stable_and_distinct(small):
 
 def test_runs_table_has_every_contract_column(small):
     runs = run_replications(small("replications=2")).runs
-    missing = [c for c in CONTRACT_COLUMNS if c not in runs.columns]
-    assert not missing
+    assert list(runs.columns) == runs_columns()
     assert len(runs) == 2
     assert set(runs["adopted_by"]) <= {"consensus", "vote", "none"}
     assert (runs["scenario"] == "small").all()
@@ -264,7 +229,7 @@ def test_no_delegation_is_charged_more_than_it_has(small, run_model, monkeypatch
     a negative budget, but the process would be credited money nobody paid. Full cost
     sharing with every issue behind closed doors is the hard case.
     """
-    from sim.ledger import Ledger
+    from sim.model.ledger import Ledger
 
     overcharged = []
     spend = Ledger.spend
@@ -587,7 +552,7 @@ def test_rich_attend_more_than_poor_in_the_default_scenario(default_config, run_
 
 
 def test_mesa_agents_mirror_the_arrays(small_config, run_model):
-    from sim.agents import Delegation, Stakeholder
+    from sim.model.agents import Delegation, Stakeholder
 
     model, _ = run_model(small_config, seed=0)
     delegations = list(model.agents_by_type[Delegation])
@@ -607,6 +572,43 @@ def test_mesa_agents_mirror_the_arrays(small_config, run_model):
         np.testing.assert_array_equal(agent.position, model.positions[i])
         assert 1 <= agent.staff <= small_config.scenario.delegations.staff_max
     assert {a.kind for a in stakeholders} == set(KINDS)
+
+
+def test_each_agent_reads_its_row_of_the_delegations_table(small_config):
+    """The agent view and the per-delegation table are two readings of the same arrays."""
+    from sim.model import NegotiationModel
+    from sim.model.agents import Delegation
+    from sim.model.metrics import delegation_rows
+
+    model = NegotiationModel(small_config, seed=1)
+    rows = delegation_rows(model.run())
+    issues = model.population.issues
+    total = model.ledger.influence.sum() + model.ledger.proxy_influence.sum()
+    for agent in model.agents_by_type[Delegation]:
+        i = agent.index
+        assert agent.iso3 == rows["iso3"][i]
+        assert agent.income_group == rows["income_group"][i]
+        assert agent.region == rows["un_region"][i]
+        assert agent.bloc == rows["bloc"][i]
+        assert agent.budget_usd == rows["budget_usd"][i]
+        assert agent.budget_remaining_usd == pytest.approx(
+            rows["budget_usd"][i] - rows["spent_usd"][i]
+        )
+        assert agent.staff == rows["staff"][i]
+        assert agent.expertise == rows["expertise"][i]
+        assert agent.attendance_rate == rows["attendance_rate"][i]
+        assert nan_equal(agent.informal_coverage, rows["informal_coverage"][i])
+        assert agent.influence / total == pytest.approx(rows["influence_share"][i])
+        assert agent.proxied_influence / total == pytest.approx(rows["proxied_influence_share"][i])
+        if rows["present_at_decision"][i]:
+            assert agent.objects == rows["objected_at_decision"][i]
+        assert [agent.ideal[j] for j in range(len(issues))] == [
+            rows[f"ideal_{k}"][i] for k in issues
+        ]
+
+
+def nan_equal(a: float, b: float) -> bool:
+    return (np.isnan(a) and np.isnan(b)) or a == b
 
 
 def test_population_follows_the_scenario(small_config, default_config, run_model):

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sim.config import FriendsConfig, ProcessConfig
-from sim.process import Room, TierPlan, allocate_delegates, plan_tiers, rooms_for_day
+from sim.model.process import (
+    Room,
+    TierPlan,
+    allocate_delegates,
+    invite_friends,
+    plan_tiers,
+    rooms_for_day,
+)
 
 TWO_TIER = ProcessConfig(
     name="two_tier",
@@ -265,3 +272,37 @@ def test_an_issue_sent_informal_stays_off_the_plenary():
     # but not before informal rooms are in use, and never under an open plenary
     assert len(plan_tiers(d, 1, TWO_TIER, already_informal=_ints(1)).informal) == 0
     assert len(plan_tiers(d, 4, OPEN, already_informal=_ints(1)).informal) == 0
+
+
+# ----------------------------------------------------------------- invite_friends
+
+# eight delegations in four blocs; capability falls with the index, bloc 3 is the strongest
+CAPABILITY = np.array([0.1, 0.9, 0.8, 0.3, 0.7, 0.2, 0.6, 0.5])
+BLOC = np.array([0, 3, 3, 1, 2, 0, 2, 1])
+
+
+def _friends(selection: str, size: int) -> np.ndarray:
+    invited = invite_friends(FriendsConfig(size=size, selection=selection), CAPABILITY, BLOC)
+    return np.flatnonzero(invited)
+
+
+def test_friends_by_capability_are_the_most_capable():
+    assert _friends("capability", 3).tolist() == [1, 2, 4]
+
+
+def test_friends_by_bloc_take_each_blocs_leader_then_the_most_capable_of_the_rest():
+    # leaders: bloc 3 -> 1 (0.9), bloc 2 -> 4 (0.7), bloc 1 -> 7 (0.5), bloc 0 -> 5 (0.2)
+    assert _friends("bloc", 4).tolist() == [1, 4, 5, 7]
+    assert _friends("bloc", 5).tolist() == [1, 2, 4, 5, 7]  # then 2 (0.8)
+
+
+def test_fewer_places_than_blocs_go_to_the_most_capable_leaders():
+    """The size caps the group even when it cannot seat every bloc."""
+    assert _friends("bloc", 2).tolist() == [1, 4]
+    assert _friends("bloc", 1).tolist() == [1]
+    assert _friends("bloc", 0).tolist() == []
+
+
+def test_a_group_larger_than_the_room_invites_everyone_once():
+    assert _friends("bloc", 20).tolist() == list(range(8))
+    assert _friends("capability", 20).tolist() == list(range(8))

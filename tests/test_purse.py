@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.purse import Purse, affordable_meetings
+from sim.model.purse import Purse, affordable_meetings
 
 
 @pytest.mark.parametrize(

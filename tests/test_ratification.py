@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sim.config import RatificationConfig
-from sim.ratification import entry_into_force_day, parties_by, ratification_days
+from sim.model.ratification import entry_into_force_day, parties_by, ratification_days
 
 CFG = RatificationConfig()  # threshold 40, 90 days after
 

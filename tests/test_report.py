@@ -16,11 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import run_job
 from sim.figures.export import find_chromium
-from sim.report import main, make_report, plan_groupings
+from sim.report.__main__ import main
+from sim.report.build import make_report, plan_groupings
+from sim.run.job import run_job
+from sim.run.sweep import job_key
 from sim.store import aggregate_table, sweep_jobs
-from sim.sweep import job_key
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +186,7 @@ def test_report_survives_a_run_it_cannot_repeat(
     sweep_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the run in detail (e.g. a moved scenario table) the rest still comes out."""
-    import sim.report as report_mod
+    import sim.report.build as report_mod
     from sim.figures import single_run
 
     def broken(*args, **kwargs):

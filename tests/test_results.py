@@ -24,8 +24,7 @@ from sim.store import (
     write_json,
     write_parquet,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.shared import ROOT
 
 
 def fake_job(sweep: Path, key: str, rows: int, params: dict, complete: bool = True) -> None:
@@ -124,7 +123,7 @@ def test_load_rejects_unknown_tables_and_folders(tmp_path: Path) -> None:
 def test_single_run_folder_and_library_sweep(tmp_path: Path) -> None:
     """The notebook path: run a scenario and a sweep from Python, load both."""
     from sim.api import compose_config, run_sweep
-    from sim.cli import run_job
+    from sim.run.job import run_job
 
     run_dir = tmp_path / "run"
     run_job(compose_config(["scenario=small", "replications=2"]), run_dir)

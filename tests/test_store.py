@@ -5,7 +5,6 @@ The same faults run end to end, through the command line, in test_faults.py.
 
 from __future__ import annotations
 
-import ast
 import errno
 import fcntl
 import json
@@ -17,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import run_job
 from sim.errors import INCOMPLETE, OK, STORAGE, USAGE, IncompleteResultsError
+from sim.run.job import run_job
+from sim.run.sweep import job_key
 from sim.store import (
     FolderBusyError,
     FolderLock,
@@ -38,9 +38,8 @@ from sim.store import (
 )
 from sim.store import files as store_files
 from sim.store import sweeps as store_sweeps
-from sim.sweep import job_key
+from tests.shared import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SIM = ROOT / "sim"
 
 
@@ -253,58 +252,6 @@ def test_exit_codes_of_verdicts() -> None:
 
 
 # ---------------------------------------------------------------- structure
-
-
-def _imports(path: Path) -> set[str]:
-    """The `sim` modules a file imports, at module level or in functions (not for typing)."""
-    found: set[str] = set()
-
-    def walk(node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
-                continue
-            if isinstance(child, ast.ImportFrom) and (child.module or "").startswith("sim"):
-                found.add(child.module)
-            elif isinstance(child, ast.Import):
-                found.update(a.name for a in child.names if a.name.startswith("sim"))
-            walk(child)
-
-    walk(ast.parse(path.read_text()))
-    return found
-
-
-def _module(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-# Model side (being rewritten elsewhere): validation reads the member table through a
-# function-level import of population, which imports config's schemas.
-KNOWN_MODEL_EDGES = {("sim.config", "sim.population")}
-
-
-def test_imports_between_the_package_modules_have_no_cycle() -> None:
-    """Module-level and function-level imports alike (the old sweep <-> progress cycle)."""
-    graph = {_module(p): _imports(p) for p in SIM.rglob("*.py")}
-    graph = {m: {d for d in deps if (m, d) not in KNOWN_MODEL_EDGES} for m, deps in graph.items()}
-    graph = {m: {d for d in deps if d in graph and d != m} for m, deps in graph.items()}
-    # a package's __init__ re-exports its modules: it is not part of a cycle through them
-    for module, deps in graph.items():
-        graph[module] = {d for d in deps if not module.startswith(d + ".")}
-    state: dict[str, int] = {}
-
-    def visit(module: str, path: list[str]) -> None:
-        state[module] = 1
-        for dep in graph[module]:
-            if state.get(dep) == 1:
-                raise AssertionError("import cycle: " + " -> ".join([*path, module, dep]))
-            if dep not in state:
-                visit(dep, [*path, module])
-        state[module] = 2
-
-    for module in graph:
-        if module not in state:
-            visit(module, [])
 
 
 def test_one_store_names_and_writes_results_files() -> None:

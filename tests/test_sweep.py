@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.run.sweep import find_resume_dir, plan_jobs, resume_flag
 from sim.store import (
     PartialResultsWarning,
     claim_new_dir,
@@ -21,9 +22,8 @@ from sim.store import (
     job_state,
     load_results,
 )
-from sim.sweep import find_resume_dir, plan_jobs, resume_flag
+from tests.shared import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TINY = ["scenario=small", "replications=2"]
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.shared import ROOT
+
 SWEEP = ["scenario=small", "replications=2", "process=open_plenary,two_tier", "seed=0,1"]
 LAUNCHERS = {
     "basic": [],

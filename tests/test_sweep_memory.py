@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.shared import ROOT
+
 JOBS = 300
 
 

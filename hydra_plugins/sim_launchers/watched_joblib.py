@@ -3,7 +3,7 @@
 Why: loky's workers outlive a sweep killed with ``kill -9``: a busy one finishes its
 job and writes it into the folder after the kill, an idle one lingers (holding the
 sweep's stdout and stderr open, so a pipeline such as ``python -m sim ... | tee``
-never ends). Every worker here starts with a watchdog (`sim.sweep.watch_sweep_process`)
+never ends). Every worker here starts with a watchdog (`sim.run.sweep.watch_sweep_process`)
 that ends it as soon as the sweep's process is gone.
 
 Hydra takes launchers only from the `hydra_plugins` package, and this module's config
@@ -30,7 +30,7 @@ class WatchedJoblibLauncher(JoblibLauncher):
     """Hydra's joblib launcher; each loky worker first starts the sweep watchdog."""
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Any:
-        from sim.sweep import watch_sweep_process  # here: Hydra imports plugins at start-up
+        from sim.run.sweep import watch_sweep_process  # here: Hydra imports plugins at start-up
 
         self.joblib = {**self.joblib, "initializer": watch_sweep_process, "initargs": (True,)}
         return super().launch(job_overrides, initial_job_idx)

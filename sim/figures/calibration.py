@@ -18,7 +18,7 @@ from sim.figures.export import PaperFigure
 from sim.figures.style import PALETTE, TEMPLATE, TWO_COLUMN_IN
 
 if TYPE_CHECKING:
-    from sim.calibrate import ParameterRange, Reports
+    from sim.analysis.abc import ParameterRange, Reports
 
 __all__ = ["calibration_figure"]
 

@@ -1,6 +1,6 @@
 """Design-comparison figures, each a function from a runs table to ``(figure, data)``.
 
-Every function groups runs into designs (see :mod:`sim.figures.tables`), draws means
+Every function groups runs into designs (see :mod:`sim.analysis.designs`), draws means
 with 95% intervals (t for means, Wilson for proportions) and returns the figure with
 exactly the numbers it plots, ready for :func:`sim.figures.save_figure`. Each also
 has a recommended physical size, :data:`SIZES` (inches), used by the report.
@@ -9,7 +9,8 @@ has a recommended physical size, :data:`SIZES` (inches), used by the report.
 2. :func:`consensus`: probability, manner and timing of adoption.
 3. :func:`representation`: representation ratio by income group (1 = fair).
 4. :func:`text_distance`: how far the final text is from each group's members.
-7. :func:`frontier`: adoption against inclusiveness, non-dominated designs marked.
+
+Figure 7, the frontier, is :mod:`sim.figures.frontier`.
 """
 
 from __future__ import annotations
@@ -21,19 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.figures.export import PaperFigure
-from sim.figures.layout import (
-    ERROR_BAR,
-    LEGEND_ROW_IN,
-    MAX_DESIGNS,
-    check_columns,
-    check_designs,
-    dodged_markers,
-    error_bars,
-    legend_top,
-)
-from sim.figures.style import COLUMN_IN, TEMPLATE, TWO_COLUMN_IN, pt_to_px, style_for, with_alpha
-from sim.figures.tables import (
+from sim.analysis.designs import (
     INCOME_GROUPS,
     REGIONS,
     STAKEHOLDER_KINDS,
@@ -43,37 +32,27 @@ from sim.figures.tables import (
     resolve_by,
     summary_table,
 )
+from sim.figures.export import PaperFigure
+from sim.figures.layout import (
+    LEGEND_ROW_IN,
+    MAX_DESIGNS,
+    SIZES,
+    check_columns,
+    check_designs,
+    dodged_markers,
+    error_bars,
+    legend_top,
+)
+from sim.figures.style import TEMPLATE, TWO_COLUMN_IN, pt_to_px, style_for, with_alpha
 
 __all__ = [
-    "LOWER_IS_BETTER",
     "MAX_DESIGNS",
     "SIZES",
     "consensus",
-    "frontier",
     "inclusiveness_vs_cost",
-    "pareto_front",
     "representation",
     "text_distance",
 ]
-
-LOWER_IS_BETTER = (
-    "text_distance",
-    "influence_gini",
-    "closed_door_share",
-    "gap_",
-    "rush_cost",
-    "holdout_pull",
-)
-"""Metric name prefixes for which a smaller value is the more inclusive one."""
-
-SIZES: dict[str, tuple[float, float]] = {
-    "inclusiveness_vs_cost": (COLUMN_IN, 2.8),
-    "consensus": (TWO_COLUMN_IN, 2.6),
-    "representation": (COLUMN_IN, 2.6),
-    "text_distance": (TWO_COLUMN_IN, 2.6),
-    "frontier": (COLUMN_IN, 3.0),
-}
-"""(width, height) in inches with a one-row legend; each more row adds its height."""
 
 
 def inclusiveness_vs_cost(
@@ -315,102 +294,3 @@ def text_distance(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> 
     rows = legend_top(fig, designs, width)
     table["group"] = table["metric"].str.removeprefix("text_distance_")
     return PaperFigure(fig, table, width, height + LEGEND_ROW_IN * (rows - 1))
-
-
-def pareto_front(x: np.ndarray, y: np.ndarray, x_higher: bool = True) -> np.ndarray:
-    """Mask of the non-dominated points when ``y`` and ``x`` (or ``-x``) are maximised.
-
-    A point is dominated if another is at least as good on both and better on one;
-    points with a NaN coordinate are never on the front.
-    """
-    x = np.asarray(x, dtype=float) * (1 if x_higher else -1)
-    y = np.asarray(y, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    front = ok.copy()
-    for i in np.flatnonzero(ok):
-        others = ok & (x >= x[i]) & (y >= y[i]) & ((x > x[i]) | (y > y[i]))
-        front[i] = not others.any()
-    return front
-
-
-def _interval(row: pd.Series, metric: str, colour: str) -> dict[str, object]:
-    return {
-        "type": "data",
-        "symmetric": False,
-        "array": [row[("ci_high", metric)] - row[("mean", metric)]],
-        "arrayminus": [row[("mean", metric)] - row[("ci_low", metric)]],
-        "color": colour,
-        **ERROR_BAR,
-    }
-
-
-def frontier(
-    runs: pd.DataFrame,
-    inclusiveness: str = "attendance_rate_LIC",
-    by: str | Sequence[str] | None = None,
-    higher_is_better: bool | None = None,
-    outcome: str = "adopted",
-) -> PaperFigure:
-    """The trade-off frontier: adoption probability against an inclusiveness measure.
-
-    One point per design with 95% intervals on both axes; the non-dominated designs
-    (no other design is better on both) are filled and joined by a line, the others
-    drawn open. Whether more ``inclusiveness`` is better is inferred from its name
-    (distances, gaps and the Gini: lower is better) unless ``higher_is_better`` says.
-    ``outcome`` is the consensus measure on the y axis: ``adopted``, or e.g.
-    ``adopted_by_consensus`` when a fallback vote adopts every text.
-    """
-    runs = add_derived(runs)
-    check_columns(runs, outcome, inclusiveness)
-    by = resolve_by(runs, by)
-    if higher_is_better is None:
-        higher_is_better = not inclusiveness.startswith(LOWER_IS_BETTER)
-    table = summary_table(runs, by, [outcome, inclusiveness])
-    _, designs = design_frame(runs, by)
-    check_designs(designs, by)
-    wide = table.pivot(index="design", columns="metric").loc[designs]
-    xs, ys = wide[("mean", inclusiveness)].to_numpy(), wide[("mean", outcome)].to_numpy()
-    front = pareto_front(xs, ys, higher_is_better)
-    fig = go.Figure(layout={"template": TEMPLATE})
-    order = np.argsort(xs[front])
-    fig.add_scatter(
-        x=xs[front][order],
-        y=ys[front][order],
-        mode="lines",
-        line={"color": "#888888", "width": 1, "dash": "dot"},
-        name="non-dominated (filled)",
-        legendrank=2000,  # after the designs
-        hoverinfo="skip",
-    )
-    for i, design in enumerate(designs):
-        colour, _, marker = style_for(i)
-        row = wide.loc[design]
-        fig.add_scatter(
-            x=[row[("mean", inclusiveness)]],
-            y=[row[("mean", outcome)]],
-            error_x=_interval(row, inclusiveness, colour),
-            error_y=_interval(row, outcome, colour),
-            mode="markers",
-            marker={
-                "symbol": marker if front[i] else f"{marker}-open",
-                "color": colour,
-                "size": 7,
-                "line": {"width": 1.2, "color": colour},
-            },
-            name=design,
-        )
-    better = "higher" if higher_is_better else "lower"
-    fig.update_xaxes(title_text=f"{metric_label(inclusiveness)} ({better} is better)")
-    y_title = "Probability of adoption" if outcome == "adopted" else metric_label(outcome)
-    fig.update_yaxes(
-        title_text=y_title + (" (probability)" if outcome.startswith("adopted_") else "")
-    )
-    width, height = SIZES["frontier"]
-    rows = legend_top(fig, [*designs, "non-dominated (filled)"], width)
-    columns = {"design": designs, "n": wide[("n", outcome)].to_numpy()}
-    for metric in (outcome, inclusiveness):
-        columns[metric] = wide[("mean", metric)].to_numpy()
-        columns[f"{metric}_ci_low"] = wide[("ci_low", metric)].to_numpy()
-        columns[f"{metric}_ci_high"] = wide[("ci_high", metric)].to_numpy()
-    data = pd.DataFrame({**columns, "non_dominated": front})
-    return PaperFigure(fig, data, width, height + LEGEND_ROW_IN * (rows - 1))

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim.figures.style import style_for
+from sim.figures.style import COLUMN_IN, TWO_COLUMN_IN, style_for
 
 __all__ = [
+    "SIZES",
     "ERROR_BAR",
     "MAX_DESIGNS",
     "check_columns",
@@ -27,6 +28,15 @@ __all__ = [
 
 ERROR_BAR = {"thickness": 1.0, "width": 2}
 MAX_DESIGNS = 12
+
+SIZES: dict[str, tuple[float, float]] = {
+    "inclusiveness_vs_cost": (COLUMN_IN, 2.8),
+    "consensus": (TWO_COLUMN_IN, 2.6),
+    "representation": (COLUMN_IN, 2.6),
+    "text_distance": (TWO_COLUMN_IN, 2.6),
+    "frontier": (COLUMN_IN, 3.0),
+}
+"""(width, height) in inches with a one-row legend; each more row adds its height."""
 """More designs than this cannot be told apart by colour and marker in print."""
 
 

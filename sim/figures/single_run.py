@@ -1,6 +1,6 @@
 """One run in detail: the draft's path against the groups' ideals, and who was in the room.
 
-Both draw a :class:`~sim.figures.trace.RunTrace`: the stored replication re-run with
+Both draw a :class:`~sim.analysis.trace.RunTrace`: the stored replication re-run with
 a read-only recorder (:func:`trace_run`, found in a results folder by
 :func:`locate_run`; :func:`reproduces` checks it against the stored row).
 
@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from plotly.subplots import make_subplots
 
+from sim.analysis.designs import GROUP_NAMES, INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
+from sim.analysis.trace import RunTrace, locate_run, reproduces, trace_run
 from sim.figures.export import PaperFigure
 from sim.figures.style import (
     BASE_PT,
@@ -26,8 +28,6 @@ from sim.figures.style import (
     pt_to_px,
     style_for,
 )
-from sim.figures.tables import GROUP_NAMES, INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
-from sim.figures.trace import RunTrace, locate_run, reproduces, trace_run
 
 __all__ = [
     "RunTrace",

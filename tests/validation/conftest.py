@@ -3,7 +3,7 @@
 An *arm* is one configuration (a list of Hydra overrides on the default committee
 scenario) run for `REPLICATIONS` replications from the fixed base seed `BASE_SEED`.
 Each replication's seed derives from that base seed and the configuration (see
-`sim.replicate.replication_seeds`), so every figure here is deterministic. The arms
+`sim.run.replications.replication_seeds`), so every figure here is deterministic. The arms
 are computed once per session, in parallel worker processes when the machine has
 more than one core, and shared by the comparative-statics and seed-pattern tests.
 
@@ -99,7 +99,7 @@ class Arm:
 
 
 def _run_arms(configs: dict[str, SimConfig]) -> dict[str, Arm]:
-    from sim.replicate import run_replications
+    from sim.run.replications import run_replications
 
     workers = min(len(configs), os.cpu_count() or 1)
     if workers <= 1:
@@ -215,6 +215,13 @@ def compare_fixture() -> Callable[..., Comparison]:
 @pytest.fixture(scope="session", name="compare_paired")
 def compare_paired_fixture() -> Callable[..., Comparison]:
     return compare_paired
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that runs the validation arms `validation` (`make test-fast` skips them)."""
+    for item in items:
+        if "arms" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.validation)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -26,9 +26,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.config import ConfigError, to_sim_config
+from tests.shared import PYTHON, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = ROOT / ".venv" / "bin" / "python"
 RESULT_FILES = ("runs.parquet", "meetings.parquet", "delegations.parquet", "manifest.json")
 
 

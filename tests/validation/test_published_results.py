@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.decision import decide, vote_passes
-from sim.dynamics import bounded_confidence_step
+from sim.model.decision import decide, vote_passes
+from sim.model.dynamics import bounded_confidence_step
 
 # ----------------------------------------------------------------- drafting
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.designs import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
 from sim.config import SimConfig, to_sim_config
-from sim.figures.tables import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
 from sim.store import MANIFEST
 
 __all__ = ["RunTrace", "locate_run", "reproduces", "trace_run"]

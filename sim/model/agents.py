@@ -7,15 +7,15 @@ the agent view never disagree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
 
 from sim.config import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
-from sim.decision import accommodation_move, blocking_power
-from sim.dynamics import salience_distance
-from sim.process import (
+from sim.model.decision import accommodation_move, blocking_power
+from sim.model.dynamics import salience_distance
+from sim.model.process import (
     Compression,
     TierPlan,
     compress,
@@ -25,16 +25,34 @@ from sim.process import (
     plan_tiers,
 )
 
-if TYPE_CHECKING:
-    from sim.model import NegotiationModel
+__all__ = ["Chair", "Delegation", "NegotiationState", "Stakeholder"]
 
-__all__ = ["Chair", "Delegation", "Stakeholder"]
+
+class NegotiationState(Protocol):
+    """What the agents read from their model (`NegotiationModel` provides it all)."""
+
+    config: Any
+    population: Any
+    positions: np.ndarray
+    ledger: Any
+    attendance: Any
+    objecting: np.ndarray
+    present_at_decision: np.ndarray
+    pressure: float
+    chair: Chair
 
 
 class Delegation(mesa.Agent):
-    """A member state's delegation."""
+    """A member state's delegation: its identity, resources, stance and record so far.
 
-    def __init__(self, model: NegotiationModel, index: int) -> None:
+    Every attribute is a view of row `index` of the model's arrays (the population, the
+    positions, the ledger, the last attendance plan): the vectorised mechanisms and the
+    agent never disagree, and reading an agent costs nothing the model pays for. The
+    per-delegation table (`sim.model.metrics.delegation_rows`) reads the same arrays in
+    one pass.
+    """
+
+    def __init__(self, model: NegotiationState, index: int) -> None:
         super().__init__(model)
         self.index = index
 
@@ -42,6 +60,7 @@ class Delegation(mesa.Agent):
     def _arrays(self):
         return self.model.population.delegations
 
+    # identity
     @property
     def iso3(self) -> str:
         return self._arrays.iso3[self.index]
@@ -58,23 +77,77 @@ class Delegation(mesa.Agent):
     def bloc(self) -> str:
         return self.model.population.bloc_names[self._arrays.bloc[self.index]]
 
+    # resources
     @property
-    def staff(self) -> int:
-        return int(self._arrays.staff[self.index])
+    def budget_usd(self) -> float:
+        """What it could spend on attending the whole process."""
+        return float(self._arrays.budget_usd[self.index])
 
     @property
     def budget_remaining_usd(self) -> float:
         return float(self.model.ledger.remaining_usd[self.index])
 
     @property
+    def staff(self) -> int:
+        return int(self._arrays.staff[self.index])
+
+    @property
+    def expertise(self) -> float:
+        return float(self._arrays.expertise[self.index])
+
+    # stance
+    @property
+    def ideal(self) -> np.ndarray:
+        return self._arrays.ideal[self.index]
+
+    @property
+    def salience(self) -> np.ndarray:
+        return self._arrays.salience[self.index]
+
+    @property
     def position(self) -> np.ndarray:
         return self.model.positions[self.index]
 
+    @property
+    def distance_from_text(self) -> float:
+        """Salience-weighted distance of the current draft from its original ideal."""
+        return float(
+            salience_distance(self.ideal[None], self.model.chair.text, self.salience[None])[0]
+        )
+
+    # record so far
     @property
     def delegates_sent(self) -> int:
         """Delegates in person at the latest meeting (its attendance decision)."""
         plan = self.model.attendance
         return 0 if plan is None else int(plan.delegates[self.index])
+
+    @property
+    def attendance_rate(self) -> float:
+        """Share of the days held so far on which it had someone at the meeting."""
+        ledger = self.model.ledger
+        return (
+            float(ledger.present_days[self.index] / ledger.days_held)
+            if ledger.days_held
+            else float("nan")
+        )
+
+    @property
+    def informal_coverage(self) -> float:
+        """Share of the informal room-days so far it had someone in."""
+        ledger = self.model.ledger
+        days = ledger.informal_room_days
+        return float(ledger.informal_days[self.index] / days) if days else float("nan")
+
+    @property
+    def influence(self) -> float:
+        """Influence on the text its own delegates exercised so far."""
+        return float(self.model.ledger.influence[self.index])
+
+    @property
+    def proxied_influence(self) -> float:
+        """Influence its bloc's coordinator carried for it while it was absent."""
+        return float(self.model.ledger.proxy_influence[self.index])
 
     @property
     def objects(self) -> bool:
@@ -85,7 +158,7 @@ class Delegation(mesa.Agent):
 class Stakeholder(mesa.Agent):
     """An accredited observer organisation: no vote, influence only where admitted."""
 
-    def __init__(self, model: NegotiationModel, index: int) -> None:
+    def __init__(self, model: NegotiationState, index: int) -> None:
         super().__init__(model)
         self.index = index
 
@@ -106,7 +179,7 @@ class Chair(mesa.Agent):
     and how far to move the draft toward the objectors who can block adoption.
     """
 
-    def __init__(self, model: NegotiationModel, text: np.ndarray) -> None:
+    def __init__(self, model: NegotiationState, text: np.ndarray) -> None:
         super().__init__(model)
         self.text = text
         self.informal_issues = np.array([], dtype=np.int64)
@@ -124,7 +197,7 @@ class Chair(mesa.Agent):
     ) -> tuple[TierPlan, Compression]:
         """Send contentious issues to informal rooms and the hardest to the friends.
 
-        Then fit the open work into the days left (`sim.process.compress`). An issue
+        Then fit the open work into the days left (`sim.model.process.compress`). An issue
         once sent behind closed doors stays there.
         """
         process = self.model.config.process

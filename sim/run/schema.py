@@ -15,21 +15,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["COUNTS", "STRINGS", "normalise"]
+from sim.model.outcomes import describe
+
+__all__ = ["COUNTS", "STRINGS", "count_columns", "normalise"]
 
 COUNTS = {
-    "runs": (
-        "meetings_held",
-        "days_held",
-        "adoption_meeting",
-        "adoption_day",
-        "extensions_used",
-        "objectors_at_decision",
-        "absent_at_decision",
-        "delegations_ever_present",
-        "entry_into_force_day",
-        "parties_after_5y",
-    ),
     "meetings": (
         "meeting",
         "calendar_day",
@@ -37,12 +27,14 @@ COUNTS = {
         "informal_issues",
         "friends_issues",
         "informal_room_days",
+        "parallel_tracks",
         "objectors",
         "absent",
     ),
     "delegations": ("staff", "delegate_days", "informal_room_days", "ratification_day"),
 }
-"""Whole-number columns of each table: counts, and days on the process's calendar."""
+"""Whole-number columns of the meetings and delegations tables; the runs table's are the
+outcomes declared as counts (`sim.model.outcomes`)."""
 
 STRINGS = frozenset(
     {"scenario", "process", "funding", "decision", "config_id", "adopted_by"}
@@ -50,6 +42,18 @@ STRINGS = frozenset(
 )
 # Shares of meeting days: undefined (NaN) for a run that held no meeting day.
 _PER_DAY = ("attendance_rate", "in_person_rate")
+
+
+def _is_count(table: str, column: str) -> bool:
+    if table == "runs":
+        found = describe(column)
+        return found is not None and found[0].kind == "count"
+    return column in COUNTS[table]
+
+
+def count_columns(table: str, columns) -> list[str]:
+    """Those of `columns` (of a `runs`, `meetings` or `delegations` table) that are counts."""
+    return [column for column in columns if _is_count(table, column)]
 
 
 def _per_day(column: str) -> bool:
@@ -69,7 +73,7 @@ def normalise(table: str, frame: pd.DataFrame, no_days: pd.Series | None = None)
         for column in [c for c in frame.columns if _per_day(c)]:
             frame.loc[np.asarray(no_days), column] = np.nan
     for column in frame.columns:
-        if column in COUNTS[table]:
+        if _is_count(table, column):
             frame[column] = pd.array(frame[column].to_numpy(), dtype="Int64")
         elif frame.empty and column in STRINGS:
             frame[column] = frame[column].astype("str")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.dynamics import bounded_confidence_sorted
+from sim.model.dynamics import bounded_confidence_sorted
 
 __all__ = ["RoomLayout", "RoomResult", "Seating", "seat", "sit", "sit_room"]
 

@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from sim.config import SimConfig
-from sim.metrics import delegation_rows
-from sim.schema import normalise
+from sim.model.metrics import delegation_rows
+from sim.run.schema import normalise
 
 __all__ = [
     "Tables",
-    "config_columns",
+    "configuration_row",
     "configuration_hash",
     "replication_seeds",
     "run_replication",
@@ -62,7 +62,7 @@ def replication_seeds(cfg: SimConfig) -> list[int]:
     return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
-def config_columns(cfg: SimConfig) -> dict[str, object]:
+def configuration_row(cfg: SimConfig) -> dict[str, object]:
     """Columns that name the configuration on every row (for grouping and joins)."""
     return {
         "scenario": cfg.scenario.name,
@@ -80,7 +80,7 @@ def config_columns(cfg: SimConfig) -> dict[str, object]:
 def run_replication(cfg: SimConfig, replication: int, run_seed: int) -> Tables:
     """Run one replication and return its rows (one run row, its meetings and delegations)."""
     part = _run(cfg, run_seed, with_delegations=True)
-    return _tables(config_columns(cfg), [(replication, run_seed, part)], with_delegations=True)
+    return _tables(configuration_row(cfg), [(replication, run_seed, part)], with_delegations=True)
 
 
 def run_replications(
@@ -100,7 +100,7 @@ def run_replications(
         parts.append((r, run_seed, _run(cfg, run_seed, with_delegations)))
         if progress is not None:
             progress(r + 1, len(seeds), time.perf_counter() - start)
-    return _tables(config_columns(cfg), parts, with_delegations)
+    return _tables(configuration_row(cfg), parts, with_delegations)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _tables(
 ) -> Tables:
     """The three tables of a list of runs (one frame per table, built once).
 
-    Column types are fixed here (`sim.schema`): counts and days as nullable integers,
+    Column types are fixed here (`sim.run.schema`): counts and days as nullable integers,
     per-day rates NaN for a run that held no meeting day.
     """
     names = [*keys, "replication", "run_seed"]

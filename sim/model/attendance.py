@@ -9,12 +9,39 @@ under hybrid participation the rest can follow the plenary remotely.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from sim.config import INCOME_GROUPS, CostConfig, FundingConfig
+from sim.config import INCOME_GROUPS, CostConfig, FundingConfig, SimConfig
 
-__all__ = ["AttendancePlan", "meeting_allowance", "plan_attendance"]
+__all__ = ["AttendancePlan", "MeetingOutlook", "Members", "meeting_allowance", "plan_attendance"]
+
+
+class Members(Protocol):
+    """What attendance reads of the delegations (arrays over delegations)."""
+
+    budget_usd: np.ndarray  # budget for the whole process
+    staff: np.ndarray  # negotiators it can field at once
+    income: np.ndarray  # index into INCOME_GROUPS
+    ldc: np.ndarray  # least developed country
+
+
+@dataclass(frozen=True)
+class MeetingOutlook:
+    """What delegations know as they decide whether to attend the next meeting."""
+
+    meeting_index: int  # 0-based; `planned` or more is an extension meeting
+    planned: int  # meetings on the calendar
+    remaining_usd: np.ndarray  # each delegation's budget left
+    stakes: np.ndarray  # salience-weighted distance of the draft from each ideal
+    cost_share_usd: np.ndarray  # each delegation's share of the meeting under cost sharing
+    fund_remaining_usd: float = 0.0  # the trust fund's money left
+
+    @property
+    def progress(self) -> float:
+        """How far through the planned calendar: 0 at the first meeting, 1 at the last."""
+        return min(self.meeting_index / max(self.planned - 1, 1), 1.0)
 
 
 @dataclass(frozen=True)
@@ -45,45 +72,39 @@ def meeting_allowance(
     return remaining * (ahead[0] / ahead.sum())
 
 
-def plan_attendance(
-    *,
-    remaining: np.ndarray,
-    budget0: np.ndarray,
-    staff: np.ndarray,
-    income: np.ndarray,
-    ldc: np.ndarray,
-    stakes: np.ndarray,
-    progress: float,
-    meeting_index: int,
-    planned: int,
-    days: int,
-    fund_remaining: float,
-    cost_share: np.ndarray,
-    cost: CostConfig,
-    funding: FundingConfig,
-    attendance_base: float,
-    stakes_gain: float,
-    lateness: float,
-    progress_gain: float = 0.5,
-) -> AttendancePlan:
+def plan_attendance(outlook: MeetingOutlook, members: Members, cfg: SimConfig) -> AttendancePlan:
     """Decide every delegation's attendance for one meeting; nothing here spends money.
 
-    `cost_share` is each delegation's share of the meeting under cost sharing (the
-    purse's `cost_shares`): one that cannot pay it stays home. A delegation wants
-    `round(staff x clip(attendance_base + stakes_gain x stakes + progress_gain x
-    progress))` delegates, so later meetings and larger stakes bring more.
+    A delegation wants `round(staff x clip(attendance_base + attendance_stakes_gain x
+    stakes + attendance_progress_gain x progress))` delegates (`cfg.behaviour`), so
+    later meetings and larger stakes bring more; it sends what the money it set aside
+    for this meeting pays for (`meeting_allowance`), the trust fund paying for eligible
+    delegates first. One that cannot pay its cost share (`outlook.cost_share_usd`)
+    stays home.
     """
+    behaviour, cost, funding = cfg.behaviour, cfg.cost, cfg.funding
+    days = cfg.scenario.calendar.days
+    remaining, staff = outlook.remaining_usd, members.staff
+    progress = outlook.progress
     n = len(remaining)
     per_delegate = days * cost.delegate_day_usd
-    allowance = meeting_allowance(remaining, meeting_index, planned, lateness)
-    contribution = cost_share
+    allowance = meeting_allowance(
+        remaining, outlook.meeting_index, outlook.planned, behaviour.lateness_weight
+    )
+    contribution = outlook.cost_share_usd
     can_pay_share = remaining >= contribution
-    want = np.clip(attendance_base + stakes_gain * stakes + progress_gain * progress, 0.0, 1.0)
+    want = np.clip(
+        behaviour.attendance_base
+        + behaviour.attendance_stakes_gain * outlook.stakes
+        + behaviour.attendance_progress_gain * progress,
+        0.0,
+        1.0,
+    )
     # round half up: a one-person delegation with little at stake stays home (small
     # states are absent more often: Panke)
     desired = np.floor(want * staff + 0.5).astype(np.int64)
 
-    funded = _trust_fund_seats(budget0, staff, income, ldc, days, fund_remaining, cost, funding)
+    funded = _trust_fund_seats(members, days, outlook.fund_remaining_usd, cost, funding)
     funded = np.where(can_pay_share, np.minimum(funded, desired), 0)
     spendable = np.maximum(allowance - contribution, 0.0)
     if per_delegate > 0:
@@ -129,8 +150,11 @@ def plan_attendance(
     )
 
 
-def _trust_fund_seats(budget0, staff, income, ldc, days, fund_remaining, cost, funding):
+def _trust_fund_seats(
+    members: Members, days: int, fund_remaining: float, cost: CostConfig, funding: FundingConfig
+) -> np.ndarray:
     """Seats the trust fund pays for: poorest eligible delegations first, while money lasts."""
+    staff, income = members.staff, members.income
     seats = np.zeros(len(staff), dtype=np.int64)
     per_delegate = days * cost.delegate_day_usd
     if fund_remaining <= 0 or funding.trust_fund_delegates == 0:
@@ -138,9 +162,9 @@ def _trust_fund_seats(budget0, staff, income, ldc, days, fund_remaining, cost, f
     eligible_groups = [INCOME_GROUPS.index(g) for g in funding.trust_fund_eligible if g != "LDC"]
     eligible = np.isin(income, eligible_groups)
     if "LDC" in funding.trust_fund_eligible:
-        eligible |= ldc
+        eligible |= members.ldc
     wanted = np.where(eligible, np.minimum(funding.trust_fund_delegates, staff), 0)
-    order = np.argsort(budget0, kind="stable")
+    order = np.argsort(members.budget_usd, kind="stable")
     spent = np.cumsum(wanted[order] * per_delegate)
     granted = order[spent <= fund_remaining + 1e-9]
     seats[granted] = wanted[granted]

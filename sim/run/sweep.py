@@ -1,17 +1,19 @@
 """Sweeps: one Hydra job per configuration, in a folder named by the configuration.
 
-Hydra's basic sweeper runs the jobs; three resolvers (in `configs/hydra/default.yaml`)
-place them. `sim_sweep_dir` picks the sweep folder: a new `results/sweeps/<name>_<time>`
-(never an existing one), or with `resume=true` the newest one started with the same
-overrides. `sim_job_dir` names each job's sub-folder by its configuration (hash, base
-seed, replications), never by its job number, so reordering, extending or resuming a
-sweep cannot mix rows. `run_sweep_job` skips a job whose folder is complete and records
-a failing job instead of raising, so one bad job costs no other job's rows.
+Hydra's basic sweeper runs the jobs; resolvers (`sim.run.resolvers`, named in
+`configs/hydra/default.yaml`) place them. `sim_sweep_dir` picks the sweep folder: a
+new `results/sweeps/<name>_<time>` (never an existing one), or with `resume=true` the
+newest one started with the same overrides. `sim_job_dir` names each job's sub-folder
+by its configuration (hash, base seed, replications), never by its job number, so
+reordering, extending or resuming a sweep cannot mix rows. `run_sweep_job` skips a job
+whose folder is complete and records a failing job instead of raising, so one bad job
+costs no other job's rows.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 import os
@@ -20,13 +22,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
-from sim.cli import input_files, run_job
 from sim.config import SimConfig, to_sim_config
 from sim.errors import REFUSED, STORAGE, USAGE, RefusedError, UsageError, classify, one_line
-from sim.progress import ReplicationLog
-from sim.replicate import config_columns, configuration_hash
+from sim.run.job import input_files, run_job
+from sim.run.progress import ReplicationLog
+from sim.run.replications import configuration_hash, configuration_row
 from sim.store import (
     FAILURE_FILE,
     MANIFEST,
@@ -52,7 +54,6 @@ __all__ = [
     "job_params",
     "model_inputs",
     "plan_jobs",
-    "register_resolvers",
     "resolve_sweep_dir",
     "resume_flag",
     "run_sweep_job",
@@ -117,16 +118,6 @@ def resolve_sweep_dir(root: str, name: str, stamp: str, resume: Any, overrides: 
     return claim_new_dir(Path(root) / f"{name}_{stamp}")
 
 
-def _new_run_dir(path: str) -> str:
-    return str(claim_new_dir(Path(path)))
-
-
-def _sweep_dir_resolver(root: str, name: str, stamp: str, resume: Any, overrides: Any) -> str:
-    if isinstance(overrides, ListConfig):
-        overrides = OmegaConf.to_container(overrides)
-    return str(resolve_sweep_dir(root, name, stamp, resume, overrides))
-
-
 def _plain_node(node: Any) -> Any:
     return OmegaConf.to_container(node, resolve=True) if OmegaConf.is_config(node) else node
 
@@ -150,43 +141,6 @@ def model_inputs(root: Any) -> dict[str, Any]:
     return {k: _plain_node(root[k]) for k in names if k in root}
 
 
-def _job_dir_resolver(num: Any, *, _root_: DictConfig) -> str:
-    """A job's sub-folder: its configuration's key (or `job<num>-invalid` if it has none)."""
-    try:
-        return job_key(to_sim_config(model_inputs(_root_)))
-    except Exception:  # the job itself reports the error, in this folder
-        return f"job{num}-invalid"
-
-
-def _output_subdir(name: str, *, _root_: DictConfig) -> str | None:
-    """Hydra's record sub-folder (`.hydra`), or None for a complete job: it stays as it was."""
-    out = _root_.hydra.runtime.get("output_dir")
-    return None if out and (Path(out) / MANIFEST).exists() else name
-
-
-def _log_file(out_dir: str, name: str) -> str:
-    """A job's log file; the null device for a complete job (its log stays as it was)."""
-    return os.devnull if (Path(out_dir) / MANIFEST).exists() else str(Path(out_dir) / f"{name}.log")
-
-
-def register_resolvers() -> None:
-    """Register the resolvers of `configs/hydra/default.yaml`.
-
-    `sim_sweep_dir` and `sim_new_dir` are cached: Hydra copies the launching process's
-    cache into every job's config, so all jobs see the one folder chosen at the start.
-    """
-    OmegaConf.register_new_resolver(
-        "sim_sweep_dir", _sweep_dir_resolver, use_cache=True, replace=True
-    )
-    OmegaConf.register_new_resolver("sim_new_dir", _new_run_dir, use_cache=True, replace=True)
-    OmegaConf.register_new_resolver("sim_job_dir", _job_dir_resolver, replace=True)
-    OmegaConf.register_new_resolver("sim_output_subdir", _output_subdir, replace=True)
-    OmegaConf.register_new_resolver("sim_log_file", _log_file, replace=True)
-
-
-register_resolvers()
-
-
 def _param_value(cfg: SimConfig, key: str) -> Any:
     node: Any = cfg
     for part in key.split("."):
@@ -198,7 +152,7 @@ def _param_value(cfg: SimConfig, key: str) -> Any:
 
 def job_params(cfg: SimConfig, overrides: list[str]) -> dict[str, Any]:
     """Columns naming what a job's overrides set (beyond the standard config columns)."""
-    standard = set(config_columns(cfg))
+    standard = set(configuration_row(cfg))
     params: dict[str, Any] = {}
     for item in overrides:
         key = item.split("=", 1)[0].lstrip("+~")
@@ -215,14 +169,25 @@ def job_params(cfg: SimConfig, overrides: list[str]) -> dict[str, Any]:
 
 
 def plan_jobs(config: DictConfig) -> list[list[str]]:
-    """Each job's overrides, in Hydra's job order (as the basic sweeper expands them)."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    """Each job's overrides, in Hydra's job order (as the basic sweeper expands them).
+
+    The sweeper's expansion: each key's values (a later override of a key replaces
+    its values in place), then the cartesian product, the first key slowest.
+    """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     params = [f"{k}={v}" for k, v in (config.hydra.sweeper.get("params") or {}).items()]
     task = [str(o) for o in config.hydra.overrides.task]
-    parsed = OverridesParser.create().parse_overrides([*params, *task])
-    return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
+    values: dict[str, list[str]] = {}
+    for override in OverridesParser.create().parse_overrides([*params, *task]):
+        key = override.get_key_element()
+        if override.is_sweep_override():
+            if not override.is_discrete_sweep():
+                raise UsageError(f"{key}: the basic sweeper takes lists of values, not ranges")
+            values[key] = [f"{key}={value}" for value in override.sweep_string_iterator()]
+        else:
+            values[key] = [f"{key}={override.get_value_element_as_str()}"]
+    return [list(job) for job in itertools.product(*values.values())]
 
 
 _KINDS = {USAGE: "configuration", STORAGE: "storage", REFUSED: "refused"}

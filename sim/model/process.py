@@ -297,13 +297,14 @@ def invite_friends(friends: FriendsConfig, capability: np.ndarray, bloc: np.ndar
 
     `selection: capability`: the most capable delegations; `bloc`: the most capable
     member of each bloc first, then the most capable of the rest, up to the group's size.
+    With fewer places than blocs, the most capable of the blocs' leaders are invited.
     """
     n = len(capability)
     by_capability = np.argsort(-capability, kind="stable")
     chosen: list[int] = []
     if friends.selection == "bloc":
-        for b in np.unique(bloc):
-            chosen.append(int(by_capability[bloc[by_capability] == b][0]))
+        _, first = np.unique(bloc[by_capability], return_index=True)
+        chosen = [int(i) for i in by_capability[np.sort(first)]]  # leaders, most capable first
     chosen = chosen[: friends.size]
     for i in by_capability:
         if len(chosen) >= min(friends.size, n):

@@ -9,8 +9,8 @@ manifest and starts the progress report; at the end it verifies, aggregates and
 writes the verdict (`sim.store.sweeps`). Hydra turns a callback's exceptions into
 warnings, so every error here ends the command itself (`sim.errors.fail`).
 
-Importing this module registers the resolvers of `configs/hydra/default.yaml`; a
-worker process that unpickles the callback (with Hydra's context) has them too.
+Importing this module imports `sim.run.resolvers`, so a worker process that unpickles
+the callbacks (with Hydra's context) has the resolvers of `configs/hydra/default.yaml`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,17 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+import sim.run.resolvers  # noqa: F401  (a worker unpickling these callbacks needs them)
 from sim.config import to_sim_config
 from sim.errors import INCOMPLETE, RefusedError, classify, fail, one_line
-from sim.progress import SweepProgress
+from sim.run.progress import SweepProgress
+from sim.run.sweep import (
+    SWEEP_PID,
+    check_keys,
+    model_inputs,
+    plan_jobs,
+    resume_flag,
+)
 from sim.store import (
     INDEX_DIR,
     LOCK_FILE,
@@ -48,19 +56,10 @@ from sim.store import (
     write_bytes,
 )
 from sim.store.lock import CLAIMED
-from sim.sweep import (
-    SWEEP_PID,
-    check_keys,
-    model_inputs,
-    plan_jobs,
-    register_resolvers,
-    resume_flag,
-)
 
 __all__ = ["RunCallback", "SweepCallback", "abort_sweep", "open_run_folder", "sweep_exit_status"]
 
-log = logging.getLogger("sim.sweep")
-register_resolvers()
+log = logging.getLogger("sim.run.sweep")
 
 _exit_status = 0
 _active: _Sweep | None = None

@@ -13,55 +13,30 @@ from __future__ import annotations
 import numpy as np
 from mesa import DataCollector, Model
 
-from sim.agents import Chair, Delegation, Stakeholder
-from sim.attendance import AttendancePlan, plan_attendance
 from sim.config import SimConfig
-from sim.decision import Decision, amendment_votes, decide, objections
-from sim.dynamics import (
+from sim.model.agents import Chair, Delegation, Stakeholder
+from sim.model.attendance import AttendancePlan, MeetingOutlook, plan_attendance
+from sim.model.days import MeetingDays
+from sim.model.decision import Decision, amendment_votes, decide, objections
+from sim.model.dynamics import (
     confidence_pull,
     disagreement,
     pressure,
     reservation_now,
     salience_distance,
 )
-from sim.ledger import Ledger
-from sim.metrics import meeting_reporters
-from sim.population import build_population
-from sim.process import (
-    FRIENDS,
-    INFORMAL,
-    PLENARY,
-    Compression,
-    Room,
-    issue_time,
-    room_ranks,
-    rooms_for_day,
-    rotation,
-    stretched,
-)
-from sim.purse import Purse
-from sim.ratification import ratification_days
-from sim.record import RunRecord
-from sim.sitting import RoomLayout, Seating, seat, sit
+from sim.model.ledger import Ledger
+from sim.model.metrics import run_metrics
+from sim.model.population import build_population
+from sim.model.process import Compression
+from sim.model.purse import Purse
+from sim.model.ratification import ratification_days
+from sim.model.record import RunRecord
+from sim.model.reporters import meeting_reporters
 
 __all__ = ["NegotiationModel"]
 
 PLANNED, EXTENSION = "planned", "extension"
-
-
-class _Rooms:
-    """The rooms sitting on a day, with what stays fixed while they sit in a meeting."""
-
-    __slots__ = ("closed_rooms", "factor", "informal", "layouts", "rank", "rooms", "time")
-
-    def __init__(self, rooms: list[Room], layouts, rank: np.ndarray, factor, time) -> None:
-        self.rooms = rooms
-        self.layouts = layouts
-        self.rank = rank  # delegations x rooms: cover the rooms ranked below your delegates
-        self.factor = factor  # presence of a delegate per room (language), or None
-        self.informal = [j for j, r in enumerate(rooms) if r.kind in (INFORMAL, FRIENDS)]
-        self.closed_rooms = sum(1 for r in rooms if r.closed_door)
-        self.time = time  # negotiating time each issue gets in a day of these rooms
 
 
 class NegotiationModel(Model):
@@ -100,9 +75,10 @@ class NegotiationModel(Model):
         )
         self._cost_shares = self.purse.cost_shares(dl.budget_usd)
         # Fixed for the run: each delegation's weight per issue before presence, and
-        # the rooms' layouts by issues and openness.
-        self._capability_salience = dl.expertise[:, None] * dl.salience
-        self._layouts: dict[tuple, RoomLayout] = {}
+        # the rooms' layouts by issues and openness (kept by the days' sitter).
+        self.days = MeetingDays(
+            config, self.population, dl.expertise[:, None] * dl.salience, self.stakeholder_weights
+        )
         self.attendance: AttendancePlan | None = None
         self.objecting = np.zeros(self.n_delegations, dtype=bool)
         self.present_at_decision = np.zeros(self.n_delegations, dtype=bool)
@@ -175,7 +151,7 @@ class NegotiationModel(Model):
             twin = NegotiationModel(self.config, self.seed_used, unhurried=True, collect=False)
             twin.run()
             unhurried_text = twin.chair.text.copy()
-        return RunRecord(
+        record = RunRecord(
             config=self.config,
             seed=self.seed_used,
             population=self.population,
@@ -200,6 +176,9 @@ class NegotiationModel(Model):
             ratification_days=days,
             unhurried_text=unhurried_text,
         )
+        if not self.unhurried:  # the twin is run for its text alone
+            record.row = run_metrics(record)
+        return record
 
     # ------------------------------------------------------------------ one meeting
     def step(self) -> None:
@@ -232,20 +211,16 @@ class NegotiationModel(Model):
             invited = self.chair.invite_friends(dl.expertise, dl.bloc)
         stakeholder_before = self.ledger.stakeholder_influence.sum()
         delegation_before = self.ledger.influence.sum() + self.ledger.proxy_influence.sum()
-        informal_days_open = 0
-        by_rotation: dict[int, _Rooms] = {}
-        for day in range(cal.days):
-            # The rooms depend on the day only through the informal rooms' rotation.
-            turn = rotation(day, tiers, squeeze.tracks)
-            today = by_rotation.get(turn)
-            if today is None:
-                rooms = rooms_for_day(
-                    day, tiers, self.config.process, invited, squeeze.tracks, squeeze.night_share
-                )
-                today = by_rotation[turn] = self._prepare_rooms(rooms, squeeze.night_share)
-            self._sit_day(day, plan, today, squeeze.night_share)
-            self.work_left -= today.time
-            informal_days_open += today.closed_rooms
+        informal_days_open = self.days.sit(
+            plan,
+            tiers,
+            squeeze,
+            invited,
+            self.chair.text,
+            self.positions,
+            self.ledger,
+            self.work_left,
+        )
         cost = self.purse.meeting_usd
         self._pay(plan, cost)
         self.meeting += 1
@@ -276,28 +251,15 @@ class NegotiationModel(Model):
 
     def _decide_attendance(self) -> AttendancePlan:
         dl = self.population.delegations
-        cfg = self.config
-        stakes = salience_distance(dl.ideal, self.chair.text, dl.salience)
-        return plan_attendance(
-            remaining=self.ledger.remaining_usd,
-            budget0=dl.budget_usd,
-            staff=dl.staff,
-            income=dl.income,
-            ldc=dl.ldc,
-            stakes=stakes,
-            progress=min(self.meeting / max(self.planned_meetings - 1, 1), 1.0),
+        outlook = MeetingOutlook(
             meeting_index=self.meeting,
             planned=self.planned_meetings,
-            days=cfg.scenario.calendar.days,
-            fund_remaining=self.ledger.fund_remaining_usd,
-            cost_share=self._cost_shares,
-            cost=cfg.cost,
-            funding=cfg.funding,
-            attendance_base=cfg.behaviour.attendance_base,
-            stakes_gain=cfg.behaviour.attendance_stakes_gain,
-            lateness=cfg.behaviour.lateness_weight,
-            progress_gain=cfg.behaviour.attendance_progress_gain,
+            remaining_usd=self.ledger.remaining_usd,
+            stakes=salience_distance(dl.ideal, self.chair.text, dl.salience),
+            cost_share_usd=self._cost_shares,
+            fund_remaining_usd=self.ledger.fund_remaining_usd,
         )
+        return plan_attendance(outlook, dl, self.config)
 
     def _disagreement(self, plan: AttendancePlan) -> np.ndarray:
         """Disagreement among the delegations in the room on the meeting's first day."""
@@ -305,132 +267,6 @@ class NegotiationModel(Model):
         if present.sum() < 2:
             return np.zeros(self.n_issues)
         return disagreement(self.positions[present])
-
-    def _presence(
-        self,
-        day: int,
-        plan: AttendancePlan,
-        cover: np.ndarray,
-        rooms,
-        factor: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Presence factor (delegations x rooms): 1 in person, less remotely or untranslated.
-
-        `factor` (delegations x rooms) is each room's in-person factor if precomputed.
-        """
-        if factor is None:
-            factor = self._presence_factor(rooms)
-        presence = np.where(cover, factor, 0.0)
-        if self.config.funding.remote_participation:
-            days = self.config.scenario.calendar.days
-            remote_today = plan.remote & (plan.in_person_days < days - day)
-            presence[remote_today, 0] = self.config.funding.remote_effectiveness
-        return presence
-
-    def _presence_factor(self, rooms) -> np.ndarray:
-        """Presence of a delegate per room: less in an uninterpreted room for some."""
-        factor = np.ones((self.n_delegations, len(rooms)))
-        other = self.population.delegations.other_language
-        for j, room in enumerate(rooms):
-            if not room.interpreted:
-                factor[other, j] *= self.config.behaviour.uninterpreted_presence
-        return factor
-
-    def _prepare_rooms(self, rooms: list[Room], night_share: float) -> _Rooms:
-        """Rooms sitting on a day: their layouts, rankings and presence factors."""
-        layouts = []
-        for room in rooms:
-            key = (room.kind, room.issues.tobytes(), room.open_to_stakeholders, room.step)
-            layout = self._layouts.get(key)
-            if layout is None:
-                layout = self._layouts[key] = self._layout(room)
-            layouts.append(layout)
-        factor = self._presence_factor(rooms)
-        rank = room_ranks(
-            self.population.delegations.salience,
-            rooms,
-            factor,
-            self.config.behaviour.plenary_priority,
-        )
-        time = issue_time(rooms, self.n_issues, night_share)
-        return _Rooms(rooms, layouts, rank, factor, time)
-
-    def _layout(self, room: Room) -> RoomLayout:
-        b = self.config.behaviour
-        open_door = room.open_to_stakeholders
-        return RoomLayout(
-            issues=room.issues,
-            capability_salience=self._capability_salience,
-            bloc=self.population.delegations.bloc,
-            n_blocs=len(self.population.bloc_names) if b.bloc_coordination else 0,
-            proxy_weight=b.bloc_proxy_weight if b.bloc_coordination else 0.0,
-            stakeholder_ideal=self.population.stakeholders.ideal if open_door else None,
-            stakeholder_weight=self.stakeholder_weights if open_door else None,
-            admits=room.invited,
-        )
-
-    def _sit_day(self, day: int, plan: AttendancePlan, today: _Rooms, night_share: float) -> None:
-        """One day: who is in which room, then every room sits (drafting, persuasion)."""
-        b = self.config.behaviour
-        ledger = self.ledger
-        in_person = plan.in_person_days >= self.config.scenario.calendar.days - day
-        delegates = np.where(in_person, plan.delegates, 0)
-        cover = today.rank < delegates[:, None]
-        presence = self._presence(day, plan, cover, today.rooms, today.factor)
-        ledger.days_held += 1
-        ledger.in_person_days += in_person
-        ledger.delegate_days += delegates
-        if self.config.funding.remote_participation:
-            remote_today = (presence[:, 0] > 0) & ~cover[:, 0] & ~in_person
-            ledger.present_days += in_person | remote_today
-            ledger.remote_days += remote_today
-        else:  # nobody follows remotely
-            ledger.present_days += in_person
-        for j in today.informal:
-            ledger.informal_room_days += 1
-            ledger.informal_days += cover[:, j]
-        text, positions = self.chair.text, self.positions
-        persuasion = stretched(b.persuasion_rate, night_share)
-        for j, room in enumerate(today.rooms):
-            layout = today.layouts[j]
-            seating = self._seating(layout, room.step, presence[:, j])
-            if seating is None:
-                continue
-            move = sit(
-                layout,
-                room.step,
-                presence[:, j],
-                text,
-                positions,
-                influence=ledger.influence,
-                proxy_influence=ledger.proxy_influence,
-                stakeholder_influence=(
-                    ledger.stakeholder_influence if room.open_to_stakeholders else None
-                ),
-                confidence=b.confidence,
-                persuasion_rate=persuasion,
-                seating=seating,
-            )
-            moved = float(np.abs(move).sum())
-            ledger.movement_total += moved
-            if room.kind != PLENARY:
-                ledger.movement_closed += moved
-
-    def _seating(self, layout: RoomLayout, step: float, presence: np.ndarray) -> Seating | None:
-        """The room seated for `presence`, reused while the same delegations sit in it.
-
-        A few recent seatings are kept per room (rooms alternate with the informal
-        rooms' rotation); one only for very large rooms, to bound memory.
-        """
-        cache = layout.seatings
-        key = presence.tobytes()
-        if key in cache:
-            cache[key] = seating = cache.pop(key)  # most recently used last
-            return seating
-        seating = cache[key] = seat(layout, step, presence)
-        if len(cache) > (4 if presence.size * layout.k <= 200_000 else 1):
-            del cache[next(iter(cache))]
-        return seating
 
     def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
         """Settle the meeting: delegations, the trust fund and the process budget pay."""

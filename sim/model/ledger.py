@@ -2,7 +2,7 @@
 
 Kept apart from the model so the metrics read one plain record, and so the
 accounting identities (costs add up, shares sum to one) can be tested on it. The
-process's own money (meeting costs, the budget) lives in `sim.purse.Purse`.
+process's own money (meeting costs, the budget) lives in `sim.model.purse.Purse`.
 """
 
 from __future__ import annotations

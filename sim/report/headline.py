@@ -3,7 +3,7 @@ r"""The README's headline figures, from a sweep over funding schemes and meeting
     python -m sim -m funding=none,trust_fund,hybrid,cost_sharing \
         cost.meeting_usd=250000,500000,1000000,2000000,4000000 replications=40 \
         sweep_name=headline hydra/launcher=joblib hydra.sweep.dir=results/sweeps/headline
-    python -m sim.figures.headline results/sweeps/headline --out docs/figures
+    python -m sim.report.headline results/sweeps/headline --out docs/figures
 
 Writes four PNGs (300 dpi, paper size) with the CSV of what each plots:
 ``attendance_vs_meeting_cost`` (figure 1 by funding), ``rush_cost_vs_meeting_cost``
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.errors import ArgumentParser
-from sim.figures import designs, single_run
+from sim.figures import designs, frontier, single_run
 from sim.figures.export import figure_export_session
 
 __all__ = ["main", "make_headline_figures"]
@@ -55,7 +55,7 @@ def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
         "rush_cost_vs_meeting_cost": designs.inclusiveness_vs_cost(
             runs, ["rush_cost", "voice_share_LIC"], "meeting_usd", by="funding"
         ),
-        "frontier_by_funding": designs.frontier(
+        "frontier_by_funding": frontier.frontier(
             reference, "attendance_rate_LIC", by="funding", outcome="adopted_by_consensus"
         ),
         "attendance_heatmap": single_run.attendance_heatmap(trace),
@@ -71,7 +71,7 @@ def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = ArgumentParser(
-        prog="python -m sim.figures.headline", description=__doc__.split("\n")[0]
+        prog="python -m sim.report.headline", description=__doc__.split("\n")[0]
     )
     parser.add_argument("results_dir", type=Path, help="a sweep over funding and meeting cost")
     parser.add_argument("--out", type=Path, default=Path("docs/figures"), help="output folder")

@@ -18,7 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sim.figures.stats import Interval, is_proportion, summarise
+from sim.analysis.stats import Interval, is_proportion, summarise
+from sim.config.names import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
+from sim.model.outcomes import describe
 
 __all__ = [
     "CONFIG_COLUMNS",
@@ -31,6 +33,7 @@ __all__ = [
     "config_columns",
     "design_frame",
     "format_value",
+    "lower_is_better",
     "metric_label",
     "option_label",
     "resolve_by",
@@ -38,9 +41,6 @@ __all__ = [
     "varying_columns",
 ]
 
-INCOME_GROUPS = ("HIC", "UMIC", "LMIC", "LIC")
-REGIONS = ("AFR", "APG", "EEG", "GRULAC", "WEOG")
-STAKEHOLDER_KINDS = ("civil_society", "industry", "un_agency", "academia")
 
 CONFIG_COLUMNS = (
     "scenario",
@@ -100,57 +100,15 @@ GROUP_NAMES = {
     "median_state": "median state",
 }
 
-_PREFIX_LABELS = {
-    "proxied_voice_share_": "Voice share by proxy",
-    "text_distance_centre_": "Distance from the mean ideal",
-    "attendance_rate_": "Attendance rate",
-    "in_person_rate_": "In-person rate",
-    "informal_coverage_": "Informal-room coverage",
-    "voice_share_": "Own voice share",
-    "representation_": "Representation ratio",
-    "text_distance_": "Members' distance from the text",
-    "delegation_cost_usd_": "Delegation cost (USD)",
-    "gap_median_state_": "Gap from median state",
-    "gap_civil_society_": "Gap from civil society",
-}
-
-_METRIC_LABELS = {
-    "adopted": "Probability of adoption",
+_OTHER_LABELS = {
     "adopted_by_consensus": "Adoption by consensus",
     "adopted_by_vote": "Adoption by vote",
     "entered_into_force": "Entered into force",
-    "adoption_meeting": "Meetings to adoption",
-    "adoption_day": "Days to adoption",
-    "meetings_held": "Meetings held",
-    "days_held": "Days held",
-    "process_cost_usd": "Process cost (USD)",
-    "delegation_cost_usd": "Delegation cost (USD)",
-    "objectors_at_decision": "Objectors at decision",
-    "absent_at_decision": "Absent at decision",
-    "pressure_at_decision": "Pressure at decision",
-    "influence_gini": "Gini of influence",
-    "stakeholder_influence_share": "Stakeholder share of influence",
-    "closed_door_share": "Share of text moved behind closed doors",
-    "text_distance_gap": "Distance gap (worst - best served income group)",
-    "parties_after_5y": "Parties after 5 years",
-    "entry_into_force_day": "Day of entry into force",
-    "delegations_ever_present": "Delegations ever present",
-    "rush_cost": "Rush cost (distance from the unhurried text)",
-    "holdout_pull": "Holdout pull (text moved for holdouts)",
-    "text_distance_holdouts": "Holdouts' distance from the text",
-    "text_distance_median_state": "Median state's distance from the text",
-    "parallel_tracks_max": "Most parallel tracks",
-    "night_sitting_meetings": "Meetings with night sittings",
-    "compression_max": "Peak compression (work / planned capacity)",
-    "accommodations": "Tablings with holdout accommodation",
-    "amendments_proposed": "Amendments proposed",
-    "amendments_adopted": "Amendments adopted",
-    "extensions_used": "Extension meetings",
-    "extension_authorised_usd": "Extension money authorised (USD)",
     "meeting_usd": "Meeting cost (USD)",
     "delegate_day_usd": "Delegate-day cost (USD)",
     "process_budget_usd": "Process budget (USD)",
 }
+"""Labels of the derived metrics and the configuration columns (outcomes have their own)."""
 
 DERIVED = {
     "adopted_by_consensus": "adopted_by == 'consensus'",
@@ -232,19 +190,24 @@ def format_value(column: str, value: object) -> str:
 
 
 def metric_label(column: str, short: bool = False) -> str:
-    """A readable axis label for a metric column; ``short`` keeps group codes (LIC, ...)."""
-    if column in _METRIC_LABELS:
-        return _METRIC_LABELS[column]
-    if column.startswith("parties_after_") and column.endswith("_months"):
-        return f"Parties after {column.split('_')[2]} months"
-    for prefix, label in _PREFIX_LABELS.items():
-        if column.startswith(prefix):
-            group = column[len(prefix) :]
-            name = group if short else GROUP_NAMES.get(group, group.replace("_", " "))
-            return f"{label}, {name}"
-    if column.startswith("text_"):
-        return f"Final text on {column[5:].replace('_', ' ')}"
-    return column.replace("_", " ").capitalize()
+    """A readable axis label for a column; ``short`` keeps group codes (LIC, ...).
+
+    Outcome columns take the label declared in `sim.model.outcomes`.
+    """
+    if column in _OTHER_LABELS:
+        return _OTHER_LABELS[column]
+    found = describe(column)
+    if found is None:
+        return column.replace("_", " ").capitalize()
+    outcome, member = found
+    name = member if short else GROUP_NAMES.get(member, member.replace("_", " "))
+    return outcome.label.replace("{g}", name)
+
+
+def lower_is_better(column: str) -> bool:
+    """Whether a smaller value of the column is the better (the more inclusive) one."""
+    found = describe(column)
+    return found is not None and found[0].higher_is_better is False
 
 
 def _sort_key(column: str, values: pd.Series) -> pd.Series:

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 from sim.config import SimConfig, to_sim_config
+from sim.config.members import table_path
 from sim.errors import RefusedError
-from sim.population import table_path
-from sim.replicate import (
+from sim.run.replications import (
     configuration_hash,
     print_progress,
     replication_seeds,

@@ -1,23 +1,23 @@
 """What one finished run leaves behind: the record the metrics read.
 
-`NegotiationModel.run()` returns a `RunRecord`; `sim.metrics` turns it into the run's
-row and its per-delegation columns. The metrics never read or write the model itself.
+`NegotiationModel.run()` returns a `RunRecord` with its `row` filled by
+`sim.model.metrics.run_metrics`, which reads only the record; `delegation_rows` gives its
+per-delegation columns. The metrics never read or write the model itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
     from sim.config import SimConfig
-    from sim.decision import Decision
-    from sim.ledger import Ledger
-    from sim.population import Population
-    from sim.purse import Purse
+    from sim.model.decision import Decision
+    from sim.model.ledger import Ledger
+    from sim.model.population import Population
+    from sim.model.purse import Purse
 
 __all__ = ["RunRecord"]
 
@@ -49,14 +49,7 @@ class RunRecord:
     amendments_adopted: int
     ratification_days: np.ndarray | None  # (delegations,) days after adoption (inf: never)
     unhurried_text: np.ndarray | None  # the same seed's text with no budget limit or pressure
-    extra: dict[str, object] = field(default_factory=dict)
-
-    @cached_property
-    def row(self) -> dict[str, object]:
-        """The run's one-row summary (`sim.metrics.run_metrics`)."""
-        from sim.metrics import run_metrics
-
-        return run_metrics(self)
+    row: dict[str, object] = field(default_factory=dict)  # set by `run_metrics`
 
     def __getitem__(self, column: str) -> object:
         """A column of the run's row: `model.run()["adopted_by"]`."""

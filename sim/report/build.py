@@ -25,23 +25,22 @@ import hashlib
 import html
 import json
 import logging
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from sim.compare import compare, pairwise_cells, summary_cells, write_comparison
-from sim.errors import ArgumentParser, IncompleteResultsError, fail
+from sim.analysis.compare import compare
+from sim.analysis.designs import config_columns, metric_label, varying_columns
+from sim.analysis.tables import pairwise_cells, summary_cells, write_comparison
 from sim.figures import designs as design_figures
-from sim.figures import single_run
+from sim.figures import frontier, single_run
 from sim.figures.export import PaperFigure, figure_export_session
-from sim.figures.report_html import Section, figure_html, json_html, page, pre_html, table_html
-from sim.figures.tables import config_columns, metric_label, varying_columns
+from sim.report.html import Section, figure_html, json_html, page, pre_html, table_html
 from sim.store import environment_info, load_checked, load_manifest, utc_now, write_bytes
 
-__all__ = ["FigureEntry", "main", "make_report", "plan_groupings"]
+__all__ = ["DEFAULT_METRICS", "FigureEntry", "make_report", "plan_groupings"]
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +154,7 @@ def _design_figures(
             f"Trade-off between {what} and {metric_label(metrics[0]).lower()}: one point "
             "per design with 95% intervals on both axes; filled markers joined by the "
             f"dotted line are non-dominated (no design is better on both).{note}{pooled}",
-            design_figures.frontier(runs, metrics[0], by, outcome=outcome),
+            frontier.frontier(runs, metrics[0], by, outcome=outcome),
         )
     )
     return entries
@@ -382,51 +381,3 @@ def make_report(
     report = write_bytes(text, out / "report.html")
     write_bytes(json.dumps(report_manifest, indent=2, default=str) + "\n", out / "report.json")
     return report
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status."""
-    parser = ArgumentParser(prog="python -m sim.report", description=__doc__.split("\n")[0])
-    parser.add_argument("results_dir", type=Path, help="a run or sweep results folder")
-    parser.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR)")
-    parser.add_argument("--by", nargs="+", help="configuration column(s) that define a design")
-    parser.add_argument(
-        "--metrics",
-        nargs="+",
-        default=list(DEFAULT_METRICS),
-        help="inclusiveness columns for the cost and frontier figures",
-    )
-    parser.add_argument("--run", help="the run shown in detail, as CONFIG_ID:REPLICATION")
-    parser.add_argument("--html", action="store_true", help="also a standalone HTML per figure")
-    parser.add_argument(
-        "--allow-partial",
-        action="store_true",
-        help="report on a sweep with missing or failed jobs (the report says so at the top)",
-    )
-    args = parser.parse_args(argv)
-    if not args.results_dir.is_dir():
-        parser.error(f"results folder {args.results_dir} does not exist")
-    formats = ("pdf", "svg", "png", *(("html",) if args.html else ()))
-    command = "python -m sim.report " + " ".join(sys.argv[1:] if argv is None else argv)
-    try:
-        report = make_report(
-            args.results_dir,
-            args.out,
-            args.by,
-            args.metrics,
-            args.run,
-            formats,
-            command,
-            allow_partial=args.allow_partial,
-        )
-    except IncompleteResultsError as err:
-        fail(err)
-    except (FileNotFoundError, KeyError, ValueError) as err:
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        parser.error(f"{args.results_dir}: {message}")
-    print(report)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -7,20 +7,19 @@ APG, EEG, GRULAC, WEOG) and the stakeholder kinds.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.config import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
-from sim.dynamics import salience_distance
-from sim.ratification import entry_into_force_day, parties_by
+from sim.model.dynamics import salience_distance
+from sim.model.outcomes import columns as outcome_columns
+from sim.model.ratification import entry_into_force_day, parties_by
 
 if TYPE_CHECKING:
-    from sim.model import NegotiationModel
-    from sim.record import RunRecord
+    from sim.model.record import RunRecord
 
-__all__ = ["delegation_rows", "final_distances", "gini", "meeting_reporters", "run_metrics"]
+__all__ = ["delegation_rows", "final_distances", "gini", "run_metrics"]
 
 FIVE_YEARS_DAYS = 5 * 365.25
 DAYS_PER_MONTH = 365.25 / 12
@@ -63,7 +62,7 @@ def _adoption_day(record: RunRecord) -> float:
 
 
 def run_metrics(record: RunRecord) -> dict[str, object]:
-    """The one-row summary of a finished run."""
+    """The one-row summary of a finished run: the outcomes of `sim.model.outcomes`, in order."""
     dl, st = record.population.delegations, record.population.stakeholders
     led, purse, text = record.ledger, record.purse, record.text
     issues = record.population.issues
@@ -179,11 +178,12 @@ def run_metrics(record: RunRecord) -> dict[str, object]:
     else:
         row["entry_into_force_day"] = np.nan
         row["parties_after_5y"] = 0
-    for months in record.config.ratification.report_months:
-        row[f"parties_after_{months}_months"] = (
-            parties_by(ratify, months * DAYS_PER_MONTH) if ratify is not None else 0
+    months = record.config.ratification.report_months
+    for m in months:
+        row[f"parties_after_{m}_months"] = (
+            parties_by(ratify, m * DAYS_PER_MONTH) if ratify is not None else 0
         )
-    return row
+    return {column: row[column] for column in outcome_columns(issues, months)}
 
 
 def _max_of(values: list | None) -> float:
@@ -214,84 +214,6 @@ def _mean_skipping_nan(values: np.ndarray) -> float:
     if count == 0:
         return np.nan
     return float(np.where(missing, 0.0, values).sum() / np.float64(count))
-
-
-# ----------------------------------------------------------------- per meeting
-
-
-def _meeting_number(model: NegotiationModel) -> int:
-    return model.meeting
-
-
-def _calendar_day(model: NegotiationModel) -> float:
-    cal = model.config.scenario.calendar
-    return float((model.meeting - 1) * cal.interval_days + cal.days)
-
-
-def _log(key: str, model: NegotiationModel) -> object:
-    return model.meeting_log[key]
-
-
-def _decision_field(key: str, model: NegotiationModel) -> object:
-    decision = model.meeting_log["decision"]
-    if key == "adopted_by":
-        return "none" if decision is None or decision.adopted_by is None else decision.adopted_by
-    return np.nan if decision is None else getattr(decision, key)
-
-
-def _attendance_this_meeting(group: int, model: NegotiationModel) -> float:
-    plan = model.attendance
-    cal_days = model.config.scenario.calendar.days
-    in_room = np.where(plan.remote, cal_days, plan.in_person_days) / cal_days
-    members = model.population.delegations.income == group
-    return float(in_room[members].mean()) if members.any() else float("nan")
-
-
-def _text(issue: int, model: NegotiationModel) -> float:
-    return float(model.chair.text[issue])
-
-
-def _pressure(model: NegotiationModel) -> float:
-    return model.pressure
-
-
-def _process_remaining(model: NegotiationModel) -> float:
-    return model.purse.remaining_usd
-
-
-def _delegates_present(model: NegotiationModel) -> int:
-    return int(model.attendance.delegates.sum())
-
-
-def _compression(field: str, model: NegotiationModel) -> float:
-    return float(getattr(model.compression, field))
-
-
-def meeting_reporters(issues: tuple[str, ...]) -> dict[str, object]:
-    """Model reporters for Mesa's DataCollector: one row per meeting (picklable)."""
-    reporters: dict[str, object] = {
-        "meeting": _meeting_number,
-        "calendar_day": _calendar_day,
-        "delegates_present": _delegates_present,
-        "meeting_cost_usd": partial(_log, "cost_usd"),
-        "process_remaining_usd": _process_remaining,
-        "informal_issues": partial(_log, "informal_issues"),
-        "friends_issues": partial(_log, "friends_issues"),
-        "informal_room_days": partial(_log, "informal_room_days"),
-        "parallel_tracks": partial(_compression, "tracks"),
-        "night_share": partial(_compression, "night_share"),
-        "compression": partial(_compression, "ratio"),
-        "stakeholder_influence_share": partial(_log, "stakeholder_influence_share"),
-        "pressure": _pressure,
-        "objectors": partial(_decision_field, "objectors"),
-        "absent": partial(_decision_field, "absent"),
-        "adopted_by": partial(_decision_field, "adopted_by"),
-    }
-    for k, g in enumerate(INCOME_GROUPS):
-        reporters[f"attendance_rate_{g}"] = partial(_attendance_this_meeting, k)
-    for j, issue in enumerate(issues):
-        reporters[f"text_{issue}"] = partial(_text, j)
-    return reporters
 
 
 # ----------------------------------------------------------------- per delegation

@@ -139,9 +139,10 @@ def _per_run(target: Target, runs: pd.DataFrame) -> float:
     against its numeric bounds and, for `*_mean` bounds, against the other expression's
     value in the same run.
     """
-    value = pd.to_numeric(runs.eval(target.expression, engine="python"), errors="coerce")
+    raw = runs.eval(target.expression, engine="python")
     if target.statistic == "share_of_runs":
-        return float(value.fillna(0).astype(bool).mean())
+        return float(raw.fillna(False).astype(bool).mean())
+    value = pd.to_numeric(raw, errors="coerce")
     ok = pd.Series(True, index=runs.index)
     for kind, bound in target.bounds:
         if kind in ("at_least", "at_most"):

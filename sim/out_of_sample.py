@@ -42,6 +42,7 @@ __all__ = [
     "main",
     "outcome_table",
     "ratification_comparison",
+    "run_arms",
     "run_negotiations",
     "score_table",
 ]
@@ -96,13 +97,17 @@ NEGOTIATIONS: dict[str, Negotiation] = {
 }
 
 
-def compose_negotiation(name: str, replications: int, seed: int) -> SimConfig:
-    """The negotiation's configuration: its own facts, the calibrated behaviour."""
+def compose_negotiation(name: str, replications: int, seed: int, *extra: str) -> SimConfig:
+    """The negotiation's configuration: its own facts, the calibrated behaviour.
+
+    `extra` overrides follow the negotiation's own (a diagnostic arm, e.g. another rule).
+    """
     from sim.api import compose_config
 
     return compose_config(
         [
             *NEGOTIATIONS[name].overrides,
+            *extra,
             f"seed={seed}",
             f"replications={replications}",
             "progress=false",
@@ -117,12 +122,8 @@ def _runs(config: SimConfig) -> pd.DataFrame:
     return run_replications(config, with_delegations=False).runs
 
 
-def run_negotiations(
-    replications: int = 30, seed: int = 1, workers: int = 0, names: Sequence[str] | None = None
-) -> dict[str, pd.DataFrame]:
-    """Each negotiation's runs table, in worker processes when there are cores to spare."""
-    names = list(names or NEGOTIATIONS)
-    configs = {n: compose_negotiation(n, replications, seed) for n in names}
+def run_arms(configs: dict[str, SimConfig], workers: int = 0) -> dict[str, pd.DataFrame]:
+    """Each configuration's runs table, in worker processes when there are cores to spare."""
     workers = min(len(configs), workers or os.cpu_count() or 1)
     if workers <= 1:
         return {n: _runs(c) for n, c in configs.items()}
@@ -130,6 +131,14 @@ def run_negotiations(
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         futures = {n: pool.submit(_runs, c) for n, c in configs.items()}
         return {n: f.result() for n, f in futures.items()}
+
+
+def run_negotiations(
+    replications: int = 30, seed: int = 1, workers: int = 0, names: Sequence[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Each negotiation's runs table (all of `NEGOTIATIONS` unless `names`)."""
+    configs = {n: compose_negotiation(n, replications, seed) for n in names or NEGOTIATIONS}
+    return run_arms(configs, workers)
 
 
 def _per_run(target: Target, runs: pd.DataFrame) -> float:
@@ -217,26 +226,25 @@ def outcome_table(runs_by: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def ratification_comparison(
-    cybercrime: pd.DataFrame, bbnj: pd.DataFrame, months: int = 22
+    faster: pd.DataFrame, slower: pd.DataFrame, months: int = 22
 ) -> dict[str, float]:
-    """Parties `months` after each text, and one-sided tests that BBNJ's are more."""
+    """Parties `months` after each text, and one-sided tests that `faster` has more."""
     from scipy import stats
 
     column = f"parties_after_{months}_months"
-    a = pd.to_numeric(bbnj[column], errors="coerce").dropna().to_numpy(dtype=float)
-    b = pd.to_numeric(cybercrime[column], errors="coerce").dropna().to_numpy(dtype=float)
-    both_constant = np.ptp(a) == 0 and np.ptp(b) == 0
-    if both_constant:  # no sampling variation: the direction holds in every run or in none
+    a = pd.to_numeric(faster[column], errors="coerce").dropna().to_numpy(dtype=float)
+    b = pd.to_numeric(slower[column], errors="coerce").dropna().to_numpy(dtype=float)
+    if np.ptp(a) == 0 and np.ptp(b) == 0:  # no sampling variation: all runs or none
         welch = mwu = 0.0 if a[0] > b[0] else 1.0
     else:
         welch = float(stats.ttest_ind(a, b, equal_var=False, alternative="greater").pvalue)
         mwu = float(stats.mannwhitneyu(a, b, alternative="greater").pvalue)
     return {
         "months": months,
-        "bbnj_mean": float(a.mean()),
-        "cybercrime_mean": float(b.mean()),
-        "bbnj_runs": len(a),
-        "cybercrime_runs": len(b),
+        "faster_mean": float(a.mean()),
+        "slower_mean": float(b.mean()),
+        "faster_runs": len(a),
+        "slower_runs": len(b),
         "welch_p": welch,
         "mannwhitney_p": mwu,
     }
@@ -265,7 +273,7 @@ def _markdown(scores: pd.DataFrame, outcomes: pd.DataFrame, comparison: dict) ->
         "## Ratification",
         "",
         f"Parties {comparison['months']} months after the text: BBNJ "
-        f"{comparison['bbnj_mean']:.1f}, cybercrime {comparison['cybercrime_mean']:.1f} "
+        f"{comparison['faster_mean']:.1f}, cybercrime {comparison['slower_mean']:.1f} "
         f"(one-sided Welch p = {comparison['welch_p']:.2g}, Mann-Whitney p = "
         f"{comparison['mannwhitney_p']:.2g}).",
         "",
@@ -292,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs_by = run_negotiations(args.replications, args.seed, args.workers)
     scores = score_table(runs_by)
     outcomes = outcome_table(runs_by)
-    comparison = ratification_comparison(runs_by["ahc_cybercrime"], runs_by["bbnj"])
+    comparison = ratification_comparison(runs_by["bbnj"], runs_by["ahc_cybercrime"])
     runs = pd.concat(runs_by.values(), ignore_index=True)
     out = args.out
     write_parquet(runs, out / "runs.parquet")

@@ -20,8 +20,10 @@ import pytest
 from sim.out_of_sample import (
     NEGOTIATIONS,
     ROOT,
+    compose_negotiation,
     outcome_table,
     ratification_comparison,
+    run_arms,
     run_negotiations,
     score_table,
 )
@@ -119,10 +121,68 @@ def test_the_negotiation_reproduces_its_record(scores, record, negotiation, patt
 
 def test_bbnj_ratifies_faster_than_the_cybercrime_convention(negotiations, record):
     """22 months after the text: at most 3 parties to the Convention, 7-21 to BBNJ."""
-    result = ratification_comparison(negotiations["ahc_cybercrime"], negotiations["bbnj"])
+    result = ratification_comparison(negotiations["bbnj"], negotiations["ahc_cybercrime"])
     record(
-        f"out of sample, parties 22 months after the text: BBNJ {result['bbnj_mean']:.1f} vs "
-        f"cybercrime {result['cybercrime_mean']:.1f}; Welch p={result['welch_p']:.2e}, "
+        f"out of sample, parties 22 months after the text: BBNJ {result['faster_mean']:.1f} vs "
+        f"cybercrime {result['slower_mean']:.1f}; Welch p={result['welch_p']:.2e}, "
         f"Mann-Whitney p={result['mannwhitney_p']:.2e}"
     )
     assert result["welch_p"] < ALPHA and result["mannwhitney_p"] < ALPHA, result
+
+
+# ------------------------------------------------------------ why (post hoc)
+# Diagnostics written after the pre-registered run above, to pin down *why* it came out
+# as it did; each changes one thing of one negotiation. They are explanations of the
+# result, not part of the pre-registered test, and their thresholds were chosen after
+# looking (a share of runs above or below one half; one-sided tests below 0.01).
+
+SIGNATURE_DELAY = "ratification.opening_delay_days=200"  # BBNJ's own delay
+DIAGNOSTICS = {
+    "cybercrime_delay_200": ("ahc_cybercrime", SIGNATURE_DELAY),
+    "bbnj_delay_200": ("bbnj", SIGNATURE_DELAY),
+    "plastics_with_vote": ("plastics_inc", "decision=consensus_then_vote"),
+    "cybercrime_consensus_only": ("ahc_cybercrime", "decision=consensus_only"),
+}
+
+
+@pytest.fixture(scope="module")
+def diagnostics():
+    configs = {
+        arm: compose_negotiation(name, REPLICATIONS, BASE_SEED, override)
+        for arm, (name, override) in DIAGNOSTICS.items()
+    }
+    return run_arms(configs)
+
+
+def test_at_equal_signature_delays_the_convention_ratifies_faster(diagnostics, record):
+    """BBNJ's faster ratification is its shorter wait for signature, not a better-liked text.
+
+    With both treaties opening for signature 200 days after the text, the model ratifies
+    the Convention faster than the BBNJ Agreement: BBNJ's text leaves more states far
+    from it (section 9 of docs/ODD.md).
+    """
+    result = ratification_comparison(
+        diagnostics["cybercrime_delay_200"], diagnostics["bbnj_delay_200"]
+    )
+    record(
+        "out of sample (post hoc), parties 22 months after the text, both opening 200 days "
+        f"after it: cybercrime {result['faster_mean']:.1f} vs BBNJ {result['slower_mean']:.1f};"
+        f" Welch p={result['welch_p']:.2e}, Mann-Whitney p={result['mannwhitney_p']:.2e}"
+    )
+    assert result["welch_p"] < ALPHA and result["mannwhitney_p"] < ALPHA, result
+
+
+def test_with_a_fallback_vote_the_plastics_inc_adopts_its_text(diagnostics, record):
+    """The INC's missing voting rule, not its inclusiveness, keeps it without a treaty."""
+    runs = diagnostics["plastics_with_vote"]
+    ends = runs["adopted_by"].value_counts().to_dict()
+    record(f"out of sample (post hoc), plastics INC under consensus_then_vote: {ends}")
+    assert runs["adopted"].mean() > 0.5, ends
+
+
+def test_consensus_only_blocks_most_runs_even_on_the_committees_facts(diagnostics, record):
+    """So I1 and I2 say more about the rule than about the INC's own facts."""
+    runs = diagnostics["cybercrime_consensus_only"]
+    ends = runs["adopted_by"].value_counts().to_dict()
+    record(f"out of sample (post hoc), cybercrime committee under consensus_only: {ends}")
+    assert (~runs["adopted"]).mean() > 0.5, ends

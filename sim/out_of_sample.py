@@ -15,8 +15,9 @@ the two treaties' ratification. The rush cost's unhurried twin is skipped (it is
 pattern), as in the calibration.
 
 Writes `runs.parquet` (the three negotiations' runs), `scores.csv` / `scores.md`,
-`outcomes.csv` and `manifest.json` into `--out`, and the figure comparing the three
-negotiations (`sim.figures.negotiations`) into `--figures` when given.
+`outcomes.csv`, `manifest.json` and `figures/negotiations_compared.*` (the figure
+comparing the three negotiations, `sim.figures.negotiations`, in every format) into
+`--out`, and the figure's PNG and CSV into `--figures` when given (docs/figures).
 """
 
 from __future__ import annotations
@@ -321,10 +322,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         out / "manifest.json",
     )
-    if args.figures is not None:
-        from sim.figures.negotiations import negotiations_figure
+    from sim.figures.negotiations import negotiations_figure
 
-        negotiations_figure(runs).save(args.figures / "negotiations_compared")
+    figure = negotiations_figure(runs)
+    try:  # every format beside the tables; the PNG and its CSV for the docs if asked
+        figure.save(out / "figures" / "negotiations_compared")
+        if args.figures is not None:
+            figure.save(args.figures / "negotiations_compared", formats=("png",))
+    except Exception as err:  # a missing browser must not lose the tables above
+        sys.stderr.write(f"python -m sim.out_of_sample: figure not written: {err}\n")
     print(text)
     return 0
 

@@ -22,6 +22,7 @@ comparing the three negotiations, `sim.figures.negotiations`, in every format) i
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -37,9 +38,11 @@ from sim.config import SimConfig
 from sim.patterns import PatternTable, Target, load_patterns, score
 
 __all__ = [
+    "FACTS",
     "NEGOTIATIONS",
     "Negotiation",
     "compose_negotiation",
+    "held_fixed_differences",
     "main",
     "outcome_table",
     "ratification_comparison",
@@ -96,6 +99,57 @@ NEGOTIATIONS: dict[str, Negotiation] = {
         ),
     )
 }
+
+
+# The keys a negotiation brings as its own facts (docs/scenarios.md); every other input -
+# behaviour, the chair's decision and process parameters, the delegations' resources,
+# the ratification hazards, stakeholders' capacities, funding, channels - is held at the
+# cybercrime calibration for the out-of-sample test, and the process budget per planned
+# session is the calibrated one.
+FACTS: dict[str, set[str]] = {
+    "scenario": {"name", "issues", "calendar", "blocs", "stakeholders"},
+    "decision": {"rule", "max_extensions", "vote_threshold"},
+    "ratification": {"threshold", "days_after_threshold", "opening_delay_days", "report_months"},
+    "process": {"informal_from_meeting"},
+    "cost": {"process_budget_usd"},
+    "scenario.delegations": {"table", "include"},
+}
+BUDGET_TOLERANCE = 2e-3  # the derived budget is written to 3 significant figures
+
+
+def _flat(node: object, prefix: str) -> dict[str, object]:
+    """A dataclass or mapping as dotted keys, the facts of its level left out."""
+    items = dataclasses.asdict(node) if dataclasses.is_dataclass(node) else dict(node)
+    return {f"{prefix}.{k}": v for k, v in items.items() if k not in FACTS.get(prefix, set())}
+
+
+def held_fixed_differences(cfg: SimConfig, reference: SimConfig | None = None) -> list[str]:
+    """The held-fixed keys where `cfg` differs from the calibrated committee (or `reference`).
+
+    Empty for a scenario fit for the out-of-sample test: only its facts (`FACTS`) differ.
+    """
+    if reference is None:
+        from sim.api import compose_config
+
+        reference = compose_config([])
+    differ = []
+    for group in ("behaviour", "funding", "channels", "measures"):
+        differ += [group] if getattr(cfg, group) != getattr(reference, group) else []
+    for group in ("decision", "ratification", "process", "cost"):
+        mine, theirs = _flat(getattr(cfg, group), group), _flat(getattr(reference, group), group)
+        differ += sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+    key = "scenario.delegations"
+    mine, theirs = _flat(cfg.scenario.delegations, key), _flat(reference.scenario.delegations, key)
+    differ += sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+    for kind, spec in cfg.scenario.stakeholders.items():
+        other = reference.scenario.stakeholders.get(kind)
+        if other is not None and spec.capacity_mean != other.capacity_mean:
+            differ.append(f"scenario.stakeholders.{kind}.capacity_mean")
+    per_meeting = reference.cost.process_budget_usd / reference.scenario.calendar.meetings
+    expected = per_meeting * cfg.scenario.calendar.meetings
+    if abs(cfg.cost.process_budget_usd - expected) > BUDGET_TOLERANCE * expected:
+        differ.append("cost.process_budget_usd per planned meeting")
+    return differ
 
 
 def compose_negotiation(name: str, replications: int, seed: int, *extra: str) -> SimConfig:

@@ -24,7 +24,15 @@ LAYERS: list[tuple[str, ...]] = [
     ("sim.run",),
     ("sim.analysis",),
     ("sim.figures",),
-    ("sim.report", "sim.api", "sim.compare", "sim.calibrate", "sim.__main__", "sim"),
+    (
+        "sim.report",
+        "sim.api",
+        "sim.compare",
+        "sim.calibrate",
+        "sim.out_of_sample",
+        "sim.__main__",
+        "sim",
+    ),
 ]
 MAX_LINES = 400
 

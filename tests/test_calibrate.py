@@ -253,6 +253,13 @@ def test_calibration_config_is_checked(tmp_path):
         compose_calibration(["no_such_key=1"])
 
 
+def test_a_pattern_table_is_chosen_by_its_path_although_configs_has_a_patterns_folder():
+    """Hydra would take `patterns=` for the config group configs/patterns/ and refuse it."""
+    cfg = compose_calibration(["patterns=configs/patterns/bbnj.yaml", "samples=8"])
+    assert (cfg.patterns, cfg.samples) == ("configs/patterns/bbnj.yaml", 8)
+    assert compose_calibration([]).patterns == "configs/patterns/ahc_cybercrime.yaml"
+
+
 def test_a_small_calibration_writes_its_reports_and_resumes(tmp_path, capsys):
     out = tmp_path / "cal"
     args = [

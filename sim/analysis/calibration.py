@@ -136,12 +136,19 @@ def compose_calibration(overrides: list[str] | None = None) -> CalibrateConfig:
     ConfigStore.instance().store(name="calibrate_schema", node=CalibrateConfig)
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
+    # `patterns` is also the folder configs/patterns/, which Hydra takes for a config
+    # group and so refuses `patterns=<file>` ("Could not override"): set it after composing.
+    overrides = list(overrides or [])
+    tables = [o for o in overrides if o.partition("=")[0].lstrip("+") == "patterns"]
+    overrides = [o for o in overrides if o not in tables]
     try:
         with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
-            composed = compose(config_name="calibrate", overrides=list(overrides or []))
+            composed = compose(config_name="calibrate", overrides=overrides)
     except Exception as err:  # Hydra's messages name the override; keep them
         raise ConfigError(f"calibrate: {err}") from err
     cfg: CalibrateConfig = OmegaConf.to_object(composed)
+    if tables:
+        cfg.patterns = tables[-1].partition("=")[2].strip("'\"")
     _check(cfg)
     return cfg
 

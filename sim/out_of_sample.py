@@ -61,7 +61,7 @@ def _markdown(scores: pd.DataFrame, outcomes: pd.DataFrame, comparison: dict) ->
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     from sim.errors import ArgumentParser
-    from sim.store import environment_info, utc_now, write_json, write_parquet, write_text
+    from sim.store import MANIFEST, environment_info, utc_now, write_json, write_parquet, write_text
 
     parser = ArgumentParser(prog="python -m sim.out_of_sample", description=__doc__.split("\n")[0])
     parser.add_argument("--replications", type=int, default=30)
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "finished": utc_now(),
             **environment_info(),
         },
-        out / "manifest.json",
+        out / MANIFEST,
     )
     from sim.figures.negotiations import negotiations_figure
 

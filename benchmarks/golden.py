@@ -13,7 +13,7 @@ model's final positions and text, and the tables `run_replications` builds for a
 replications at once.
 
 One change of type is allowed, and only that: a count or day column stored as int64
-or float64 in the snapshot may now be a nullable ``Int64`` (sim/schema.py), with
+or float64 in the snapshot may now be a nullable ``Int64`` (sim/run/schema.py), with
 exactly the same values (NaN then, <NA> now).
 """
 

@@ -210,3 +210,17 @@ def run_cli_fixture():
 @pytest.fixture(scope="session", name="start_cli")
 def start_cli_fixture():
     return start_cli
+
+
+END_TO_END = {"run_cli", "start_cli"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that drives the command line in a subprocess `slow`.
+
+    Each such process pays seconds of imports; `make test` runs them all, and
+    `make test-fast` (development) leaves them out.
+    """
+    for item in items:
+        if END_TO_END & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -260,6 +260,7 @@ def test_a_pattern_table_is_chosen_by_its_path_although_configs_has_a_patterns_f
     assert compose_calibration([]).patterns == "configs/patterns/ahc_cybercrime.yaml"
 
 
+@pytest.mark.slow
 def test_a_small_calibration_writes_its_reports_and_resumes(tmp_path, capsys):
     out = tmp_path / "cal"
     args = [

@@ -26,6 +26,9 @@ OUTPUTS = (
     "manifest.json",
 )
 
+# every test here reads one command-line run started in a subprocess
+pytestmark = pytest.mark.slow
+
 
 # Only the command line's own paths here: a validation error (exit 2, logged) and a
 # Hydra type error; every other bad value is checked in-process in test_config.py.

@@ -20,6 +20,9 @@ import pytest
 from sim.store import FolderLock
 from tests.shared import TINY
 
+# end-to-end faults: each test runs sweeps through the command line or the API
+pytestmark = pytest.mark.slow
+
 TWO = [*TINY, "process=open_plenary,two_tier"]
 
 

@@ -64,6 +64,7 @@ def test_the_ratification_comparison_is_one_sided_and_names_its_arms():
     assert reversed_["welch_p"] > 0.99 and reversed_["mannwhitney_p"] > 0.99
 
 
+@pytest.mark.slow
 def test_the_command_writes_its_tables_and_figure(tmp_path, capsys):
     out = tmp_path / "oos"
     assert main(["--replications", "2", "--workers", "1", "--out", str(out)]) == 0

@@ -159,6 +159,7 @@ async def _open_offline(url: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 def test_report_opens_offline_in_chromium(report: Path) -> None:
     seen = asyncio.run(_open_offline(report.resolve().as_uri()))
     assert seen["errors"] == []

@@ -120,6 +120,7 @@ def test_load_rejects_unknown_tables_and_folders(tmp_path: Path) -> None:
         load_results(tmp_path)
 
 
+@pytest.mark.slow
 def test_single_run_folder_and_library_sweep(tmp_path: Path) -> None:
     """The notebook path: run a scenario and a sweep from Python, load both."""
     from sim.api import compose_config, run_sweep

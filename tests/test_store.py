@@ -75,6 +75,7 @@ def _hold(folder: str, ready, release) -> None:  # in a child process
     lock.release()
 
 
+@pytest.mark.slow
 def test_lock_refuses_a_live_holder_and_names_it(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     ready, release = ctx.Event(), ctx.Event()

@@ -66,6 +66,7 @@ def basic_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return only_sweep(cwd)
 
 
+@pytest.mark.slow
 def test_sweep_folder_holds_jobs_aggregate_and_manifest(basic_sweep: Path) -> None:
     m = manifest(basic_sweep)
     assert basic_sweep.name.startswith("sweep_")
@@ -91,6 +92,7 @@ def test_sweep_folder_holds_jobs_aggregate_and_manifest(basic_sweep: Path) -> No
     assert set(meetings["config_id"]) == set(runs["config_id"])
 
 
+@pytest.mark.slow
 def test_same_configuration_same_rows_whatever_the_sweep(basic_sweep: Path, tmp_path: Path):
     """Seeds come from the configuration, not the job number: reorder and extend the sweep."""
     done = sim_cli(
@@ -107,6 +109,7 @@ def test_same_configuration_same_rows_whatever_the_sweep(basic_sweep: Path, tmp_
         pd.testing.assert_frame_equal(sorted_rows(mine), sorted_rows(theirs))
 
 
+@pytest.mark.slow
 def test_existing_sweep_folder_is_never_overwritten(basic_sweep: Path, tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(basic_sweep, folder)
@@ -126,6 +129,7 @@ def test_existing_sweep_folder_is_never_overwritten(basic_sweep: Path, tmp_path:
     )
 
 
+@pytest.mark.slow
 def test_failing_job_is_recorded_and_others_keep_their_rows(tmp_path: Path) -> None:
     bad = str(tmp_path / "missing_table.csv")
     done = sim_cli(

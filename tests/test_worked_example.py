@@ -51,6 +51,7 @@ def test_the_example_runs_and_is_scored_on_its_pattern_table():
     assert {"E1", "E2", "E1.0", "E1.1", "E2.0", "accepted"} <= set(scores)
 
 
+@pytest.mark.slow
 def test_the_calibration_command_runs_on_the_example(tmp_path, capsys):
     out = tmp_path / "cal"
     base = ",".join(f'"{o}"' for o in SCENARIO)

@@ -311,6 +311,7 @@ def cli(tmp_path_factory) -> dict[str, CliResult]:
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CLI_CASES))
 def test_the_cli_refuses_bad_input_with_one_clear_message(cli, case):
     result = cli[case]

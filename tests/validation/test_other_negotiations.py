@@ -29,6 +29,9 @@ from sim.analysis.out_of_sample import (
 )
 from sim.analysis.patterns import load_patterns
 
+# 30 replications of each of three negotiations
+pytestmark = pytest.mark.validation
+
 REPLICATIONS = 30
 BASE_SEED = 1
 ALPHA = 0.01  # the comparison: one-sided Welch and Mann-Whitney, both below this

@@ -109,7 +109,7 @@ bench: setup $(BENCH_STAMP) ## Run the benchmarks (BENCH_ARGS="--quick" or "--on
 	"$(VPY)" benchmarks/run.py $(BENCH_ARGS)
 
 lock: $(VUV) ## Regenerate requirements.lock (and the bench lock) from pyproject.toml
-	"$(VUV)" pip compile pyproject.toml --extra dev --extra distributed --python-version 3.12 \
+	"$(VUV)" pip compile pyproject.toml --extra dev --extra distributed --extra app --python-version 3.12 \
 	  --custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCKFILE)
 	"$(VUV)" pip compile pyproject.toml --extra bench -c $(LOCKFILE) --python-version 3.12 \
 	  --custom-compile-command "make lock" --no-emit-package negotiation-sim $(LOCK_ARGS) \

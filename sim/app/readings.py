@@ -31,6 +31,12 @@ def _num(row: Row, column: str) -> float:
     return number
 
 
+def _int(row: Row, column: str) -> int:
+    """A count from the row (0 when missing)."""
+    number = _num(row, column)
+    return int(number) if math.isfinite(number) else 0
+
+
 def _known(*values: float) -> bool:
     return all(math.isfinite(v) for v in values)
 
@@ -54,27 +60,29 @@ def _plural(n: int, word: str) -> str:
 
 def outcome(row: Row) -> str:
     """One sentence: whether, how and when the text was adopted."""
-    meetings = int(_num(row, "meetings_held"))
-    extensions = int(_num(row, "extensions_used"))
-    objectors = _num(row, "objectors_at_decision")
-    absent = _num(row, "absent_at_decision")
-    held = _plural(meetings, "meeting") + (
-        f" ({_plural(extensions, 'extension')})" if extensions else ""
-    )
+    meetings, extensions = _int(row, "meetings_held"), _int(row, "extensions_used")
+    objectors = _int(row, "objectors_at_decision")
+    held = _plural(meetings, "meeting")
+    if extensions:
+        held += f" ({_plural(extensions, 'extension')})"
     how = row.get("adopted_by")
-    if how in ("consensus", "vote"):
-        when = (
-            f"at meeting {int(_num(row, 'adoption_meeting'))}, "
-            f"{_num(row, 'adoption_day'):.0f} days after the first meeting opened"
-        )
-        if how == "consensus":
-            tail = f"{int(absent)} delegations were absent" if _known(absent) else ""
-            return f"Adopted by consensus {when}; {tail}.".replace("; .", ".")
+    when = (
+        f"at meeting {_int(row, 'adoption_meeting')}, "
+        f"{_num(row, 'adoption_day'):.0f} days after the first meeting opened"
+    )
+    if how == "consensus":
+        absent = _num(row, "absent_at_decision")
+        tail = f"; {int(absent)} delegations were absent" if _known(absent) else ""
+        return f"Adopted by consensus {when}{tail}."
+    if how == "vote":
         return (
-            f"Adopted by a vote {when}, over {int(objectors)} present delegations "
-            "that still objected."
+            f"Adopted by a vote {when}, over {objectors} present delegations that still objected."
         )
-    still = f"; {int(objectors)} present delegations still objected" if _known(objectors) else ""
+    still = (
+        f"; {objectors} present delegations still objected"
+        if "objectors_at_decision" in row
+        else ""
+    )
     return f"Not adopted: the process ended after {held}{still}."
 
 
@@ -131,8 +139,8 @@ def format_value(kind: str, value: float) -> str:
 
 
 def _read_cost(row: Row) -> str:
-    meetings = int(_num(row, "meetings_held"))
-    extensions = int(_num(row, "extensions_used"))
+    meetings = _int(row, "meetings_held")
+    extensions = _int(row, "extensions_used")
     extra = f", {_plural(extensions, 'extension')} among them" if extensions else ""
     return (
         f"{_plural(meetings, 'meeting')}{extra} cost {_usd(_num(row, 'process_cost_usd'))}; "
@@ -230,7 +238,7 @@ def _read_observers(row: Row) -> str:
 
 
 def _read_holdouts(row: Row) -> str:
-    n = int(_num(row, "accommodations"))
+    n = _int(row, "accommodations")
     if n == 0:
         return "The chair never moved the text toward objectors able to block it."
     return (

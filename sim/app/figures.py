@@ -9,19 +9,18 @@ house palette in every figure. No Solara here: the figures are tested as data.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from sim.app.state import MeetingRecord, TrackView
 from sim.config import INCOME_GROUPS, REGIONS
-from sim.figures.single_run import attendance_heatmap, text_trajectory
-from sim.figures.style import PALETTE, SEQUENTIAL, TEMPLATE, style_for, with_alpha
+from sim.figures.single_run import CLOSED_FILL, attendance_heatmap, text_trajectory
+from sim.figures.style import PALETTE, SEQUENTIAL, style_for, with_alpha
 from sim.figures.tables import GROUP_NAMES, option_label
 from sim.figures.trace import RunTrace
 
@@ -49,17 +48,14 @@ _DESIGN_DASH = ("solid", "dash")  # design A, design B
 _DESIGN_MARKER = ("circle", "square")
 
 
-@functools.cache
-def _house() -> go.layout.Template:
-    """The house template, merged once (a template named by string is merged on every use)."""
-    return pio.templates[TEMPLATE]
-
-
 def _figure(**subplots: object) -> go.Figure:
-    """A new figure in the house template (subplots if any keyword is given)."""
-    fig = make_subplots(**subplots) if subplots else go.Figure()
-    fig.update_layout(template=_house())
-    return fig
+    """A new figure (subplots if any keyword is given), without a template in Python.
+
+    The house template is attached to the figure's JSON (`sim.app.plot.figure_json`):
+    setting it on each figure here would validate and copy it every time, a third of the
+    cost of drawing a meeting.
+    """
+    return make_subplots(**subplots) if subplots else go.Figure()
 
 
 def _screen(fig: go.Figure, height: int) -> go.Figure:
@@ -85,8 +81,9 @@ def _empty(message: str, height: int) -> go.Figure:
         showarrow=False,
         font={"size": 14, "color": "#555555"},
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    # fixed ranges: an empty figure redrawn by Plotly.react has none to find (NaN paths)
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_yaxes(visible=False, range=[0, 1])
     return _screen(fig, height)
 
 
@@ -171,7 +168,10 @@ def text(view: TrackView, y_range: tuple[float, float] | None = None, height: in
     issue sat in a closed room.
     """
     trace = run_trace(view)
-    fig = text_trajectory(trace, "income").figure
+    # The report's figure shades closed meetings one add_vrect at a time, which costs
+    # more with every shape already there; draw it unshaded and shade in one assignment.
+    fig = text_trajectory(replace(trace, closed=np.zeros_like(trace.closed)), "income").figure
+    _shade_closed(fig, trace)
     if "industry" in trace.ideals.index:
         colour, dash, _ = style_for(len(INCOME_GROUPS) + 1)  # after the groups and civil society
         cols = 2 if len(trace.issues) > 1 else 1
@@ -202,6 +202,38 @@ def text(view: TrackView, y_range: tuple[float, float] | None = None, height: in
         legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
     )
     return _screen(fig, height)
+
+
+def _shade_closed(fig: go.Figure, trace: RunTrace) -> None:
+    """Grey the meetings in which an issue sat behind closed doors, as the report does."""
+    shapes = []
+    for j in range(len(trace.issues)):
+        k = j + 1  # subplots are numbered row by row, as the issues are laid out
+        axis = "" if k == 1 else str(k)
+        for m in np.flatnonzero(trace.closed[:, j]):
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": f"x{axis}",
+                    "yref": f"y{axis} domain",
+                    "x0": int(m),
+                    "x1": int(m) + 1,
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": CLOSED_FILL,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+    fig.update_layout(shapes=shapes)
+    if trace.closed.any():  # a legend key for the shading
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"symbol": "square", "size": 9, "color": CLOSED_FILL},
+            name="in a closed room",
+        )
 
 
 def _status(view: TrackView) -> str:

@@ -329,13 +329,12 @@ def Page() -> None:
         redraw()
 
     def play() -> None:
-        while playing.value:
-            current = session.value
-            if current.finished:
-                break
-            current.step()
+        """While Run is on: a meeting, a redraw, a pause to watch it; stop at the end."""
+        while playing.value and not session.value.finished:
+            session.value.step()
             redraw()
-            time.sleep(PLAY_PAUSE_S)
+            if not session.value.finished:
+                time.sleep(PLAY_PAUSE_S)
         playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)

@@ -10,12 +10,18 @@ page, and `Plotly.react` replaces the figure whole when the run moves on.
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 import anywidget
 import plotly
 import plotly.graph_objects as go
+import plotly.io as pio
 import traitlets
+from plotly.utils import PlotlyJSONEncoder
+
+from sim.figures.style import TEMPLATE
 
 __all__ = ["PLOTLY_JS_DIR", "PlotlyView", "figure_json"]
 
@@ -37,16 +43,32 @@ function loadPlotly(url) {
   return window.__nsimPlotly;
 }
 
+// Plotly measures its container: drawn while the page lays it out (width 0), it writes
+// NaN paths. Wait until the container has a size.
+function sized(el) {
+  if (el.clientWidth > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new ResizeObserver(() => {
+      if (el.clientWidth > 0) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe(el);
+  });
+}
+
 export default {
   async render({ model, el }) {
     el.classList.add("nsim-plot");
     const Plotly = await loadPlotly(model.get("plotly_url"));
     const config = { responsive: true, displaylogo: false };
-    const draw = () => {
+    const draw = async () => {
+      await sized(el);
       const figure = JSON.parse(model.get("figure"));
-      Plotly.react(el, figure.data, figure.layout, config);
+      await Plotly.react(el, figure.data, figure.layout, config);
     };
-    draw();
+    await draw();
     model.on("change:figure", draw);
     return () => {
       model.off("change:figure", draw);
@@ -57,9 +79,21 @@ export default {
 """
 
 
+@functools.cache
+def _house_template() -> dict:
+    """The house template (`sim.figures.style.TEMPLATE`) as JSON, merged once."""
+    return pio.templates[TEMPLATE].to_plotly_json()
+
+
 def figure_json(fig: go.Figure) -> str:
-    """The figure as Plotly's JSON (missing values as null, numpy arrays as lists)."""
-    return fig.to_json(validate=False)
+    """The figure as Plotly's JSON in the house template (missing values as null).
+
+    plotly.js applies the template in the browser, so the figures need not carry it in
+    Python (see `sim.app.figures._figure`).
+    """
+    spec = fig.to_plotly_json()
+    spec["layout"]["template"] = _house_template()
+    return json.dumps(spec, cls=PlotlyJSONEncoder)
 
 
 class PlotlyView(anywidget.AnyWidget):

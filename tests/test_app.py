@@ -19,17 +19,16 @@ import numpy as np
 import pytest
 
 from sim.app import figures, readings
-from sim.app.plot import PLOTLY_JS_DIR, figure_json
-from sim.app.state import (
+from sim.app.designs import (
     NUMBERS,
-    Session,
     SetupError,
-    Track,
     build_config,
     default_setup,
     options,
     with_design,
 )
+from sim.app.plot import PLOTLY_JS_DIR, figure_json
+from sim.app.state import Session, Track
 from sim.config import INCOME_GROUPS
 
 logging.getLogger("MESA").setLevel(logging.WARNING)

@@ -18,21 +18,20 @@ from dataclasses import replace
 
 import solara
 
+from sim.analysis.designs import option_label
 from sim.app import figures, readings
-from sim.app.plot import PLOTLY_JS_DIR, PlotlyView, figure_json
-from sim.app.state import (
+from sim.app.designs import (
     CHOICES,
     NUMBERS,
-    Session,
     Setup,
     SetupError,
-    TrackView,
     default_setup,
     options,
     with_design,
 )
+from sim.app.plot import PLOTLY_JS_DIR, PlotlyView, figure_json
+from sim.app.state import Session, TrackView
 from sim.figures.style import PALETTE
-from sim.figures.tables import option_label
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 

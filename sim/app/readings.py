@@ -12,8 +12,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from sim.analysis.designs import GROUP_NAMES
 from sim.config import INCOME_GROUPS
-from sim.figures.tables import GROUP_NAMES
 
 __all__ = ["METRICS", "Difference", "Metric", "Reading", "differences", "outcome", "readings"]
 

@@ -92,7 +92,7 @@ def attendance(view: TrackView, height: int = 340) -> go.Figure:
     """Delegations by budget x meetings: delegates in person, and closed rooms covered."""
     if not view.records:
         return empty("No meeting held yet: press Step or Run.", height)
-    fig = attendance_heatmap(run_trace(view)).figure
+    fig = attendance_heatmap(run_trace(view), template=None).figure
     fig.update_yaxes(title_text="Delegations by budget (poorest at the bottom)", col=1)
     return screen(fig, height)
 
@@ -121,7 +121,7 @@ def text(view: TrackView, y_range: tuple[float, float] | None = None, height: in
     trace = run_trace(view)
     # The report's figure shades closed meetings one add_vrect at a time, which costs
     # more with every shape already there; draw it unshaded and shade in one assignment.
-    fig = text_trajectory(replace(trace, closed=np.zeros_like(trace.closed)), "income").figure
+    fig = text_trajectory(replace(trace, closed=np.zeros_like(trace.closed)), template=None).figure
     _shade_closed(fig, trace)
     if "industry" in trace.ideals.index:
         colour, dash, _ = style_for(len(INCOME_GROUPS) + 1)  # after the groups and civil society

@@ -37,7 +37,7 @@ LOCK_ARGS   ?=
 # Only lint directories that exist.
 LINT_DIRS := $(wildcard sim hydra_plugins tests benchmarks scripts)
 
-.PHONY: help setup venv chromium test test-fast lint demo bench lock clean
+.PHONY: help setup venv chromium test test-fast lint demo app bench lock clean
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
@@ -100,6 +100,9 @@ lint: venv ## ruff check + format check
 demo: setup ## Run the demo sweep, then its figures and report (results/sweeps/demo)
 	"$(VPY)" -m sim +sweep=demo hydra.sweep.dir=$(DEMO_DIR) resume=true $(DEMO_ARGS)
 	"$(VPY)" -m sim.report $(DEMO_DIR)
+
+app: venv ## Serve the interactive app on http://127.0.0.1:8765 (APP_ARGS="--port 9000")
+	"$(VPY)" -m sim.app $(APP_ARGS)
 
 $(BENCH_STAMP): $(BENCH_LOCK) $(STAMP)
 	"$(VUV)" pip install --python "$(VPY)" -r $(LOCKFILE) -r $(BENCH_LOCK)

@@ -100,6 +100,22 @@ class Watched:
         """Plotly figures drawn in a view (plotly.js marks a drawn one with its main SVG)."""
         return self.page.locator(f".nsim-view-{view} .js-plotly-plot:has(.main-svg)").count()
 
+    def snapshot(self, path) -> None:
+        """The whole page as a PNG: the window grown to the content, the figures redrawn.
+
+        Solara scrolls inside its layout, so Playwright's full-page shot stops at the
+        window; a window as tall as the content shows every view.
+        """
+        bottom = self.page.evaluate(
+            "() => Math.ceil(document.querySelector('.nsim-main').getBoundingClientRect().bottom"
+            " + window.scrollY)"
+        )
+        width = self.page.viewport_size["width"]
+        self.page.set_viewport_size({"width": width, "height": max(bottom + 24, 600)})
+        self.page.wait_for_timeout(800)  # plotly.js redraws on resize
+        self.page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot: {path}")
+
     def check_clean(self) -> None:
         assert self.errors == [], "\n".join(self.errors)
         assert self.off_machine == [], f"requests off this machine: {self.off_machine}"
@@ -145,10 +161,8 @@ def test_a_whole_negotiation_runs_in_the_browser(app_url, browser, tmp_path):
     expect(page.locator(".nsim-step")).to_be_disabled()  # the run has ended
     expect(page.locator(".nsim-play")).to_be_disabled()
 
-    page.wait_for_timeout(500)  # let the last redraw settle before the picture
     shot = tmp_path / "app.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
+    watched.snapshot(shot)
     assert shot.stat().st_size > 50_000
     watched.check_clean()
 
@@ -186,7 +200,5 @@ def test_two_designs_side_by_side_and_a_bad_value(app_url, browser, tmp_path):
     box.press("Enter")
     error.wait_for(state="detached")  # a valid value clears the message and re-runs
 
-    shot = tmp_path / "app_side_by_side.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
+    watched.snapshot(tmp_path / "app_side_by_side.png")
     watched.check_clean()

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"(default {DEFAULT_PORT})")
     args = parser.parse_args(argv)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")  # before solara is imported
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")  # it covered the last view
     from solara.__main__ import cli
 
     print(f"negotiation-sim app: http://{args.host}:{args.port}/", file=sys.stderr)

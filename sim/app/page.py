@@ -14,21 +14,12 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 
 import solara
 
-from sim.analysis.designs import option_label
 from sim.app import figures, readings
-from sim.app.designs import (
-    CHOICES,
-    NUMBERS,
-    Setup,
-    SetupError,
-    default_setup,
-    options,
-    with_design,
-)
+from sim.app.controls import Controls, RunControls
+from sim.app.designs import Setup, SetupError, default_setup
 from sim.app.plot import PLOTLY_JS_DIR, PlotlyView, figure_json
 from sim.app.state import Session, TrackView
 from sim.figures.style import PALETTE
@@ -39,7 +30,6 @@ PLAY_PAUSE_S = 0.5  # between meetings while Run plays: long enough to watch eac
 
 TITLE = "negotiation-sim: watch one negotiation, change its design"
 _CONTROLS_STYLE = {"width": "360px", "flex": "0 0 360px"}
-_WRAP = {"flex-wrap": "wrap", "gap": "8px"}
 
 _CSS = """
 .nsim-caption { color: #444; font-size: 13px; margin: 0 0 4px 0; }
@@ -50,82 +40,6 @@ _CSS = """
 .nsim-metrics td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .nsim-outcome { font-weight: 600; font-size: 15px; margin: 4px 0 8px 0; }
 """
-
-
-# ----------------------------------------------------------------------------- controls
-
-
-def _labels(group: str) -> dict[str, str]:
-    """Readable label -> option name, for a config group's options."""
-    return {option_label(name): name for name in options(group)}
-
-
-@solara.component
-def DesignControls(setup: Setup, which: str, on_setup) -> None:
-    """The controls of design A or B: rooms, funding, decision rule and the three costs."""
-    design = setup.design if which == "A" or setup.compare is None else setup.compare
-    titles = {"process": "Process design", "funding": "Funding", "decision": "Decision rule"}
-    for group in CHOICES:
-        labels = _labels(group)
-        current = option_label(getattr(design, group))
-
-        def choose(label: str, group: str = group, labels: dict = labels) -> None:
-            on_setup(with_design(setup, which, **{group: labels[label]}))
-
-        solara.Select(
-            titles[group],
-            values=list(labels),
-            value=current,
-            on_value=choose,
-            classes=[f"nsim-{which}-{group}"],
-        )
-    for name, (_key, label) in NUMBERS.items():
-
-        def set_number(value: float, name: str = name) -> None:
-            on_setup(with_design(setup, which, **{name: float(value)}))
-
-        solara.InputFloat(
-            label,
-            value=getattr(design, name),
-            on_value=set_number,
-            classes=[f"nsim-{which}-{name}"],
-        )
-
-
-@solara.component
-def Controls(setup: Setup, on_setup, error: str | None) -> None:
-    """Scenario, seed, design A and, side by side, design B; first, what is wrong if anything."""
-    if error:
-        solara.Error(error, classes=["nsim-error"])
-    with solara.Card("Scenario", margin=0, classes=["nsim-scenario"]):
-        scenarios = _labels("scenario")
-        solara.Select(
-            "Scenario",
-            values=list(scenarios),
-            value=option_label(setup.scenario),
-            on_value=lambda label: on_setup(replace(setup, scenario=scenarios[label])),
-        )
-        solara.InputInt(
-            "Seed",
-            value=setup.seed,
-            on_value=lambda seed: on_setup(replace(setup, seed=int(seed))),
-            classes=["nsim-seed"],
-        )
-    with solara.Card("Design A", margin=0, classes=["nsim-design-a"]):
-        DesignControls(setup, "A", on_setup)
-
-    def toggle(on: bool) -> None:
-        on_setup(replace(setup, compare=setup.design if on else None))
-
-    with solara.Card("Side by side", margin=0, classes=["nsim-compare"]):
-        solara.Switch(
-            label="Compare with a design B on the same seed",
-            value=setup.compare is not None,
-            on_value=toggle,
-        )
-    if setup.compare is not None:
-        with solara.Card("Design B", margin=0, classes=["nsim-design-b"]):
-            DesignControls(setup, "B", on_setup)
 
 
 # ----------------------------------------------------------------------------- views
@@ -235,16 +149,11 @@ def _build(views: list[TrackView]) -> dict[str, object]:
 
 @solara.component
 def Views(views: list[TrackView], key: object) -> None:
+    """The views; side by side, the per-design ones (attendance, rooms, text) go full width."""
     figs = solara.use_memo(lambda: _build(views), dependencies=[key])
     compare = len(views) > 1
-    with _view(
-        "Who was at each meeting",
-        "Each row a delegation, poorest at the bottom. (a) Delegates in person at each meeting "
-        "(white: nobody came). (b) Share of the closed rooms' days it had someone in.",
-        "attendance",
-    ):
-        PerDesign(views, figs["attendance"], compare)
-    with solara.Columns([1, 1]):
+
+    def rooms() -> None:
         with _view(
             "Rooms at the latest meeting",
             "Plenary: share of each group at the meeting. Informal rooms: share of their "
@@ -253,6 +162,8 @@ def Views(views: list[TrackView], key: object) -> None:
             "rooms",
         ):
             PerDesign(views, figs["rooms"], compare)
+
+    def voice() -> None:
         with _view(
             "Voice share by income group",
             "Share of the delegations' influence on the text so far: solid, the group's own "
@@ -261,6 +172,37 @@ def Views(views: list[TrackView], key: object) -> None:
             "voice",
         ):
             _plot(figs["voice"])
+
+    def pressure() -> None:
+        with _view(
+            "Pressure and the process budget",
+            "Pressure to conclude rises as money and meetings run out; it closes doors, hurries "
+            "concessions and moves the text toward holdouts.",
+            "pressure",
+        ):
+            _plot(figs["pressure"])
+
+    def outcome() -> None:
+        with _view(
+            "Outcome and key metrics",
+            "Whether and how the text was adopted, and what the run measured, each in a line.",
+            "outcome",
+        ):
+            Outcome(views)
+
+    with _view(
+        "Who was at each meeting",
+        "Each row a delegation, poorest at the bottom. (a) Delegates in person at each meeting "
+        "(white: nobody came). (b) Share of the closed rooms' days it had someone in.",
+        "attendance",
+    ):
+        PerDesign(views, figs["attendance"], compare)
+    if compare:
+        rooms()
+    else:
+        with solara.Columns([1, 1]):
+            rooms()
+            voice()
     with _view(
         "The draft text against the groups' ideals",
         "The draft on each issue after every meeting (black) against the mean ideal of each "
@@ -269,19 +211,14 @@ def Views(views: list[TrackView], key: object) -> None:
     ):
         PerDesign(views, figs["text"], compare)
     with solara.Columns([1, 1]):
-        with _view(
-            "Pressure and the process budget",
-            "Pressure to conclude rises as money and meetings run out; it closes doors, hurries "
-            "concessions and moves the text toward holdouts.",
-            "pressure",
-        ):
-            _plot(figs["pressure"])
-        with _view(
-            "Outcome and key metrics",
-            "Whether and how the text was adopted, and what the run measured, each in a line.",
-            "outcome",
-        ):
-            Outcome(views)
+        if compare:
+            voice()
+            pressure()
+        else:
+            pressure()
+            outcome()
+    if compare:
+        outcome()
 
 
 # ----------------------------------------------------------------------------- page
@@ -367,27 +304,6 @@ def Page() -> None:
                     classes=["nsim-status"],
                 )
             Views(views, key)
-
-
-@solara.component
-def RunControls(step, play_or_pause, reset, *, finished: bool, playing: bool) -> None:
-    """Step one meeting, Run (play the rest meeting by meeting) or Pause, and Reset."""
-    with solara.Card("Run", margin=0, classes=["nsim-run"]), solara.Row(style=_WRAP):
-        solara.Button(
-            "Step one meeting",
-            on_click=step,
-            disabled=finished or playing,
-            color="primary",
-            classes=["nsim-step"],
-        )
-        solara.Button(
-            "Pause" if playing else "Run",
-            on_click=play_or_pause,
-            disabled=finished and not playing,
-            color="primary",
-            classes=["nsim-play"],
-        )
-        solara.Button("Reset", on_click=reset, classes=["nsim-reset"])
 
 
 _serve_plotly_js()

@@ -103,7 +103,7 @@ def rooms(view: TrackView, height: int = 290) -> go.Figure:
     )
     night = record.rooms.night_share
     extra = f", night sittings +{night:.0%} a day" if night > 0 else ""
-    fig.update_xaxes(side="top", showline=False, ticks="", tickfont={"size": 11})
+    fig.update_xaxes(side="top", showline=False, ticks="", tickangle=0, tickfont={"size": 11})
     fig.update_yaxes(showline=False, ticks="")
     title = {"text": f"Meeting {record.number} ({record.kind}{extra})", "y": 0.02}
     fig.update_layout(title={**title, "yanchor": "bottom"})

@@ -3,6 +3,7 @@
 #   make setup   # .venv (Python >= 3.12, pinned deps from requirements.lock) + Chromium
 #   make test    # setup, then pytest (config in pyproject.toml)
 #   make test-fast  # the same without slow and validation-arm tests, for development
+#   make app     # serve the interactive app on http://127.0.0.1:8765/
 #
 # Override the interpreter with `make venv PYTHON=/path/to/python3.12`.
 

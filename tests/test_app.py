@@ -23,6 +23,7 @@ from sim.app.designs import (
     NUMBERS,
     SetupError,
     build_config,
+    config_overrides,
     default_setup,
     options,
     with_design,
@@ -87,6 +88,26 @@ def test_build_config_sets_the_design_and_the_seed():
     assert config.process.name == "open_plenary" and config.funding.name == "trust_fund"
     assert config.cost.meeting_usd == 2e6 and config.seed == 11
     assert config.scenario.name == "small"
+
+
+def test_the_configuration_shown_composes_the_same_run():
+    from sim.api import compose_config
+
+    setup = default_setup()
+    design = replace(
+        setup.design,
+        process="friends_of_chair",
+        funding="trust_fund",
+        decision="two_thirds_vote",
+        meeting_usd=500_000.0,
+        delegate_day_usd=812.5,
+        process_budget_usd=9e6,
+    )
+    config = build_config("small", design, 3)
+    shown = config_overrides(config)
+    assert "cost.meeting_usd=500000" in shown and "cost.delegate_day_usd=812.5" in shown
+    assert shown[0] == "scenario=small" and shown[-1] == "seed=3"
+    assert compose_config(shown) == config
 
 
 @pytest.mark.parametrize(

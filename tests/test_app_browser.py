@@ -5,8 +5,8 @@ side by side, then a value the model cannot run. Every view must have drawn, the
 must log no console error and load nothing from off this machine, and a screenshot of
 each state is saved in the test's temp folder (the path is printed).
 
-Playwright drives the system Chromium (`make setup` installs Debian's); without one the
-tests are skipped, saying so.
+Playwright (a dev dependency) drives the system Chromium (`make setup` installs Debian's);
+only where no Chromium or Chrome can be found are the tests skipped, saying so.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def app_url():
 def browser():
     if CHROMIUM is None:
         pytest.skip("no Chromium or Chrome on this machine (make setup installs Debian's chromium)")
-    playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    with playwright.sync_playwright() as p:
+    from playwright.sync_api import sync_playwright  # a dev dependency: never skipped
+
+    with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
@@ -95,6 +96,15 @@ class Watched:
     def choose(self, control: str, option: str) -> None:
         self.page.locator(control).click()
         self.page.locator(".menuable__content__active .v-list-item", has_text=option).click()
+
+    def type_in(self, control: str, value: str) -> None:
+        box = self.page.locator(f"{control} input")
+        box.fill(value)
+        box.press("Enter")
+
+    def configured(self, override: str, design: str = "A") -> None:
+        """Wait until the configuration the page runs shows `override`."""
+        self.page.locator(f".nsim-config-{design}", has_text=override).wait_for()
 
     def plots_in(self, view: str) -> int:
         """Plotly figures drawn in a view (plotly.js marks a drawn one with its main SVG)."""
@@ -202,3 +212,53 @@ def test_two_designs_side_by_side_and_a_bad_value(app_url, browser, tmp_path):
 
     watched.snapshot(tmp_path / "app_side_by_side.png")
     watched.check_clean()
+
+
+def test_every_control_reaches_the_model(app_url, browser, tmp_path):
+    """Each control changes the configuration the page runs; Step, Reset and Run act."""
+    from playwright.sync_api import expect
+
+    watched = Watched(browser, app_url)
+    page = watched.page
+    watched.configured("scenario=ahc_cybercrime process=two_tier funding=none")
+    watched.step(1)
+    watched.choose(".nsim-scenario-select", "Small")
+    watched.configured("scenario=small")
+    page.locator(".nsim-status", has_text="After meeting 1 of 4 planned").wait_for()  # replayed
+    watched.type_in(".nsim-seed", "3")
+    watched.configured("seed=3")
+    for control, option, override in (
+        (".nsim-A-process", "Friends of the chair", "process=friends_of_chair"),
+        (".nsim-A-funding", "Trust fund", "funding=trust_fund"),
+        (".nsim-A-decision", "Two-thirds vote", "decision=two_thirds_vote"),
+    ):
+        watched.choose(control, option)
+        watched.configured(override)
+    for control, value, override in (
+        (".nsim-A-meeting_usd", "500000", "cost.meeting_usd=500000"),
+        (".nsim-A-delegate_day_usd", "812.5", "cost.delegate_day_usd=812.5"),
+        (".nsim-A-process_budget_usd", "9000000", "cost.process_budget_usd=9000000"),
+    ):
+        watched.type_in(control, value)
+        watched.configured(override)
+    page.locator(".nsim-status", has_text="process budget left $8.50M").wait_for()  # 9M - 0.5M
+    watched.configured(
+        "scenario=small process=friends_of_chair funding=trust_fund decision=two_thirds_vote "
+        "cost.meeting_usd=500000 cost.delegate_day_usd=812.5 cost.process_budget_usd=9000000 "
+        "seed=3"
+    )
+
+    page.locator(".nsim-reset").click()
+    page.locator(".nsim-status", has_text="Zero draft: no meeting held yet (4 planned)").wait_for()
+    watched.configured("scenario=small process=friends_of_chair")  # Reset keeps the design
+    watched.run_to_the_end()
+    _drawn_once(watched)
+    expect(page.locator(".nsim-play")).to_be_disabled()
+    watched.snapshot(tmp_path / "app_every_control.png")
+    watched.check_clean()
+
+
+def _drawn_once(watched: Watched) -> None:
+    for view in ("attendance", "rooms", "text", "voice", "pressure"):
+        assert watched.plots_in(view) == 1, view
+    assert watched.page.locator(".nsim-metrics tbody tr").count() == len(METRICS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 
 __all__ = ["main"]
 
@@ -42,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "false")  # before solara is imported
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "false")  # it covered the last view
+    # Solara warns on every page load from 127.0.0.1 that its session cookie falls back to
+    # SameSite=Lax (it wants https to embed the app in another site's frame); a local app
+    # is not embedded, so Lax is right and the warning is noise.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
     from solara.__main__ import cli
 
     print(f"negotiation-sim app: http://{args.host}:{args.port}/", file=sys.stderr)

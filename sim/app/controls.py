@@ -65,6 +65,7 @@ def Controls(setup: Setup, on_setup, error: str | None) -> None:
             "Scenario",
             values=list(scenarios),
             value=option_label(setup.scenario),
+            classes=["nsim-scenario-select"],
             on_value=lambda label: on_setup(replace(setup, scenario=scenarios[label])),
         )
         solara.InputInt(

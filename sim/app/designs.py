@@ -22,6 +22,7 @@ __all__ = [
     "Setup",
     "SetupError",
     "build_config",
+    "config_overrides",
     "default_setup",
     "options",
     "with_design",
@@ -140,6 +141,22 @@ def build_config(scenario: str, design: Design, seed: int) -> SimConfig:
         return set_values(base, values)
     except ConfigError as err:
         raise SetupError(_label_error(str(err))) from None
+
+
+def config_overrides(config: SimConfig) -> list[str]:
+    """The configuration a run uses, as the Hydra overrides that compose it again."""
+    numbers = []
+    for key, _label in NUMBERS.values():
+        value = float(getattr(config.cost, key.removeprefix("cost.")))
+        numbers.append(f"{key}={int(value) if value.is_integer() else value}")
+    return [
+        f"scenario={config.scenario.name}",
+        f"process={config.process.name}",
+        f"funding={config.funding.name}",
+        f"decision={config.decision.rule}",
+        *numbers,
+        f"seed={config.seed}",
+    ]
 
 
 def _label_error(message: str) -> str:

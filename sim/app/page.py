@@ -19,7 +19,7 @@ import solara
 
 from sim.app import figures, readings
 from sim.app.controls import Controls, RunControls
-from sim.app.designs import Setup, SetupError, default_setup
+from sim.app.designs import Setup, SetupError, config_overrides, default_setup
 from sim.app.plot import PLOTLY_JS_DIR, PlotlyView, figure_json
 from sim.app.state import Session, TrackView
 from sim.figures.style import PALETTE
@@ -34,6 +34,8 @@ _CONTROLS_STYLE = {"width": "360px", "flex": "0 0 360px"}
 _CSS = """
 .nsim-caption { color: #444; font-size: 13px; margin: 0 0 4px 0; }
 .nsim-status { font-size: 14px; margin: 2px 0; }
+.nsim-config { font-size: 12px; color: #555; margin: 0 0 2px 0; }
+.nsim-config code { background: none; color: #333; padding: 0; font-size: 12px; }
 .nsim-metrics { border-collapse: collapse; width: 100%; font-size: 13px; }
 .nsim-metrics th, .nsim-metrics td { text-align: left; padding: 4px 8px; vertical-align: top;
   border-bottom: 1px solid #ddd; }
@@ -302,6 +304,14 @@ def Page() -> None:
                     tag="p",
                     unsafe_innerHTML=html.escape(prefix + _status(view)),
                     classes=["nsim-status"],
+                )
+            for view in views:  # what the model runs, in the words of the configuration
+                which = f"Design {view.name} configuration" if len(views) > 1 else "Configuration"
+                overrides = html.escape(" ".join(config_overrides(view.config)))
+                solara.HTML(
+                    tag="p",
+                    unsafe_innerHTML=f"{which}: <code>{overrides}</code>",
+                    classes=["nsim-config", f"nsim-config-{view.name}"],
                 )
             Views(views, key)
 

@@ -273,6 +273,8 @@ def test_outcome_says_how_and_when_the_text_was_adopted():
     assert (
         consensus.startswith("Adopted by consensus at meeting 8") and "4 delegations" in consensus
     )
+    everyone = readings.outcome({**base, "adopted_by": "consensus", "absent_at_decision": 0})
+    assert everyone.endswith("; every delegation was present.")
     none = readings.outcome({**base, "adopted_by": "none", "objectors_at_decision": 30})
     assert none == (
         "Not adopted: the process ended after 8 meetings (1 extension); "

@@ -34,8 +34,8 @@ _CONTROLS_STYLE = {"width": "360px", "flex": "0 0 360px"}
 _CSS = """
 .nsim-caption { color: #444; font-size: 13px; margin: 0 0 4px 0; }
 .nsim-status { font-size: 14px; margin: 2px 0; }
-.nsim-config { font-size: 12px; color: #555; margin: 0 0 2px 0; }
-.nsim-config code { background: none; color: #333; padding: 0; font-size: 12px; }
+.v-application .nsim-config { font-size: 12px; color: #555; margin: 0 0 4px 0; }
+.nsim-overrides { font-family: monospace; font-size: 12px; color: #333; }
 .nsim-metrics { border-collapse: collapse; width: 100%; font-size: 13px; }
 .nsim-metrics th, .nsim-metrics td { text-align: left; padding: 4px 8px; vertical-align: top;
   border-bottom: 1px solid #ddd; }
@@ -310,7 +310,7 @@ def Page() -> None:
                 overrides = html.escape(" ".join(config_overrides(view.config)))
                 solara.HTML(
                     tag="p",
-                    unsafe_innerHTML=f"{which}: <code>{overrides}</code>",
+                    unsafe_innerHTML=f"{which}: <span class='nsim-overrides'>{overrides}</span>",
                     classes=["nsim-config", f"nsim-config-{view.name}"],
                 )
             Views(views, key)

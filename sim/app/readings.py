@@ -72,7 +72,12 @@ def outcome(row: Row) -> str:
     )
     if how == "consensus":
         absent = _num(row, "absent_at_decision")
-        tail = f"; {int(absent)} delegations were absent" if _known(absent) else ""
+        tail = ""
+        if _known(absent) and absent == 0:
+            tail = "; every delegation was present"
+        elif _known(absent):
+            verb = "was" if absent == 1 else "were"
+            tail = f"; {_plural(int(absent), 'delegation')} {verb} absent"
         return f"Adopted by consensus {when}{tail}."
     if how == "vote":
         return (

@@ -3,6 +3,7 @@
 #   make setup   # .venv (Python >= 3.12, pinned deps from requirements.lock) + Chromium
 #   make test    # setup, then pytest (config in pyproject.toml)
 #   make test-fast  # the same without slow and validation-arm tests, for development
+#   make app     # serve the interactive app on http://127.0.0.1:8765/
 #
 # Override the interpreter with `make venv PYTHON=/path/to/python3.12`.
 
@@ -37,7 +38,7 @@ LOCK_ARGS   ?=
 # Only lint directories that exist.
 LINT_DIRS := $(wildcard sim hydra_plugins tests benchmarks scripts)
 
-.PHONY: help setup venv chromium test test-fast lint demo bench lock clean
+.PHONY: help setup venv chromium test test-fast lint demo app bench lock clean
 
 help: ## List targets
 	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
@@ -101,6 +102,9 @@ demo: setup ## Run the demo sweep, then its figures and report (results/sweeps/d
 	"$(VPY)" -m sim +sweep=demo hydra.sweep.dir=$(DEMO_DIR) resume=true $(DEMO_ARGS)
 	"$(VPY)" -m sim.report $(DEMO_DIR)
 
+app: venv ## Serve the interactive app on http://127.0.0.1:8765 (APP_ARGS="--port 9000")
+	"$(VPY)" -m sim.app $(APP_ARGS)
+
 $(BENCH_STAMP): $(BENCH_LOCK) $(STAMP)
 	"$(VUV)" pip install --python "$(VPY)" -r $(LOCKFILE) -r $(BENCH_LOCK)
 	@touch "$@"
@@ -109,7 +113,7 @@ bench: setup $(BENCH_STAMP) ## Run the benchmarks (BENCH_ARGS="--quick" or "--on
 	"$(VPY)" benchmarks/run.py $(BENCH_ARGS)
 
 lock: $(VUV) ## Regenerate requirements.lock (and the bench lock) from pyproject.toml
-	"$(VUV)" pip compile pyproject.toml --extra dev --extra distributed --python-version 3.12 \
+	"$(VUV)" pip compile pyproject.toml --extra dev --extra distributed --extra app --python-version 3.12 \
 	  --custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCKFILE)
 	"$(VUV)" pip compile pyproject.toml --extra bench -c $(LOCKFILE) --python-version 3.12 \
 	  --custom-compile-command "make lock" --no-emit-package negotiation-sim $(LOCK_ARGS) \

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("sim.figures",),
     (
         "sim.report",
+        "sim.app",
         "sim.api",
         "sim.compare",
         "sim.calibrate",

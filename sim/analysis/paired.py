@@ -14,7 +14,7 @@ estimating on the differences (instead of on two independent samples) uses that:
 
 `pair_rows` finds the pairs: rows of two designs that share the base seed, the
 replication and every other varying configuration column (and so, under CRN, the
-run seed).
+run seed). `variance_reduction` measures what the pairing buys.
 """
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.analysis.stats import LEVEL, PairTest
+from sim.analysis.stats import LEVEL, PairTest, pair_test
 
-__all__ = ["pair_rows", "paired_test"]
+__all__ = ["VarianceReduction", "pair_rows", "paired_test", "variance_reduction"]
 
 
 def pair_rows(
@@ -162,4 +163,51 @@ def paired_test(
         effect_size=effect,
         diff_low=low,
         diff_high=high,
+    )
+
+
+@dataclass(frozen=True)
+class VarianceReduction:
+    """What common random numbers buy on one difference of designs (a - b).
+
+    ``factor``: replications an independent-sample comparison needs for the interval
+    width a paired one reaches, per paired replication (var(a) + var(b), from
+    independent runs, over var(a - b), from CRN pairs); ``width_reduction``: 1 minus
+    the ratio of the paired interval's width to the unpaired one's at the same n.
+    """
+
+    n: int
+    sd_difference_paired: float
+    sd_difference_unpaired: float
+    ci_width_paired: float
+    ci_width_unpaired: float
+    factor: float
+    width_reduction: float
+
+
+def variance_reduction(a_crn, b_crn, a_independent, b_independent) -> VarianceReduction:
+    """Compare the paired difference of CRN runs with the difference of independent runs.
+
+    `a_crn[i]` and `b_crn[i]` are replication i of each design with CRN; the other two
+    are the same designs run without it (independent seeds).
+    """
+    paired = paired_test(a_crn, b_crn)
+    unpaired = pair_test(a_independent, b_independent)
+    x, y = _both_finite(a_crn, b_crn)
+    sd_paired = float((x - y).std(ddof=1))
+    u, v = (
+        pd.to_numeric(pd.Series(s), errors="coerce").dropna()
+        for s in (a_independent, b_independent)
+    )
+    sd_unpaired = math.sqrt(float(u.var(ddof=1)) + float(v.var(ddof=1)))
+    width_p = paired.diff_high - paired.diff_low
+    width_u = unpaired.diff_high - unpaired.diff_low
+    return VarianceReduction(
+        n=len(x),
+        sd_difference_paired=sd_paired,
+        sd_difference_unpaired=sd_unpaired,
+        ci_width_paired=width_p,
+        ci_width_unpaired=width_u,
+        factor=sd_unpaired**2 / sd_paired**2 if sd_paired > 0 else math.inf,
+        width_reduction=1.0 - width_p / width_u if width_u > 0 else math.nan,
     )

@@ -24,7 +24,16 @@ LAYERS: list[tuple[str, ...]] = [
     ("sim.run",),
     ("sim.analysis",),
     ("sim.figures",),
-    ("sim.report", "sim.api", "sim.compare", "sim.calibrate", "sim.__main__", "sim"),
+    (
+        "sim.report",
+        "sim.api",
+        "sim.compare",
+        "sim.calibrate",
+        "sim.sensitivity",
+        "sim.robustness",
+        "sim.__main__",
+        "sim",
+    ),
 ]
 MAX_LINES = 400
 

@@ -42,8 +42,13 @@ def main() -> None:
 
     def runs(design: str, crn: bool):
         cfg = compose_config(
-            [f"seed={args.seed}", f"replications={args.replications}", f"crn={str(crn).lower()}"]
-            + ["measures.rush_cost=false", design]
+            [
+                f"seed={args.seed}",
+                f"replications={args.replications}",
+                f"crn={str(crn).lower()}",
+                "measures.rush_cost=false",
+                design,
+            ]
         )
         return run_replications(cfg, with_delegations=False).runs.sort_values("replication")
 

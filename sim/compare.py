@@ -1,7 +1,11 @@
 """Compare process designs in a results folder: means, intervals, pairwise tests.
 
     python -m sim.compare RESULTS_DIR --by process [--metrics adopted attendance_rate_LIC]
-                          [--where funding=none] [--nonparametric] [--out DIR]
+                          [--where funding=none] [--nonparametric] [--unpaired] [--out DIR]
+
+Runs made with common random numbers (``crn``) are compared pair by pair (paired t
+or Wilcoxon signed-rank, McNemar; paired intervals); ``--unpaired`` forces the
+independent-sample tests. The tables and stderr say which were used.
 
 Written to ``RESULTS_DIR/comparison/`` (or ``--out``): ``compare_<by>_summary.csv``,
 ``compare_<by>_pairwise.csv`` (full precision), ``compare_<by>.md`` and
@@ -47,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Mann-Whitney U instead of Welch's t for continuous metrics",
     )
+    parser.add_argument(
+        "--unpaired",
+        action="store_true",
+        help="independent-sample tests even for runs made with common random numbers",
+    )
     parser.add_argument("--out", type=Path, help="output folder (default: RESULTS_DIR/comparison)")
     parser.add_argument(
         "--allow-partial",
@@ -66,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         runs, state = load_checked(folder, allow_partial=args.allow_partial)
         runs = filter_runs(runs, args.where)
-        comparison = compare(runs, args.by, args.metrics, args.nonparametric)
+        comparison = compare(
+            runs, args.by, args.metrics, args.nonparametric, paired=False if args.unpaired else None
+        )
     except IncompleteResultsError as err:
         fail(err)
     except (FileNotFoundError, KeyError, ValueError) as err:
@@ -76,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     note = state.banner()
     if note:
         sys.stderr.write(f"sim.compare: warning: {state.summary()}\n")
+    sys.stderr.write(f"sim.compare: tests and intervals: {comparison.pairing}\n")
     paths = write_comparison(comparison, args.out or folder / "comparison", command, note)
     for path in paths.values():
         print(path)

@@ -44,6 +44,7 @@ CONFIG_COLUMNS = (
     "process_budget_usd",
     "config_id",
     "seed",
+    "crn",
     "replication",
     "run_seed",
 )

@@ -31,6 +31,8 @@ LAYERS: list[tuple[str, ...]] = [
         "sim.compare",
         "sim.calibrate",
         "sim.out_of_sample",
+        "sim.sensitivity",
+        "sim.robustness",
         "sim.__main__",
         "sim",
     ),

@@ -135,7 +135,9 @@ def test_rerun_reproduces_the_stored_run(trace, tables) -> None:
     row, tr = trace
     assert single_run.reproduces(tr, row) == []
     meetings = tables[1]
-    mine = meetings[meetings["run_seed"] == row["run_seed"]].sort_values("meeting")
+    # with common random numbers every design shares run seeds: select the configuration too
+    same = (meetings["run_seed"] == row["run_seed"]) & (meetings["config_id"] == row["config_id"])
+    mine = meetings[same].sort_values("meeting")
     for j, issue in enumerate(tr.issues):
         np.testing.assert_allclose(tr.text[1:, j], mine[f"text_{issue}"].to_numpy())
 
@@ -143,7 +145,10 @@ def test_rerun_reproduces_the_stored_run(trace, tables) -> None:
 def test_recorder_adds_up_to_the_delegation_table(trace, tables) -> None:
     row, tr = trace
     delegations = tables[2]
-    mine = delegations[delegations["run_seed"] == row["run_seed"]].set_index("iso3")
+    same = (delegations["run_seed"] == row["run_seed"]) & (
+        delegations["config_id"] == row["config_id"]
+    )
+    mine = delegations[same].set_index("iso3")
     mine = mine.loc[tr.delegations["iso3"]]
     days = tr.days.sum()
     np.testing.assert_allclose(tr.present_days.sum(axis=1) / days, mine["attendance_rate"])

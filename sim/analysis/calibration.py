@@ -66,6 +66,7 @@ __all__ = [
     "Calibration",
     "compose_calibration",
     "evaluate_point",
+    "flatten_ranges",
     "run_calibration",
 ]
 
@@ -124,6 +125,9 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, ParameterRange
         else:
             out.update(_flatten(node, f"{key}."))
     return out
+
+
+flatten_ranges = _flatten  # the ranges of `parameters:` in sensitivity and robustness configs
 
 
 def compose_calibration(overrides: list[str] | None = None) -> CalibrateConfig:

@@ -11,6 +11,13 @@ metric (the family is all pairs of designs on that metric). Besides the runs
 columns, the derived booleans ``adopted_by_consensus``, ``adopted_by_vote`` and
 ``entered_into_force`` can be compared. `sim.analysis.tables` writes the tables;
 `python -m sim.compare` is the command.
+
+When the runs were made with common random numbers (the ``crn`` column) and the rows
+of every pair of designs pair up one to one (same base seed, replication and other
+varying configuration columns), the tests are paired (`sim.analysis.paired`: paired t
+or Wilcoxon signed-rank, McNemar for proportions) and the difference's interval is
+the paired one; otherwise they are the independent-sample tests above. The
+comparison says which (`Comparison.pairing`), and every pairwise row has ``paired``.
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ from sim.analysis.designs import (
     design_frame,
     resolve_by,
     summary_table,
+    varying_columns,
 )
+from sim.analysis.paired import pair_rows, paired_test
 from sim.analysis.stats import holm, is_proportion, pair_test
 
 __all__ = ["DEFAULT_METRICS", "Comparison", "compare", "filter_runs"]
@@ -58,6 +67,11 @@ class Comparison:
     designs: tuple[str, ...]
     summary: pd.DataFrame  # design, <by>, metric, n, mean, ci_low, ci_high, sd, interval
     pairwise: pd.DataFrame  # metric, design_a, design_b, ..., p, p_holm, effect, effect_size
+    pairing: str = "independent samples"  # or "paired (common random numbers) on ..."
+
+    @property
+    def paired(self) -> bool:
+        return self.pairing.startswith("paired")
 
 
 def filter_runs(runs: pd.DataFrame, where: Sequence[str] = ()) -> pd.DataFrame:
@@ -92,13 +106,39 @@ def _check_metrics(runs: pd.DataFrame, metrics: Sequence[str]) -> None:
             raise ValueError(f"metric {metric!r} is not numeric or boolean ({series.dtype})")
 
 
+def _pairing(
+    framed: pd.DataFrame, designs: Sequence[str], by: Sequence[str]
+) -> tuple[str, dict[tuple[str, str], tuple]]:
+    """How the designs pair: a description and, if paired, each pair's row positions."""
+    if "crn" not in framed.columns or not framed["crn"].astype(bool).all():
+        return "independent samples (the runs were not all made with common random numbers)", {}
+    keys = [c for c in ("seed", "replication") if c in framed.columns]
+    keys += varying_columns(framed, exclude=[*by, "config_id"])
+    if "replication" not in keys:
+        return "independent samples (no replication column to pair on)", {}
+    groups = {d: g.reset_index(drop=True) for d, g in framed.groupby("design", sort=False)}
+    pairs = {}
+    for a, b in itertools.combinations(designs, 2):
+        found = pair_rows(groups[a], groups[b], keys)
+        if found is None:
+            return f"independent samples ({a} and {b} do not pair one to one on {keys})", {}
+        pairs[(a, b)] = found
+    return f"paired (common random numbers) on {', '.join(keys)}", pairs
+
+
 def compare(
     runs: pd.DataFrame,
     by: str | Sequence[str],
     metrics: Sequence[str] | None = None,
     nonparametric: bool = False,
+    paired: bool | None = None,
 ) -> Comparison:
-    """Summaries and Holm-corrected pairwise tests of the designs formed by ``by``."""
+    """Summaries and Holm-corrected pairwise tests of the designs formed by ``by``.
+
+    ``paired``: None pairs the runs when they were made with common random numbers and
+    pair up (see the module docstring); False forces independent-sample tests; True
+    raises ValueError when the runs cannot be paired.
+    """
     if runs.empty:
         raise ValueError("the runs table is empty: nothing to compare")
     runs = add_derived(runs)
@@ -108,15 +148,33 @@ def compare(
     _check_metrics(runs, metrics)
     framed, designs = design_frame(runs, by)
     summary = summary_table(runs, by, metrics)
+    pairing, pairs = ("independent samples (asked for)", {})
+    if paired is not False:
+        pairing, pairs = _pairing(framed, designs, by)
+        if paired and not pairs:
+            raise ValueError(f"cannot pair the runs: {pairing}")
     rows = []
+    groups = {d: g.reset_index(drop=True) for d, g in framed.groupby("design", sort=False)}
     for metric in metrics:
         proportion = is_proportion(framed[metric])
-        values = {d: g[metric] for d, g in framed.groupby("design", sort=False)}
         for a, b in itertools.combinations(designs, 2):
-            test = pair_test(
-                values[a], values[b], nonparametric=nonparametric, proportion=proportion
-            )
-            rows.append({"metric": metric, "design_a": a, "design_b": b, **vars(test)})
+            if pairs:
+                ia, ib = pairs[(a, b)]
+                test = paired_test(
+                    groups[a][metric].to_numpy()[ia],
+                    groups[b][metric].to_numpy()[ib],
+                    nonparametric=nonparametric,
+                    proportion=proportion,
+                )
+            else:
+                test = pair_test(
+                    groups[a][metric],
+                    groups[b][metric],
+                    nonparametric=nonparametric,
+                    proportion=proportion,
+                )
+            row = {"metric": metric, "design_a": a, "design_b": b, **vars(test)}
+            rows.append({**row, "paired": bool(pairs)})
     pairwise = pd.DataFrame(rows)
     if not pairwise.empty:
         pairwise["p_holm"] = pd.concat(
@@ -124,4 +182,4 @@ def compare(
         ).sort_index()
         order = [c for c in pairwise.columns if c not in ("p_holm", "effect", "effect_size")]
         pairwise = pairwise[[*order, "p_holm", "effect", "effect_size"]]
-    return Comparison(tuple(by), tuple(designs), summary, pairwise)
+    return Comparison(tuple(by), tuple(designs), summary, pairwise, pairing)

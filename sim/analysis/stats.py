@@ -64,6 +64,8 @@ class PairTest:
     p: float
     effect: str
     effect_size: float
+    diff_low: float = math.nan  # 95% interval of the difference a - b
+    diff_high: float = math.nan
 
 
 def _clean(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -171,6 +173,31 @@ def _welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return float(result.statistic), float(result.pvalue)
 
 
+def _welch_interval(a: np.ndarray, b: np.ndarray, level: float = LEVEL) -> tuple[float, float]:
+    """The Welch-Satterthwaite t interval of mean(a) - mean(b)."""
+    if len(a) < 2 or len(b) < 2:
+        return math.nan, math.nan
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    diff = float(a.mean() - b.mean())
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return diff, diff
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
+    return diff - half, diff + half
+
+
+def _newcombe(ka: int, na: int, kb: int, nb: int) -> tuple[float, float]:
+    """Newcombe's hybrid score interval of pa - pb (from the two Wilson intervals)."""
+    if not (na and nb):
+        return math.nan, math.nan
+    a, b = wilson_interval(ka, na), wilson_interval(kb, nb)
+    d = a.estimate - b.estimate
+    low = d - math.sqrt((a.estimate - a.low) ** 2 + (b.high - b.estimate) ** 2)
+    high = d + math.sqrt((a.high - a.estimate) ** 2 + (b.estimate - b.low) ** 2)
+    return low, high
+
+
 def _mann_whitney(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     if len(a) == 0 or len(b) == 0:
         return math.nan, math.nan, math.nan
@@ -205,6 +232,7 @@ def pair_test(
         pa = ka / len(a) if len(a) else math.nan
         pb = kb / len(b) if len(b) else math.nan
         h = 2 * math.asin(math.sqrt(pa)) - 2 * math.asin(math.sqrt(pb))
+        low, high = _newcombe(ka, len(a), kb, len(b))
         return PairTest(
             n_a=len(a),
             n_b=len(b),
@@ -216,6 +244,8 @@ def pair_test(
             p=float(p),
             effect="Cohen's h",
             effect_size=float(h),
+            diff_low=low,
+            diff_high=high,
         )
     mean_a = float(a.mean()) if len(a) else math.nan
     mean_b = float(b.mean()) if len(b) else math.nan
@@ -236,4 +266,6 @@ def pair_test(
         p=p,
         effect=effect_name,
         effect_size=effect,
+        diff_low=_welch_interval(a, b)[0],
+        diff_high=_welch_interval(a, b)[1],
     )

@@ -85,7 +85,10 @@ def pairwise_cells(comparison: Comparison) -> pd.DataFrame:
             "metric": [metric_label(m) for m in p["metric"]],
             "design A": p["design_a"],
             "design B": p["design_b"],
-            f"A {MINUS} B": [format_number(v) for v in p["difference"]],
+            f"A {MINUS} B [95% interval]": [
+                _difference(v, lo, hi)
+                for v, lo, hi in zip(p["difference"], p["diff_low"], p["diff_high"], strict=True)
+            ],
             "test": p["test"],
             "p (Holm)": [_format_p(v) for v in p["p_holm"]],
             "effect": [
@@ -94,6 +97,12 @@ def pairwise_cells(comparison: Comparison) -> pd.DataFrame:
             ],
         }
     )
+
+
+def _difference(value: float, low: float, high: float) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return format_number(value)
+    return f"{format_number(value)} [{format_number(low)}, {format_number(high)}]"
 
 
 def _design_headers(comparison: Comparison) -> list[str]:
@@ -125,6 +134,7 @@ def to_markdown(comparison: Comparison, note: str = "") -> str:
     if not pairs.empty:
         parts += [
             "\n## Pairwise tests (Holm-corrected within each metric)\n",
+            f"Tests and intervals: {comparison.pairing}.\n",
             markdown_table(pairs, index=False),
         ]
     return "\n".join(parts) + "\n"
@@ -180,6 +190,7 @@ def to_latex(comparison: Comparison, command: str = "", note: str = "") -> str:
     pairs = pairwise_cells(comparison)
     if not pairs.empty:
         lines += ["", "% Pairwise tests, p-values Holm-corrected within each metric."]
+        lines += [f"% Tests and intervals: {comparison.pairing}."]
         lines += _tex_table(pairs, index=False, align="lllrlrl")
     return "\n".join(lines) + "\n"
 

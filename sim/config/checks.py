@@ -9,9 +9,12 @@ import dataclasses
 import math
 from typing import Any
 
+import numpy as np
+
 from sim.config.members import load_member_table, select_members
 from sim.config.names import (
     COST_SHARING_MODES,
+    CRN_MODES,
     DECISION_RULES,
     FRIENDS_SELECTION,
     INCOME_GROUPS,
@@ -21,7 +24,7 @@ from sim.config.names import (
 )
 from sim.config.schema import FundingConfig, ProcessConfig, ScenarioConfig, SimConfig
 
-__all__ = ["reject", "validate"]
+__all__ = ["plain_numbers", "reject", "validate"]
 
 
 def reject(key: str, value: Any, allowed: str) -> None:
@@ -73,8 +76,41 @@ def _issue_map(key: str, mapping: dict[str, float], issues: list[str], lo: float
         _number(f"{key}.{issue}", mapping[issue], lo, hi)
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds; containers element by element."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def plain_numbers(node: Any) -> None:
+    """Replace numpy scalars in a configuration (in place) by the Python numbers they hold.
+
+    Why: tools that drive the model in code (EMA Workbench's IntegerParameter, SALib,
+    pandas rows) pass `np.int64(5)` or `np.float64(0.3)`; they are accepted wherever a
+    Python number is, and become that number, so the configuration's hash, its YAML
+    and its rows are those of the same Python values.
+    """
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if dataclasses.is_dataclass(value):
+            plain_numbers(value)
+        else:
+            setattr(node, f.name, _plain(value))
+
+
 def validate(cfg: SimConfig) -> None:
-    """Check ranges and cross-references; raise `ConfigError` naming the first bad key."""
+    """Check ranges and cross-references; raise `ConfigError` naming the first bad key.
+
+    Numpy scalars are first replaced by the Python numbers they hold (`plain_numbers`).
+    """
+    plain_numbers(cfg)
+    if not (isinstance(cfg.crn, bool) or cfg.crn in CRN_MODES):
+        reject("crn", cfg.crn, "auto, true or false")
     _integer("seed", cfg.seed, 0, 2**63 - 1)
     _integer("replications", cfg.replications, 1, 1_000_000)
     _validate_scenario(cfg.scenario)

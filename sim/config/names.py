@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "COST_SHARING_MODES",
+    "CRN_MODES",
     "DECISION_RULES",
     "FRIENDS_SELECTION",
     "INCOME_GROUPS",
@@ -21,6 +22,8 @@ STAKEHOLDER_KINDS = ("civil_society", "industry", "un_agency", "academia")
 DECISION_RULES = ("consensus_then_vote", "consensus_only", "two_thirds_vote")
 FRIENDS_SELECTION = ("capability", "bloc")
 COST_SHARING_MODES = ("flat", "capacity")
+CRN_MODES = ("auto", True, False)
+"""`crn`: common random numbers on, off, or decided by what a sweep varies (`sim.run.seeds`)."""
 
 
 class ConfigError(ValueError):

@@ -250,6 +250,10 @@ class SimConfig:
 
     seed: int = 0
     replications: int = 1
+    # Common random numbers: replication r of every design draws the same population and
+    # the same per-stage streams (true), each configuration its own (false), or true
+    # unless a sweep varies more than process, funding, decision and cost (auto).
+    crn: Any = "auto"
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     process: ProcessConfig = field(default_factory=ProcessConfig)
     funding: FundingConfig = field(default_factory=FundingConfig)

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.config import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
 from sim.model.dynamics import salience_distance
+from sim.model.outcomes import ADOPTED_BY_CODES
 from sim.model.outcomes import columns as outcome_columns
 from sim.model.ratification import entry_into_force_day, parties_by
 
@@ -73,6 +74,7 @@ def run_metrics(record: RunRecord) -> dict[str, object]:
     row: dict[str, object] = {
         "adopted": adopted,
         "adopted_by": record.adopted_by or "none",
+        "adopted_by_code": ADOPTED_BY_CODES[record.adopted_by or "none"],
         "meetings_held": record.meetings_held,
         "days_held": led.days_held,
         "adoption_meeting": record.meetings_held if adopted else np.nan,

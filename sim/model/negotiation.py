@@ -33,6 +33,7 @@ from sim.model.purse import Purse
 from sim.model.ratification import ratification_days
 from sim.model.record import RunRecord
 from sim.model.reporters import meeting_reporters
+from sim.model.streams import stage_streams
 
 __all__ = ["NegotiationModel"]
 
@@ -60,7 +61,10 @@ class NegotiationModel(Model):
         self.config = config
         self.seed_used = seed
         self.unhurried = unhurried
-        self.population = build_population(config.scenario, self.rng)
+        # One stream per stage (population, consultation, ratification): a design change
+        # that alters how often one stage draws never shifts the others.
+        self.streams = stage_streams(seed)
+        self.population = build_population(config.scenario, self.streams["population"])
         dl, st = self.population.delegations, self.population.stakeholders
         self.n_delegations, self.n_issues = dl.ideal.shape
         self.positions = dl.ideal.copy()
@@ -145,7 +149,9 @@ class NegotiationModel(Model):
         dl = self.population.delegations
         if self.adopted_by is not None and not self.unhurried:
             dislike = salience_distance(dl.ideal, self.chair.text, dl.salience)
-            days = ratification_days(dislike, dl.legislative, self.config.ratification, self.rng)
+            days = ratification_days(
+                dislike, dl.legislative, self.config.ratification, self.streams["ratification"]
+            )
         unhurried_text = None
         if self.config.measures.rush_cost and not self.unhurried:
             twin = NegotiationModel(self.config, self.seed_used, unhurried=True, collect=False)
@@ -366,7 +372,8 @@ class NegotiationModel(Model):
         if self.meeting > cal.consultations:
             return
         st = self.population.stakeholders
-        attend = self.rng.random(self.n_delegations) < b.consultation_attendance
+        draws = self.streams["consultation"].random(self.n_delegations)
+        attend = draws < b.consultation_attendance
         cost = cal.consultation_days * self.config.cost.consultation_day_usd
         in_person = attend & (self.ledger.remaining_usd >= cost)  # the rest join online
         self.ledger.spend(np.where(in_person, cost, 0.0))

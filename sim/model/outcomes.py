@@ -16,7 +16,10 @@ from functools import cache
 
 from sim.config.names import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
 
-__all__ = ["OUTCOMES", "Outcome", "columns", "describe", "markdown_table"]
+__all__ = ["ADOPTED_BY_CODES", "OUTCOMES", "Outcome", "columns", "describe", "markdown_table"]
+
+ADOPTED_BY_CODES = {"none": 0, "vote": 1, "consensus": 2}
+"""The numeric code of `adopted_by` (column `adopted_by_code`), by breadth of agreement."""
 
 _FAMILIES = {"{G}": INCOME_GROUPS, "{R}": REGIONS, "{K}": STAKEHOLDER_KINDS}
 _PATTERNS = {
@@ -53,6 +56,7 @@ def _o(name, label, unit, meaning, better=None, kind="real") -> Outcome:
 OUTCOMES: tuple[Outcome, ...] = (
     _o("adopted", "Probability of adoption", "-", "whether the text was adopted", True, "bool"),
     _o("adopted_by", "Adopted by", "-", "`consensus` (no objector, or after amendment votes without a vote on the whole), `vote` or `none`", None, "text"),
+    _o("adopted_by_code", "Adopted by (code)", "code", "`adopted_by` as a number for outcome-space tools (EMA, SALib, PRIM): 0 = none, 1 = vote, 2 = consensus (`ADOPTED_BY_CODES`; ordered by breadth of agreement)", None, "count"),
     _o("meetings_held", "Meetings held", "meetings", "meetings held, extensions included", None, "count"),
     _o("days_held", "Days held", "days", "sitting days held", None, "count"),
     _o("adoption_meeting", "Meetings to adoption", "meeting", "the meeting that adopted the text (missing if none)", None, "count"),

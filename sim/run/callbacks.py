@@ -30,6 +30,7 @@ import sim.run.resolvers  # noqa: F401  (a worker unpickling these callbacks nee
 from sim.config import to_sim_config
 from sim.errors import INCOMPLETE, RefusedError, classify, fail, one_line
 from sim.run.progress import SweepProgress
+from sim.run.seeds import sweep_crn
 from sim.run.sweep import (
     SWEEP_PID,
     check_keys,
@@ -190,6 +191,7 @@ def _open_sweep(config: DictConfig) -> _Sweep:
             "hydra_overrides": [str(o) for o in config.hydra.overrides.hydra],
             "launcher": str(config.hydra.launcher.get("_target_", "")),
             "seed": config.get("seed"),
+            "crn": sweep_crn(config.get("crn", "auto"), plan),  # what every job uses
         }
         start_sweep(sweep_dir, plan, meta, previous)
     except BaseException:

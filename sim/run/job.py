@@ -17,12 +17,8 @@ import yaml
 from sim.config import SimConfig, to_sim_config
 from sim.config.members import table_path
 from sim.errors import RefusedError
-from sim.run.replications import (
-    configuration_hash,
-    print_progress,
-    replication_seeds,
-    run_replications,
-)
+from sim.run.replications import print_progress, run_replications
+from sim.run.seeds import configuration_hash, replication_seeds, uses_crn, with_crn
 from sim.store import (
     CONFIG_FILE,
     MANIFEST,
@@ -62,11 +58,13 @@ def run_job(
 
     Writes `config.yaml` (the resolved model inputs), `runs.parquet`,
     `meetings.parquet`, `delegations.parquet` and, last, `manifest.json` with each
-    file's size and SHA-256 and the input data's digest: a folder with a manifest is
-    complete, and is never overwritten. `progress` is a flag (a bar on stderr) or a
-    `progress(done, total, elapsed)` callable; `extra` is merged into the manifest.
+    file's size and SHA-256, the input data's digest, the CRN mode and the run seeds:
+    a folder with a manifest is complete, and is never overwritten. `progress` is a
+    flag (a bar on stderr) or a `progress(done, total, elapsed)` callable; `extra` is
+    merged into the manifest.
     """
     sim_cfg: SimConfig = to_sim_config(cfg)
+    sim_cfg = with_crn(sim_cfg, uses_crn(sim_cfg))  # `auto` outside a sweep: CRN
     out_dir = Path(out_dir)
     if (out_dir / MANIFEST).exists():
         raise RefusedError(f"{out_dir} already holds a completed run; not overwriting it")
@@ -101,6 +99,7 @@ def run_job(
         "config_hash": configuration_hash(sim_cfg),
         "seed": sim_cfg.seed,
         "replications": sim_cfg.replications,
+        "crn": sim_cfg.crn,
         "run_seeds": replication_seeds(sim_cfg),
         "inputs": inputs,
         "started": started,

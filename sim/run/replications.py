@@ -1,15 +1,13 @@
 """Replications of one configuration: seeds, runs, and the three tidy tables.
 
-A replication's seed derives from the base seed and a hash of the configuration's
-model inputs (numpy `SeedSequence`), never from a job number, so the same
-configuration gives the same rows whatever sweep, order, launcher or worker runs it.
+A replication's seed derives from the base seed (and, without common random numbers,
+a hash of the configuration's model inputs) by numpy `SeedSequence`, never from a job
+number, so the same configuration gives the same rows whatever sweep, order, launcher
+or worker runs it (`sim.run.seeds`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import logging
 import sys
 import time
@@ -22,6 +20,7 @@ import pandas as pd
 from sim.config import SimConfig
 from sim.model.metrics import delegation_rows
 from sim.run.schema import normalise
+from sim.run.seeds import configuration_hash, replication_seeds, uses_crn
 
 __all__ = [
     "Tables",
@@ -44,24 +43,6 @@ class Tables:
     delegations: pd.DataFrame
 
 
-def configuration_hash(cfg: SimConfig) -> str:
-    """A stable hash of the model inputs (everything but `seed` and `replications`)."""
-    inputs = {
-        f.name: dataclasses.asdict(getattr(cfg, f.name))
-        for f in dataclasses.fields(SimConfig)
-        if f.name not in ("seed", "replications")
-    }
-    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=float)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def replication_seeds(cfg: SimConfig) -> list[int]:
-    """One 63-bit seed per replication, from the base seed and the configuration."""
-    config_entropy = int(configuration_hash(cfg)[:16], 16)
-    children = np.random.SeedSequence([cfg.seed, config_entropy]).spawn(cfg.replications)
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
-
-
 def configuration_row(cfg: SimConfig) -> dict[str, object]:
     """Columns that name the configuration on every row (for grouping and joins)."""
     return {
@@ -74,6 +55,7 @@ def configuration_row(cfg: SimConfig) -> dict[str, object]:
         "process_budget_usd": float(cfg.cost.process_budget_usd),
         "config_id": configuration_hash(cfg)[:12],
         "seed": cfg.seed,
+        "crn": uses_crn(cfg),
     }
 
 

@@ -28,7 +28,8 @@ from sim.config import SimConfig, to_sim_config
 from sim.errors import REFUSED, STORAGE, USAGE, RefusedError, UsageError, classify, one_line
 from sim.run.job import input_files, run_job
 from sim.run.progress import ReplicationLog
-from sim.run.replications import configuration_hash, configuration_row
+from sim.run.replications import configuration_row
+from sim.run.seeds import configuration_hash, crn_of_sweep, uses_crn, with_crn
 from sim.store import (
     FAILURE_FILE,
     MANIFEST,
@@ -232,7 +233,7 @@ def _run_locked(cfg: Any, out_dir: Path, overrides: list[str], progress: bool) -
             )
         remove_temporaries(out_dir)  # left by a job killed while writing
         reporter = ReplicationLog(out_dir.name) if progress else None
-        sim_cfg = to_sim_config(cfg)
+        sim_cfg = with_crn(to_sim_config(cfg), crn_of_sweep(out_dir.parent))
         extra = {"overrides": overrides, "params": job_params(sim_cfg, overrides)}
         manifest = run_job(sim_cfg, out_dir, progress=reporter, extra=extra)
     except RefusedError as err:  # never write into a complete folder
@@ -255,9 +256,10 @@ def _run_locked(cfg: Any, out_dir: Path, overrides: list[str], progress: bool) -
 def _already_complete(cfg: Any, out_dir: Path) -> dict[str, Any]:
     """A complete job's manifest, after checking it holds this configuration and data."""
     existing = read_json(out_dir / MANIFEST) or {}
-    sim_cfg = to_sim_config(cfg)
-    same = (existing.get("config_hash"), existing.get("seed"), existing.get("replications"))
-    if same != (configuration_hash(sim_cfg), sim_cfg.seed, sim_cfg.replications):
+    sim_cfg = with_crn(to_sim_config(cfg), crn_of_sweep(out_dir.parent))
+    same = tuple(existing.get(k) for k in ("config_hash", "seed", "replications", "crn"))
+    wanted = (configuration_hash(sim_cfg), sim_cfg.seed, sim_cfg.replications, uses_crn(sim_cfg))
+    if same != wanted:
         raise RefusedError(f"{out_dir} holds another configuration's results")
     digests = {k: v.get("sha256") for k, v in (existing.get("inputs") or {}).items()}
     now = {k: v["sha256"] for k, v in input_files(sim_cfg).items() if k in digests}

@@ -146,7 +146,7 @@ def start_sweep(
     return manifest
 
 
-_COPIED = ("config_hash", "seed", "replications", "run_seeds", "params", "rows", "inputs")
+_COPIED = ("config_hash", "seed", "replications", "crn", "run_seeds", "params", "rows", "inputs")
 
 
 def _job_record(sweep_dir: Path, job: dict[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 An *arm* is one configuration (a list of Hydra overrides on the default committee
 scenario) run for `REPLICATIONS` replications from the fixed base seed `BASE_SEED`.
-Each replication's seed derives from that base seed and the configuration (see
-`sim.run.replications.replication_seeds`), so every figure here is deterministic. The arms
+Each replication's seed derives from that base seed (`sim.run.seeds`; arms built in
+code take common random numbers, so replication r of every arm shares its draws and
+the two-sample tests here are conservative), so every figure here is deterministic. The arms
 are computed once per session, in parallel worker processes when the machine has
 more than one core, and shared by the comparative-statics and seed-pattern tests.
 

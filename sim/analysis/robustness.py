@@ -1,0 +1,289 @@
+"""Robustness of design rankings over uncertain parameters (`python -m sim.robustness`).
+
+Exploratory modelling in the manner of EMA Workbench (Kwakkel 2017): the uncertain
+parameters of `configs/robustness.yaml` are sampled by Latin hypercube into
+*worlds*; every design is run in every world with common random numbers (replication
+r of each design in a world shares its draws), and each outcome is averaged over a
+world's replications. Per outcome ("better" is the outcome's declared direction):
+
+- `beats`: for each ordered pair of designs, the share of worlds in which A does
+  better than B (ties, within `tie`, count for neither);
+- `regret`: a design's regret in a world is how far it falls short of the best
+  design there; per design the largest (minimax) and mean regret and the share of
+  worlds it is best; the minimax-regret design is the one whose worst regret is least;
+- `flips`: for each pair whose ranking flips (A better in between 10% and 90% of
+  the worlds), the single parameter and threshold that best separate the worlds
+  where A wins from those where B wins (a depth-one decision tree, a one-cut
+  PRIM-style box), with the share A wins on each side.
+
+Pure functions over a table of world-by-design means, so a toy model with a known
+answer tests them; `run_robustness` runs the study (`sim.analysis.experiments`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.abc import ParameterRange, design
+from sim.analysis.calibration import ROOT, flatten_ranges
+from sim.analysis.designs import lower_is_better
+from sim.analysis.experiments import compose_designs, open_study, point_values, run_tasks
+from sim.analysis.tables import format_number, markdown_table
+from sim.config import ConfigError
+from sim.store import write_text
+
+__all__ = [
+    "RobustnessConfig",
+    "RobustnessResult",
+    "beats",
+    "compose_robustness",
+    "flips",
+    "regret",
+    "run_robustness",
+]
+
+
+@dataclass
+class RobustnessConfig:
+    """What `python -m sim.robustness` samples, runs and reports."""
+
+    base: list[str] = field(default_factory=list)
+    designs: dict[str, list[str]] = field(default_factory=dict)
+    worlds: int = 32
+    replications: int = 3
+    seed: int = 20240808
+    outcomes: list[str] = field(default_factory=list)
+    tie: float = 0.0  # differences at most this large are ties
+    workers: int = 0
+    chunk: int = 40
+    out: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ranges(self) -> dict[str, ParameterRange]:
+        return flatten_ranges(self.parameters)
+
+
+def compose_robustness(overrides: list[str] | None = None) -> RobustnessConfig:
+    """Compose `configs/robustness.yaml` with Hydra overrides and check it."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.config_store import ConfigStore
+    from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
+
+    ConfigStore.instance().store(name="robustness_schema", node=RobustnessConfig)
+    if GlobalHydra.instance().is_initialized():
+        GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
+            composed = compose(config_name="robustness", overrides=list(overrides or []))
+    except Exception as err:  # Hydra's messages name the override; keep them
+        raise ConfigError(f"robustness: {err}") from err
+    cfg: RobustnessConfig = OmegaConf.to_object(composed)
+    if len(cfg.designs) < 2:
+        raise ConfigError("designs: at least two designs to rank")
+    if cfg.worlds < 2 or cfg.replications < 1:
+        raise ConfigError("worlds >= 2 and replications >= 1 are required")
+    if not cfg.ranges or not cfg.outcomes:
+        raise ConfigError("parameters and outcomes: at least one of each")
+    return cfg
+
+
+def _signed(means: pd.DataFrame, outcome: str, higher: bool | None) -> pd.DataFrame:
+    """World-by-design table of the outcome, signed so that larger is better."""
+    table = means.pivot(index="world", columns="design", values=outcome)
+    better_high = (not lower_is_better(outcome)) if higher is None else higher
+    return table if better_high else -table
+
+
+def beats(
+    means: pd.DataFrame,
+    outcomes: list[str],
+    tie: float = 0.0,
+    higher: dict[str, bool] | None = None,
+) -> pd.DataFrame:
+    """Share of worlds where design A does better than B, per outcome and ordered pair."""
+    rows = []
+    for outcome in outcomes:
+        table = _signed(means, outcome, (higher or {}).get(outcome))
+        for a, b in itertools.permutations(table.columns, 2):
+            diff = (table[a] - table[b]).dropna()
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "design_a": a,
+                    "design_b": b,
+                    "worlds": len(diff),
+                    "share_a_better": float((diff > tie).mean()) if len(diff) else np.nan,
+                    "share_tied": float((diff.abs() <= tie).mean()) if len(diff) else np.nan,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def regret(
+    means: pd.DataFrame, outcomes: list[str], higher: dict[str, bool] | None = None
+) -> pd.DataFrame:
+    """Per outcome and design: max and mean regret, share of worlds best, minimax choice."""
+    rows = []
+    for outcome in outcomes:
+        table = _signed(means, outcome, (higher or {}).get(outcome)).dropna()
+        shortfall = table.max(axis=1).to_numpy()[:, None] - table.to_numpy()
+        best = shortfall <= 1e-12
+        worst = shortfall.max(axis=0)
+        for j, name in enumerate(table.columns):
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "design": name,
+                    "max_regret": float(worst[j]),
+                    "mean_regret": float(shortfall[:, j].mean()),
+                    "share_best": float(best[:, j].mean()),
+                    "minimax_choice": bool(worst[j] == worst.min()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _best_cut(x: np.ndarray, wins: np.ndarray) -> tuple[float, float, float, float]:
+    """Threshold on x best separating wins from losses: (threshold, accuracy, below, above)."""
+    order = np.argsort(x, kind="stable")
+    xs, ws = x[order], wins[order].astype(float)
+    best = (np.nan, max(ws.mean(), 1 - ws.mean()), np.nan, np.nan)
+    for i in range(1, len(xs)):
+        if xs[i] == xs[i - 1]:
+            continue
+        below, above = ws[:i].mean(), ws[i:].mean()
+        agree = (max(below, 1 - below) * i + max(above, 1 - above) * (len(xs) - i)) / len(xs)
+        if agree > best[1] + 1e-12:
+            best = ((xs[i] + xs[i - 1]) / 2, agree, below, above)
+    return best
+
+
+def flips(
+    means: pd.DataFrame,
+    worlds: pd.DataFrame,
+    outcomes: list[str],
+    tie: float = 0.0,
+    higher: dict[str, bool] | None = None,
+    band: tuple[float, float] = (0.1, 0.9),
+) -> pd.DataFrame:
+    """Where rankings flip: per unordered pair whose share is inside `band`, the best cut."""
+    params = [c for c in worlds.columns if c != "world"]
+    shares = beats(means, outcomes, tie, higher)
+    rows = []
+    for outcome in outcomes:
+        table = _signed(means, outcome, (higher or {}).get(outcome))
+        part = shares[shares["outcome"] == outcome]
+        for a, b in itertools.combinations(table.columns, 2):
+            share = part[(part["design_a"] == a) & (part["design_b"] == b)]["share_a_better"]
+            share = float(share.iloc[0])
+            if not band[0] <= share <= band[1]:
+                continue
+            diff = (table[a] - table[b]).dropna()
+            x = worlds.set_index("world").loc[diff.index]
+            wins = (diff > tie).to_numpy()
+            cuts = [(p, *_best_cut(x[p].to_numpy(dtype=float), wins)) for p in params]
+            parameter, threshold, accuracy, below, above = max(cuts, key=lambda c: c[2])
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "design_a": a,
+                    "design_b": b,
+                    "share_a_better": share,
+                    "parameter": parameter,
+                    "threshold": threshold,
+                    "share_a_better_below": below,
+                    "share_a_better_above": above,
+                    "accuracy": accuracy,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class RobustnessResult:
+    """A finished study: its folder and the three tables."""
+
+    folder: Path
+    beats: pd.DataFrame
+    regret: pd.DataFrame
+    flips: pd.DataFrame
+    designs: list[str]
+
+
+def run_robustness(cfg: RobustnessConfig, progress: bool = True) -> RobustnessResult:
+    """Sample worlds, run every design in each (CRN, resumable), write the tables."""
+    ranges = cfg.ranges
+    out = Path(cfg.out or f"results/robustness/{datetime.now():%Y-%m-%d_%H-%M-%S}")
+    settings = asdict(cfg) | {"out": None, "workers": None, "chunk": None}
+    command = "python -m sim.robustness " + " ".join(sys.argv[1:])
+    study = open_study(out, "robustness", command, settings)
+    bases = compose_designs(cfg.designs, cfg.base, cfg.seed, cfg.replications)
+    worlds = design(ranges, cfg.worlds, "lhs", cfg.seed)
+    worlds.insert(0, "world", np.arange(len(worlds)))
+    write_text(worlds.to_csv(index=False), out / "worlds.csv")
+    tasks = [
+        {"point": int(row["world"]), "design": name, "values": point_values(row, ranges)}
+        for row in worlds.to_dict("records")
+        for name in cfg.designs
+    ]
+    runs = run_tasks(bases, tasks, out, cfg.chunk, cfg.workers, progress)
+    means = (
+        runs.groupby(["point", "design"], sort=False)[cfg.outcomes]
+        .mean(numeric_only=False)
+        .astype(float)
+        .reset_index()
+        .rename(columns={"point": "world"})
+    )
+    write_text(means.to_csv(index=False), out / "means.csv")
+    result = RobustnessResult(
+        out,
+        beats(means, cfg.outcomes, cfg.tie),
+        regret(means, cfg.outcomes),
+        flips(means, worlds, cfg.outcomes, cfg.tie),
+        list(cfg.designs),
+    )
+    write_tables(result)
+    study.finish(worlds=len(worlds), runs=len(runs), crn=True)
+    return result
+
+
+def write_tables(result: RobustnessResult) -> None:
+    """`beats`, `regret` and `flips` as CSV (full precision) and one Markdown report."""
+    out = result.folder
+    for name in ("beats", "regret", "flips"):
+        write_text(getattr(result, name).to_csv(index=False), out / f"{name}.csv")
+    parts = ["## Share of worlds in which the row design does better than the column\n"]
+    for outcome, part in result.beats.groupby("outcome", sort=False):
+        grid = part.pivot(index="design_a", columns="design_b", values="share_a_better")
+        grid = grid.reindex(index=result.designs, columns=result.designs)
+        grid = grid.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+        grid.index.name = outcome
+        parts += [f"### {outcome}\n", markdown_table(grid, index=True), ""]
+    regret_cells = result.regret.assign(
+        max_regret=result.regret["max_regret"].map(format_number),
+        mean_regret=result.regret["mean_regret"].map(format_number),
+        share_best=result.regret["share_best"].map(lambda v: f"{v:.2f}"),
+        minimax_choice=result.regret["minimax_choice"].map(lambda v: "yes" if v else ""),
+    )
+    parts += ["## Regret (shortfall from the best design in each world)\n"]
+    parts += [markdown_table(regret_cells), ""]
+    parts += ["## Where rankings flip (one cut on one parameter)\n"]
+    if result.flips.empty:
+        parts += ["No ranking flips between 10% and 90% of the worlds."]
+    else:
+        cells = result.flips.copy()
+        for column in cells.columns:
+            if cells[column].dtype.kind == "f":
+                cells[column] = cells[column].map(format_number)
+        parts += [markdown_table(cells)]
+    write_text("\n".join(parts) + "\n", out / "robustness.md")

@@ -163,6 +163,8 @@ def compose_negotiation(name: str, replications: int, seed: int, *extra: str) ->
             f"replications={replications}",
             "progress=false",
             "measures.rush_cost=false",
+            # independent draws per negotiation, as when the test was pre-registered
+            "crn=false",
         ]
     )
 

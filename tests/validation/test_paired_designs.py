@@ -1,0 +1,71 @@
+"""The near-threshold comparative statics again, as paired comparisons under CRN.
+
+Written and committed before it was first run, after the per-stage random streams of
+common random numbers (issue 12) gave the independent-sample tests a fresh draw on which
+three of them no longer cleared alpha = 0.01 (see the xfails' reasons in
+test_causal_channels.py and test_comparative_statics.py). Those tests stay as they were
+pre-registered; this module asks the same questions of the design CRN makes possible:
+replication r of both arms faces the same delegations and chance events
+(`crn=true`), so each difference is read pair by pair, with the paired t-test and the
+Wilcoxon signed-rank test, one-sided, both below the suite's alpha (0.01), at the
+suite's 30 replications and base seed. Nothing here was tuned after running it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.validation.conftest import ALPHA, BASE_SEED, REPLICATIONS, Arm, _run_arms
+
+PAIRED_ARMS: dict[str, tuple[str, ...]] = {
+    "default": (),
+    "half_budget": ("cost.process_budget_usd={half_budget}",),
+    "single_informal_room": ("process=single_informal_room",),
+}
+
+
+@pytest.fixture(scope="module")
+def paired_arms() -> dict[str, Arm]:
+    from sim.api import compose_config
+
+    half = compose_config([]).cost.process_budget_usd / 2
+    configs = {
+        name: compose_config(
+            [
+                f"seed={BASE_SEED}",
+                f"replications={REPLICATIONS}",
+                "progress=false",
+                "crn=true",
+                *(o.format(half_budget=half) for o in overrides),
+            ]
+        )
+        for name, overrides in PAIRED_ARMS.items()
+    }
+    return _run_arms(configs)
+
+
+def test_the_arms_are_paired(paired_arms):
+    """CRN: replication r of every arm drew the same run seed."""
+    seeds = {name: list(arm.runs["run_seed"]) for name, arm in paired_arms.items()}
+    assert seeds["default"] == seeds["half_budget"] == seeds["single_informal_room"]
+
+
+@pytest.mark.parametrize("metric", ["rush_cost", "text_distance_civil_society"])
+def test_a_halved_budget_rushes_the_text_pair_by_pair(paired_arms, compare_paired, metric):
+    result = compare_paired(
+        f"{metric}, half vs default process budget, paired (CRN)",
+        paired_arms["half_budget"].runs[metric],
+        paired_arms["default"].runs[metric],
+        "greater",
+    )
+    assert result.welch_p < ALPHA and result.mannwhitney_p < ALPHA, str(result)
+
+
+def test_parallel_informal_rooms_lower_informal_coverage_pair_by_pair(paired_arms, compare_paired):
+    result = compare_paired(
+        "informal_coverage_LIC, parallel rooms: two_tier vs single_informal_room, paired (CRN)",
+        paired_arms["default"].runs["informal_coverage_LIC"],
+        paired_arms["single_informal_room"].runs["informal_coverage_LIC"],
+        "less",
+    )
+    assert result.welch_p < ALPHA and result.mannwhitney_p < ALPHA, str(result)

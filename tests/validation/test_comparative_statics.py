@@ -31,6 +31,15 @@ def test_attendance_of_the_poorest_group(arms, compare, label, lower, higher):
     assert result.significant, str(result)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "finding (since the per-stage random streams of issue 12): two parallel rooms lower "
+        "LIC informal coverage, 0.102 vs 0.123, but at 30 independent runs Welch p = 0.036, "
+        "Mann-Whitney p = 0.033 (it was 0.104 vs 0.143, p = 8e-4, on the earlier draw); "
+        "paired under CRN it holds outright (p = 4e-10, test_paired_designs.py)"
+    ),
+)
 def test_parallel_informal_rooms_lower_informal_coverage_of_the_poorest(arms, compare):
     """Two rooms at once (two_tier) vs one at a time (single_informal_room)."""
     result = compare(
@@ -126,14 +135,6 @@ def test_dearer_meetings_mean_more_pressure_at_the_same_point_of_the_process(
     assert result.significant, str(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "finding: dearer meetings raise the rush cost (0.076 at $2M vs 0.055 at $1M) but at "
-        "30 runs only Welch's test clears 0.01 (Mann-Whitney p = 0.021); a halved budget "
-        "makes the claim outright (tests/validation/test_causal_channels.py)"
-    ),
-)
 def test_dearer_meetings_mean_a_text_further_from_the_unhurried_one(arms, compare):
     """The precise claim version 2 makes in place of "further from the median state".
 
@@ -144,6 +145,11 @@ def test_dearer_meetings_mean_a_text_further_from_the_unhurried_one(arms, compar
     leaves the text nearer the median (0.072 at $2M vs 0.084 at $1M; docs/ODD.md,
     section 9). Version 1's strict expected failure on the median is replaced by this
     claim and by the halved-budget tests of the rush cost.
+
+    Until the per-stage random streams (issue 12) this was a strict expected failure:
+    0.076 vs 0.055, Mann-Whitney p = 0.021. On the new draw it holds (0.079 vs 0.050,
+    Welch p = 6e-4, Mann-Whitney p = 6e-4): an effect near the edge of what 30 runs
+    detect, as the halved budget's (test_causal_channels.py).
     """
     result = compare(
         "rush_cost, $2M vs $1M meetings",

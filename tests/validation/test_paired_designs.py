@@ -50,7 +50,26 @@ def test_the_arms_are_paired(paired_arms):
     assert seeds["default"] == seeds["half_budget"] == seeds["single_informal_room"]
 
 
-@pytest.mark.parametrize("metric", ["rush_cost", "text_distance_civil_society"])
+PAIRING_DOES_NOT_SETTLE_IT = (
+    "finding: paired, a halved budget raises the rush cost 0.061 -> 0.077 (paired t p = "
+    "0.059, Wilcoxon p = 0.11) and civil society's distance 0.328 -> 0.363 (p = 0.017, "
+    "0.029): a shorter process takes each run down another path, so the pairs decorrelate "
+    "and CRN narrows this comparison little"
+)
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        pytest.param(
+            "rush_cost", marks=pytest.mark.xfail(strict=True, reason=PAIRING_DOES_NOT_SETTLE_IT)
+        ),
+        pytest.param(
+            "text_distance_civil_society",
+            marks=pytest.mark.xfail(strict=True, reason=PAIRING_DOES_NOT_SETTLE_IT),
+        ),
+    ],
+)
 def test_a_halved_budget_rushes_the_text_pair_by_pair(paired_arms, compare_paired, metric):
     result = compare_paired(
         f"{metric}, half vs default process budget, paired (CRN)",

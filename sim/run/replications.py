@@ -113,9 +113,9 @@ class _Part:
 
 
 def _run(cfg: SimConfig, run_seed: int, with_delegations: bool) -> _Part:
-    from sim.model import NegotiationModel  # import here: mesa is slow to import
+    from sim.model.session import Negotiation  # the model without Mesa (slow to import)
 
-    record = NegotiationModel(cfg, seed=run_seed).run()
+    record = Negotiation(cfg, seed=run_seed).run()
     delegations = delegation_rows(record) if with_delegations else None
     return _Part(record.row, record.meeting_series, delegations)
 

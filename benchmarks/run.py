@@ -175,15 +175,18 @@ def bench_floor(quick: bool) -> dict[str, object]:
 _PROBE = """
 import sys, time, runpy
 mark = sys.argv.pop(1)
-import sim.model
+try:  # the model without Mesa, that NegotiationModel extends (what the CLI runs)
+    from sim.model.session import Negotiation as Model
+except ImportError:  # before it existed: the Mesa model was the only one
+    from sim.model.negotiation import NegotiationModel as Model
 first = []
-original = sim.model.NegotiationModel.run
+original = Model.run
 def run(self):
     if not first:
         first.append(time.time())
         open(mark, "w").write(repr(first[0]))
     return original(self)
-sim.model.NegotiationModel.run = run
+Model.run = run
 sys.argv[0] = "sim"
 runpy.run_module("sim", run_name="__main__", alter_sys=True)
 """

@@ -15,9 +15,12 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from sim.config import SimConfig
 from sim.model.metrics import delegation_rows
@@ -128,6 +131,8 @@ def _tables(
     Column types are fixed here (`sim.run.schema`): counts and days as nullable integers,
     per-day rates NaN for a run that held no meeting day.
     """
+    import pandas as pd  # here: a second to import, and no run needs it
+
     names = [*keys, "replication", "run_seed"]
 
     def key_columns(lengths: list[int]) -> dict[str, object]:

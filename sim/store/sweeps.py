@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import INCOMPLETE, OK, STORAGE, USAGE, RefusedError, classify, one_line
-from sim.store.aggregate import aggregate_table
 from sim.store.faults import checkpoint
 from sim.store.files import (
     CorruptFileError,
@@ -213,6 +212,8 @@ def finish_sweep(sweep_dir: Path | str) -> dict[str, Any]:
     aggregation_error = None
     try:
         for table in AGGREGATED:
+            from sim.store.aggregate import aggregate_table  # pyarrow: at the end only
+
             rows = aggregate_table(sweep_dir, table, complete)
             aggregates[table] = {"rows": rows, **file_record(sweep_dir / f"{table}.parquet")}
     except Exception as err:  # a full disk, a job file damaged since it was checked

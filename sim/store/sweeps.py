@@ -45,6 +45,16 @@ __all__ = [
 RUN_KEYS = frozenset({"resume", "progress", "sweep_name"})
 
 
+def aggregate_table(sweep_dir: Any, table: str, jobs: Any) -> int:
+    """`sim.store.aggregate.aggregate_table`, imported only when a sweep is aggregated.
+
+    Why: it needs pyarrow (a second to import), which a sweep job never does.
+    """
+    from sim.store.aggregate import aggregate_table as aggregate
+
+    return aggregate(sweep_dir, table, jobs)
+
+
 def identity_overrides(overrides: Any) -> list[str]:
     """The overrides that define a sweep (no `hydra.*`, no run-level keys), sorted."""
     kept = []
@@ -212,8 +222,6 @@ def finish_sweep(sweep_dir: Path | str) -> dict[str, Any]:
     aggregation_error = None
     try:
         for table in AGGREGATED:
-            from sim.store.aggregate import aggregate_table  # pyarrow: at the end only
-
             rows = aggregate_table(sweep_dir, table, complete)
             aggregates[table] = {"rows": rows, **file_record(sweep_dir / f"{table}.parquet")}
     except Exception as err:  # a full disk, a job file damaged since it was checked

@@ -77,3 +77,18 @@ def test_what_cannot_be_derived_goes_to_hydra(hydra_loader) -> None:
     signature, values, task = cached._plan([], ["process=two_tier", "seed=4"])
     assert signature == (("group", "process=two_tier"), ("value", "seed"))
     assert task == ["process=two_tier", "seed=4"] and len(values) == 1
+
+
+def test_checking_a_batch_raises_as_hydra_and_leaves_derivations_exact(hydra_loader) -> None:
+    loader, master = hydra_loader
+    cached = CachingConfigLoader(loader)
+    for job in JOBS[:-1]:
+        cached.check_sweep_overrides(master, job)  # the sweeper's check, before launching
+    for job in JOBS[:-1]:
+        assert _plain(cached.load_sweep_config(master, job)) == _plain(
+            loader.load_sweep_config(master, job)
+        ), job
+    with pytest.raises(Exception) as hydra_error:
+        loader.load_sweep_config(master, ["process=two_tier", "seed=abc"])
+    with pytest.raises(type(hydra_error.value)):
+        cached.check_sweep_overrides(master, ["process=two_tier", "seed=abc"])

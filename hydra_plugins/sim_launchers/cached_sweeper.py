@@ -33,6 +33,15 @@ class CachingBasicSweeper(BasicSweeper):
             hydra_context.config_loader = CachingConfigLoader(hydra_context.config_loader)
         super().setup(hydra_context=hydra_context, task_function=task_function, config=config)
 
+    def validate_batch_is_legal(self, batch: Any) -> None:
+        """Hydra's check that every job composes, without building each configuration."""
+        loader = self.hydra_context.config_loader
+        if not hasattr(loader, "check_sweep_overrides"):
+            super().validate_batch_is_legal(batch)
+            return
+        for overrides in batch:
+            loader.check_sweep_overrides(self.config, list(overrides))
+
 
 def _register() -> None:
     conf = OmegaConf.structured(BasicSweeperConf)

@@ -56,6 +56,27 @@ class CachingConfigLoader:
             return cfg
         return _derive(base, master_config, values, task)
 
+    def check_sweep_overrides(self, master_config: Any, sweep_overrides: list[str]) -> None:
+        """Raise as `load_sweep_config` would, without building the job's configuration.
+
+        The sweeper's check of a batch: a derivable job's values are set on its group
+        combination's cached composition itself (harmless: `_derive` sets every one of
+        those keys again on its copy), not on a fresh copy.
+        """
+        hydra_overrides = [str(o) for o in master_config.hydra.overrides.hydra]
+        plan = self._plan(hydra_overrides, list(sweep_overrides))
+        if plan is None:
+            self._inner.load_sweep_config(master_config, list(sweep_overrides))
+            return
+        signature, values, _ = plan
+        base = _CACHE.get((self._token, str(master_config.hydra.job.config_name), *signature))
+        if base is None:
+            self.load_sweep_config(master_config, list(sweep_overrides))  # composes, caches
+            return
+        from hydra._internal.config_loader_impl import ConfigLoaderImpl
+
+        ConfigLoaderImpl._apply_overrides_to_config(values, base)
+
     def _plan(self, hydra_overrides: list[str], overrides: list[str]) -> tuple | None:
         """(signature, value overrides, task lines), or None to compose with Hydra."""
         from hydra.core.override_parser.overrides_parser import OverridesParser

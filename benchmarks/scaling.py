@@ -132,6 +132,7 @@ def figure(rows: list[dict]):
     fig.update_xaxes(title_text="delegations", row=1, col=1)
     fig.update_xaxes(title_text="replications in one command", row=1, col=2)
     fig.update_yaxes(title_text="ms per run", row=1, col=1)
+    fig.update_yaxes(title_text="ms per run (command wall / R)", row=1, col=2)
     fig.update_layout(
         template=TEMPLATE,
         legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "top"},
@@ -145,9 +146,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "figures" / "scaling")
+    parser.add_argument("--redraw", action="store_true", help="redraw from <out>.csv")
     args = parser.parse_args()
-    print(f"load average at start: {os.getloadavg()[0]:.1f}")
-    rows = by_delegations(args.quick) + by_replications(args.quick)
+    if args.redraw:
+        import pandas as pd
+
+        rows = pd.read_csv(args.out.with_name(args.out.name + ".csv")).to_dict("records")
+    else:
+        print(f"load average at start: {os.getloadavg()[0]:.1f}")
+        rows = by_delegations(args.quick) + by_replications(args.quick)
     from sim.figures import save_figure
 
     fig, data, width = figure(rows)

@@ -59,9 +59,13 @@ $(VUV):
 	fi
 	"$(VPY)" -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# --compile-bytecode: every process would otherwise compile its imports from source
+# where .pyc files are never written (PYTHONDONTWRITEBYTECODE, read-only installs):
+# 2-3x the start-up of a run or a sweep worker (`import mesa` 2.8 s of CPU, 0.9 s).
 $(STAMP): pyproject.toml $(LOCKFILE) | $(VUV)
-	"$(VUV)" pip install --python "$(VPY)" -r $(LOCKFILE)
+	"$(VUV)" pip install --python "$(VPY)" --compile-bytecode -r $(LOCKFILE)
 	"$(VUV)" pip install --python "$(VPY)" --no-deps -e .
+	"$(VPY)" -m compileall -q sim hydra_plugins
 	@touch "$@"
 	@echo ">> $(VENV) is ready ($$("$(VPY)" -V))"
 
@@ -106,7 +110,7 @@ app: venv ## Serve the interactive app on http://127.0.0.1:8765 (APP_ARGS="--por
 	"$(VPY)" -m sim.app $(APP_ARGS)
 
 $(BENCH_STAMP): $(BENCH_LOCK) $(STAMP)
-	"$(VUV)" pip install --python "$(VPY)" -r $(LOCKFILE) -r $(BENCH_LOCK)
+	"$(VUV)" pip install --python "$(VPY)" --compile-bytecode -r $(LOCKFILE) -r $(BENCH_LOCK)
 	@touch "$@"
 
 bench: setup $(BENCH_STAMP) ## Run the benchmarks (BENCH_ARGS="--quick" or "--only 1,3")

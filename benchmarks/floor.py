@@ -3,11 +3,11 @@
 `floor_run(cfg, seed)` draws the same population from the same generator and applies
 the same numerical kernels (attendance, tiers, rooms, seating, drafting, persuasion,
 pressure, decision, consultations, ratification) in the same order as
-`NegotiationModel.run`, but keeps only the state the dynamics need: no Mesa model or
-agents, no DataCollector, no ledger of presence or influence, no metrics. It ends in
-the same text and positions, bit for bit (`check_floor` asserts it), so the ratio
-model / floor is what the framework and the measurements cost on top of the
-arithmetic.
+`Negotiation.run` (and its Mesa form `NegotiationModel.run`), but keeps only the state
+the dynamics need: no agents, no meeting series, no ledger of presence or influence,
+no metrics. It ends in the same text and positions, bit for bit (`check_floor` asserts
+it for both classes), so the ratio model / floor is what the framework and the
+measurements cost on top of the arithmetic.
 """
 
 from __future__ import annotations
@@ -277,10 +277,10 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
 
 def check_floor(cfg: SimConfig, seeds) -> None:
     """Assert the floor ends where the model ends (text, positions, outcome), bit for bit."""
-    from sim.model import NegotiationModel
+    from sim.model import Negotiation, NegotiationModel
 
-    for seed in seeds:
-        model = NegotiationModel(cfg, seed=seed)
+    for seed, cls in ((s, c) for s in seeds for c in (Negotiation, NegotiationModel)):
+        model = cls(cfg, seed=seed)
         record = model.run()
         bare = floor_run(cfg, seed)
         same = (
@@ -291,7 +291,7 @@ def check_floor(cfg: SimConfig, seeds) -> None:
             and _same_days(record.ratification_days, bare["ratification_days"])
         )
         if not same:
-            raise AssertionError(f"floor and model differ for seed {seed}")
+            raise AssertionError(f"floor and {cls.__name__} differ for seed {seed}")
 
 
 def _same_days(a: np.ndarray | None, b: np.ndarray | None) -> bool:

@@ -9,6 +9,12 @@ that ends it as soon as the sweep's process is gone.
 Hydra takes launchers only from the `hydra_plugins` package, and this module's config
 replaces the plugin's own `hydra/launcher=joblib` (same keys, another `_target_`), so
 every sweep that asks for joblib gets these workers.
+
+Each job's configuration is composed here, in the sweep's process, where the sweeper's
+check of the batch has just composed it (`cached_sweeper`: once per group combination),
+and sent to a worker composed: Hydra's joblib launcher composes every job again in its
+worker and sends each one the whole config loader. Jobs go to the workers as they are
+composed, so the first workers start while the rest are composed.
 """
 
 from __future__ import annotations
@@ -33,7 +39,70 @@ class WatchedJoblibLauncher(JoblibLauncher):
         from sim.run.sweep import watch_sweep_process  # here: Hydra imports plugins at start-up
 
         self.joblib = {**self.joblib, "initializer": watch_sweep_process, "initargs": (True,)}
-        return super().launch(job_overrides, initial_job_idx)
+        return _launch(self, job_overrides, initial_job_idx)
+
+
+def _launch(launcher: JoblibLauncher, job_overrides: Sequence[Sequence[str]], first: int) -> Any:
+    """Hydra's joblib `launch`, but each job composed here and sent to a worker composed."""
+    import logging
+    from pathlib import Path
+
+    from hydra.core.singleton import Singleton
+    from hydra.core.utils import JobReturn, configure_log, setup_globals
+    from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
+    from joblib import Parallel, delayed
+    from omegaconf import open_dict
+
+    setup_globals()
+    configure_log(launcher.config.hydra.hydra_logging, launcher.config.hydra.verbose)
+    sweep_dir = Path(str(launcher.config.hydra.sweep.dir))
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    joblib_cfg = launcher.joblib
+    joblib_cfg["backend"] = "loky"
+    process_joblib_cfg(joblib_cfg)
+    log = logging.getLogger("hydra_plugins.hydra_joblib_launcher._core")
+    log.info("Joblib.Parallel(%s) is launching %d jobs", joblib_cfg, len(job_overrides))
+    log.info("Launching jobs, sweep output dir : %s", sweep_dir)
+    singleton_state = Singleton.get_state()
+    loader = launcher.hydra_context.config_loader
+    callbacks = launcher.hydra_context.callbacks
+
+    def composed(idx: int, overrides: Sequence[str]) -> Any:
+        sweep_config = loader.load_sweep_config(launcher.config, list(overrides))
+        with open_dict(sweep_config):
+            sweep_config.hydra.job.id = f"{sweep_config.hydra.job.name}_{idx}"
+            sweep_config.hydra.job.num = idx
+        return sweep_config
+
+    runs = Parallel(**joblib_cfg)(
+        delayed(_execute_composed)(
+            composed(first + i, overrides), callbacks, launcher.task_function, singleton_state
+        )
+        for i, overrides in enumerate(job_overrides)
+    )
+    assert all(isinstance(run, JobReturn) for run in runs)
+    return runs
+
+
+def _execute_composed(
+    sweep_config: Any, callbacks: Any, task_function: Any, singleton_state: Any
+) -> Any:
+    """One job in a worker: Hydra's `run_job` on a configuration composed by the sweep."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.core.singleton import Singleton
+    from hydra.core.utils import run_job, setup_globals
+    from hydra.types import HydraContext
+
+    setup_globals()
+    Singleton.set_state(singleton_state)
+    HydraConfig.instance().set_config(sweep_config)
+    return run_job(
+        hydra_context=HydraContext(config_loader=None, callbacks=callbacks),
+        config=sweep_config,
+        task_function=task_function,
+        job_dir_key="hydra.sweep.dir",
+        job_subdir_key="hydra.sweep.subdir",
+    )
 
 
 def _register() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.members import load_member_table, select_members
+from sim.config.members import load_member_rows, select_member_rows
 from sim.config.names import (
     COST_SHARING_MODES,
     CRN_MODES,
@@ -216,7 +216,7 @@ def _validate_scenario(s: ScenarioConfig) -> None:
 
 def _validate_member_table(s: ScenarioConfig) -> None:
     """Read and check the delegations table now, so a bad file stops a sweep before it starts."""
-    select_members(load_member_table(s.delegations.table), list(s.delegations.include))
+    select_member_rows(load_member_rows(s.delegations.table), list(s.delegations.include))
 
 
 def _validate_process(p: ProcessConfig, s: ScenarioConfig) -> None:

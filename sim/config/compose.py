@@ -94,7 +94,12 @@ def to_sim_config(cfg: Any) -> SimConfig:
 
     if not isinstance(cfg, SimConfig):
         plain = _plain(cfg)
-        key = json.dumps(plain, sort_keys=True, default=repr)
+        # Jobs of a sweep often differ only in their seed or replications: convert the
+        # rest once and set those two (plain ints, as OmegaConf would keep them).
+        counts = {k: plain.get(k) for k in _COUNTS} if isinstance(plain, dict) else {}
+        plain_counts = all(type(v) is int for v in counts.values()) and len(counts) == 2
+        rest = {k: v for k, v in plain.items() if k not in _COUNTS} if plain_counts else plain
+        key = json.dumps(rest, sort_keys=True, default=repr)
         if key not in _CONVERTED:
             try:
                 merged = OmegaConf.merge(_schema(), OmegaConf.create(plain))
@@ -104,11 +109,14 @@ def to_sim_config(cfg: Any) -> SimConfig:
                 _CONVERTED.clear()
             _CONVERTED[key] = OmegaConf.to_object(merged)
         cfg = copy.deepcopy(_CONVERTED[key])
+        if plain_counts:
+            cfg.seed, cfg.replications = counts["seed"], counts["replications"]
     validate(cfg)
     return cfg
 
 
 _CONVERTED: dict[str, SimConfig] = {}
+_COUNTS = ("seed", "replications")
 
 
 @functools.cache

@@ -13,16 +13,21 @@ import re
 from collections.abc import Collection, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas only for the DataFrame form; a run reads the rows
+    import pandas as pd
 
 from sim.config.names import INCOME_GROUPS, REGIONS, ConfigError
 
 __all__ = [
     "DATA_DIR",
     "REGION_CODES",
+    "load_member_rows",
     "load_member_table",
+    "read_member_rows",
     "read_member_table",
+    "select_member_rows",
     "select_members",
     "table_path",
     "table_source",
@@ -78,11 +83,27 @@ def table_source(table: str) -> tuple[str, str, int, int]:
     return table, str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
+def load_member_rows(table: str) -> tuple[dict[str, Any], ...]:
+    """`load_member_table` as plain rows (dicts), without pandas: what a run needs."""
+    return read_member_rows(*table_source(table))[1]
+
+
+@lru_cache(maxsize=8)
+def read_member_rows(
+    table: str, file: str, _size: int, _mtime: int
+) -> tuple[list[str], tuple[dict[str, Any], ...]]:
+    """The columns and checked rows of one `table_source` (cached: shared, do not modify)."""
+    source = file if table.endswith(".csv") or "/" in table else f"sim/data/{table}.csv"
+    return _parse(Path(file).read_bytes(), f"scenario.delegations.table: {source}")
+
+
 @lru_cache(maxsize=8)
 def read_member_table(table: str, file: str, _size: int, _mtime: int) -> pd.DataFrame:
     """The parsed table of one `table_source` (cached: shared, do not modify)."""
-    source = file if table.endswith(".csv") or "/" in table else f"sim/data/{table}.csv"
-    return _parse(Path(file).read_bytes(), f"scenario.delegations.table: {source}")
+    import pandas as pd  # here: validating and running need only the rows
+
+    columns, records = read_member_rows(table, file, _size, _mtime)
+    return pd.DataFrame.from_records(list(records), columns=columns).astype({"ldc": bool})
 
 
 def _text(data: bytes, where: str) -> str:
@@ -132,7 +153,7 @@ def _one_of(allowed: Collection[str]) -> str:
     return "one of " + ", ".join(allowed) if len(allowed) < 20 else "an allowed value"
 
 
-def _parse(data: bytes, where: str) -> pd.DataFrame:
+def _parse(data: bytes, where: str) -> tuple[list[str], tuple[dict[str, Any], ...]]:
     """Parse a member table strictly: every row, every required column, every value.
 
     Columns: `name` (not empty), `iso3` (a code of letters, digits, `_` or `-`,
@@ -178,21 +199,33 @@ def _parse(data: bytes, where: str) -> pd.DataFrame:
         records.append(record)
     if not records:
         raise ConfigError(f"{where}: the table has no rows (only a header)")
-    frame = pd.DataFrame.from_records(
-        records, columns=[*header, *(["ldc"] * ("ldc" not in header))]
-    )
-    return frame.astype({"ldc": bool})
+    return [*header, *(["ldc"] * ("ldc" not in header))], tuple(records)
 
 
 def select_members(frame: pd.DataFrame, include: list[str]) -> pd.DataFrame:
     """The rows named in `include` (all rows when empty), in that order."""
     if not include:
         return frame.reset_index(drop=True)
-    unknown = sorted(set(include) - set(frame["iso3"]))
+    _check_include(set(frame["iso3"]), include)
+    return frame.set_index("iso3").loc[list(include)].reset_index()
+
+
+def select_member_rows(
+    rows: tuple[dict[str, Any], ...], include: list[str]
+) -> list[dict[str, Any]]:
+    """`select_members` on plain rows: those named in `include` (all when empty), in order."""
+    if not include:
+        return list(rows)
+    by_code = {row["iso3"]: row for row in rows}
+    _check_include(set(by_code), include)
+    return [by_code[code] for code in include]
+
+
+def _check_include(codes: set[str], include: list[str]) -> None:
+    unknown = sorted(set(include) - codes)
     if unknown:
         raise ConfigError(
             f"scenario.delegations.include: unknown ISO3 code(s) {unknown} (not in the table)"
         )
     if len(set(include)) != len(include):
         raise ConfigError("scenario.delegations.include: an ISO3 code is listed twice")
-    return frame.set_index("iso3").loc[list(include)].reset_index()

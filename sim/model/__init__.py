@@ -12,14 +12,17 @@ Mesa model last):
 - `sitting`: one room sitting for one day;
 - `decision`: objections, blocking power, accommodation, votes;
 - `record`, `outcomes`, `metrics`: what a run leaves behind and its columns;
-- `agents`, `negotiation`: the Mesa agents and `NegotiationModel`.
+- `chair`, `session`: the chair's decisions and `Negotiation`, the whole process
+  without Mesa (what the command line and the sweeps run);
+- `agents`, `negotiation`: the Mesa agents and `NegotiationModel`, the same process as
+  a Mesa model (same numbers, bit for bit).
 
-`NegotiationModel` is imported lazily (Mesa costs a second to import).
+Both are imported lazily (Mesa costs a second or more to import).
 """
 
 from __future__ import annotations
 
-__all__ = ["NegotiationModel"]
+__all__ = ["Negotiation", "NegotiationModel"]
 
 
 def __getattr__(name: str):
@@ -27,4 +30,8 @@ def __getattr__(name: str):
         from sim.model.negotiation import NegotiationModel
 
         return NegotiationModel
+    if name == "Negotiation":
+        from sim.model.session import Negotiation
+
+        return Negotiation
     raise AttributeError(name)

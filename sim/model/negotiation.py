@@ -1,11 +1,10 @@
-"""`NegotiationModel`: one negotiation process, meeting by meeting, as a Mesa model.
+"""`NegotiationModel`: the negotiation as a Mesa model.
 
-One `step()` is one meeting: attendance decisions, the chair's choice of tiers and of
-how hard to compress the work into the days left, the days of negotiation room by
-room, payment, pressure, and tabling (with the holdouts accommodated as the rule
-gives them power). `run()` steps until adoption or the end of the meetings the process
-can hold, simulates ratification, runs the same seed unhurried for the rush cost, and
-returns the run's `RunRecord`.
+`sim.model.session.Negotiation` plays the process; this subclass makes it a Mesa model:
+`mesa.Model`'s clock and random stream (`rng=seed`, drawn from exactly as the plain
+class draws), one Mesa agent per delegation and stakeholder plus the chair, and a
+`DataCollector` of the meeting series. Numbers are the same bit for bit; use this class
+with Mesa's tools (`batch_run`, visualisation) or to read the agents.
 """
 
 from __future__ import annotations
@@ -13,373 +12,38 @@ from __future__ import annotations
 import numpy as np
 from mesa import DataCollector, Model
 
-from sim.config import SimConfig
 from sim.model.agents import Chair, Delegation, Stakeholder
-from sim.model.attendance import AttendancePlan, MeetingOutlook, plan_attendance
-from sim.model.days import MeetingDays
-from sim.model.decision import Decision, amendment_votes, decide, objections
-from sim.model.dynamics import (
-    confidence_pull,
-    disagreement,
-    pressure,
-    reservation_now,
-    salience_distance,
-)
-from sim.model.ledger import Ledger
-from sim.model.metrics import run_metrics
-from sim.model.population import build_population
-from sim.model.process import Compression
-from sim.model.purse import Purse
-from sim.model.ratification import ratification_days
-from sim.model.record import RunRecord
-from sim.model.reporters import meeting_reporters
-from sim.model.streams import stage_streams
+from sim.model.session import Negotiation
 
 __all__ = ["NegotiationModel"]
 
-PLANNED, EXTENSION = "planned", "extension"
 
-
-class NegotiationModel(Model):
-    """A treaty negotiation among delegations with unequal resources.
+class NegotiationModel(Negotiation, Model):
+    """A treaty negotiation among delegations with unequal resources, as a Mesa model.
 
     `unhurried=True` runs the same seed's counterfactual: no budget limit and no
     pressure (so no concession, no closing doors, no compression, no accommodation).
     `collect=False` skips the per-meeting DataCollector (the counterfactual needs none).
     """
 
-    def __init__(
-        self,
-        config: SimConfig,
-        seed: int | None = None,
-        *,
-        unhurried: bool = False,
-        collect: bool = True,
-    ) -> None:
-        seed = config.seed if seed is None else seed
-        super().__init__(rng=seed)
-        self.config = config
-        self.seed_used = seed
-        self.unhurried = unhurried
-        # One stream per stage (population, consultation, ratification): a design change
-        # that alters how often one stage draws never shifts the others.
-        self.streams = stage_streams(seed)
-        self.population = build_population(config.scenario, self.streams["population"])
-        dl, st = self.population.delegations, self.population.stakeholders
-        self.n_delegations, self.n_issues = dl.ideal.shape
-        self.positions = dl.ideal.copy()
-        self.purse = Purse.from_config(config, unlimited=unhurried)
-        self.ledger = Ledger(
-            remaining_usd=dl.budget_usd.copy(),
-            fund_remaining_usd=config.funding.trust_fund_usd,
-            n_stakeholders=len(st),
-        )
-        self.stakeholder_weights = (
-            config.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
-        )
-        self._cost_shares = self.purse.cost_shares(dl.budget_usd)
-        # Fixed for the run: each delegation's weight per issue before presence, and
-        # the rooms' layouts by issues and openness (kept by the days' sitter).
-        self.days = MeetingDays(
-            config, self.population, dl.expertise[:, None] * dl.salience, self.stakeholder_weights
-        )
-        self.attendance: AttendancePlan | None = None
-        self.objecting = np.zeros(self.n_delegations, dtype=bool)
-        self.present_at_decision = np.zeros(self.n_delegations, dtype=bool)
-        self.pressure = 0.0
-        self.meeting = 0  # meetings held
-        self.extensions_used = 0
-        # Issue-days of negotiation the text still needs (compression), split evenly.
-        self.work_left = np.full(
-            self.n_issues, config.process.compression.text_days / max(self.n_issues, 1)
-        )
-        self.compression = Compression(0, 0.0, 0.0)
-        self.holdout_move = np.zeros(self.n_issues)
-        self.accommodated = np.zeros(self.n_delegations, dtype=bool)
-        self.accommodations = 0
-        self.amendments = (0, 0)  # proposed, adopted
-        self.decision: Decision | None = None
-        self.adopted_by: str | None = None
-        self.meeting_log: dict[str, object] = {}
-        self.text_history: list[np.ndarray] = []
+    def _begin(self, seed: int) -> None:
+        Model.__init__(self, rng=seed)
+
+    def _seat_actors(self, n_stakeholders: int, zero_draft: np.ndarray) -> None:
         # One Mesa agent per row, registered with the model (a plain loop: `create_agents`
         # would also build a throw-away AgentSet of them, a third of the cost at scale).
         for i in range(self.n_delegations):
             Delegation(self, i)
-        for i in range(len(st)):
+        for i in range(n_stakeholders):
             Stakeholder(self, i)
-        # The chair's zero draft: the plain mean of the member states' stated ideals.
-        self.chair = Chair(self, dl.ideal.mean(axis=0) if len(dl) else np.full(self.n_issues, 0.5))
-        self.zero_draft = self.chair.text.copy()
-        self.datacollector = DataCollector(
-            model_reporters=meeting_reporters(self.population.issues) if collect else {}
-        )
-        self._collect = collect
+        self.chair = Chair(self, zero_draft)
 
-    # ------------------------------------------------------------------ schedule
+    def _start_series(self, reporters: dict[str, object]) -> None:
+        self.datacollector = DataCollector(model_reporters=reporters)
+
+    def _collect_meeting(self) -> None:
+        self.datacollector.collect(self)
+
     @property
-    def planned_meetings(self) -> int:
-        return self.config.scenario.calendar.meetings
-
-    def next_meeting(self) -> str | None:
-        """Whether another meeting can be held: a planned one, an extension, or none.
-
-        A planned meeting needs the process budget to pay for it; once the calendar or
-        the money runs out, up to `decision.max_extensions` extension meetings follow,
-        each with its own authorisation (`cost.extension_authorised`) or paid from what
-        is left.
-        """
-        if self.meeting < self.planned_meetings and self.purse.can_afford_meeting():
-            return PLANNED
-        if self.extensions_used < self.config.decision.max_extensions and (
-            self.purse.extension_authorised or self.purse.can_afford_meeting()
-        ):
-            return EXTENSION
-        return None
-
-    def meetings_left(self) -> int:
-        """Planned meetings still ahead that the process budget can pay for."""
-        return self.purse.affordable_meetings(max(self.planned_meetings - self.meeting, 0))
-
-    def run(self) -> RunRecord:
-        """Step meetings until adoption or the end, then ratification; return the record."""
-        while self.running and self.next_meeting() is not None:
-            self.step()
-        days = None
-        dl = self.population.delegations
-        if self.adopted_by is not None and not self.unhurried:
-            dislike = salience_distance(dl.ideal, self.chair.text, dl.salience)
-            days = ratification_days(
-                dislike, dl.legislative, self.config.ratification, self.streams["ratification"]
-            )
-        unhurried_text = None
-        if self.config.measures.rush_cost and not self.unhurried:
-            twin = NegotiationModel(self.config, self.seed_used, unhurried=True, collect=False)
-            twin.run()
-            unhurried_text = twin.chair.text.copy()
-        record = RunRecord(
-            config=self.config,
-            seed=self.seed_used,
-            population=self.population,
-            ledger=self.ledger,
-            purse=self.purse,
-            zero_draft=self.zero_draft,
-            text=self.chair.text.copy(),
-            positions=self.positions.copy(),
-            meetings_held=self.meeting,
-            extensions_used=self.extensions_used,
-            adopted_by=self.adopted_by,
-            decision=self.decision,
-            pressure=self.pressure,
-            objecting=self.objecting.copy(),
-            present_at_decision=self.present_at_decision.copy(),
-            meeting_series=self.datacollector.model_vars,
-            holdout_move=self.holdout_move.copy(),
-            accommodated=self.accommodated.copy(),
-            accommodations=self.accommodations,
-            amendments_proposed=self.amendments[0],
-            amendments_adopted=self.amendments[1],
-            ratification_days=days,
-            unhurried_text=unhurried_text,
-        )
-        if not self.unhurried:  # the twin is run for its text alone
-            record.row = run_metrics(record)
-        return record
-
-    # ------------------------------------------------------------------ one meeting
-    def step(self) -> None:
-        """One meeting: attend, choose tiers, negotiate each day, pay, table the draft."""
-        mode = self.next_meeting()
-        if mode is None:
-            self.running = False
-            return
-        if mode == EXTENSION:
-            self.purse.authorise_extension()
-            self.extensions_used += 1
-        cal = self.config.scenario.calendar
-        channels = self.config.channels
-        self.attendance = plan = self._decide_attendance()
-        spread = self._disagreement(plan)
-        ahead = max(self.meetings_left() if mode == PLANNED else 1, 1)  # this one included
-        tiers, squeeze = self.chair.choose_tiers(
-            spread,
-            self.meeting + 1,
-            pressure=self.pressure,
-            closing_doors=channels.closing_doors and not self.unhurried,
-            work_left=float(np.maximum(self.work_left, 0.0).sum()),
-            days_available=cal.days * ahead,
-            compressing=channels.compression and not self.unhurried,
-        )
-        self.compression = squeeze
-        invited = None
-        if len(tiers.friends):
-            dl = self.population.delegations
-            invited = self.chair.invite_friends(dl.expertise, dl.bloc)
-        stakeholder_before = self.ledger.stakeholder_influence.sum()
-        delegation_before = self.ledger.influence.sum() + self.ledger.proxy_influence.sum()
-        informal_days_open = self.days.sit(
-            plan,
-            tiers,
-            squeeze,
-            invited,
-            self.chair.text,
-            self.positions,
-            self.ledger,
-            self.work_left,
-        )
-        cost = self.purse.meeting_usd
-        self._pay(plan, cost)
-        self.meeting += 1
-        self._apply_pressure()
-        decision = self._table(plan)
-        self.text_history.append(self.chair.text.copy())
-        if self.running and self.next_meeting() is not None:
-            self._consult()
-        stakeholder_gain = self.ledger.stakeholder_influence.sum() - stakeholder_before
-        total_gain = (
-            stakeholder_gain
-            + self.ledger.influence.sum()
-            + self.ledger.proxy_influence.sum()
-            - delegation_before
-        )
-        self.meeting_log = {
-            "cost_usd": cost,
-            "informal_issues": len(tiers.informal),
-            "friends_issues": len(tiers.friends),
-            "informal_room_days": informal_days_open,
-            "stakeholder_influence_share": (
-                stakeholder_gain / total_gain if total_gain else float("nan")
-            ),
-            "decision": decision,
-        }
-        if self._collect:
-            self.datacollector.collect(self)
-
-    def _decide_attendance(self) -> AttendancePlan:
-        dl = self.population.delegations
-        outlook = MeetingOutlook(
-            meeting_index=self.meeting,
-            planned=self.planned_meetings,
-            remaining_usd=self.ledger.remaining_usd,
-            stakes=salience_distance(dl.ideal, self.chair.text, dl.salience),
-            cost_share_usd=self._cost_shares,
-            fund_remaining_usd=self.ledger.fund_remaining_usd,
-        )
-        return plan_attendance(outlook, dl, self.config)
-
-    def _disagreement(self, plan: AttendancePlan) -> np.ndarray:
-        """Disagreement among the delegations in the room on the meeting's first day."""
-        present = plan.delegates > 0
-        if present.sum() < 2:
-            return np.zeros(self.n_issues)
-        return disagreement(self.positions[present])
-
-    def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
-        """Settle the meeting: delegations, the trust fund and the process budget pay."""
-        self.ledger.spend(plan.own_cost_usd)
-        self.ledger.fund_remaining_usd -= plan.fund_cost_usd
-        self.ledger.fund_spent_usd += plan.fund_cost_usd
-        self.purse.settle(meeting_cost, float(plan.contribution_usd.sum()))
-
-    def _apply_pressure(self) -> None:
-        """Raise pressure with money spent and meetings used; concede under it.
-
-        Positions move toward the draft by a share `concession_rate x pressure` of the
-        gap per meeting. An unhurried process feels no pressure.
-        """
-        if self.unhurried:
-            return
-        b = self.config.behaviour
-        self.pressure = pressure(
-            self.purse.spent_share(), self.meeting, self.meetings_left(), b.pressure_budget_weight
-        )
-        self.positions += b.concession_rate * self.pressure * (self.chair.text - self.positions)
-
-    def _table(self, plan: AttendancePlan) -> Decision | None:
-        """Table the draft if the chair may: accommodate holdouts, amendments, the rule."""
-        cfg = self.config
-        dl = self.population.delegations
-        present = plan.in_person_days > 0
-        if cfg.funding.remote_counts_for_decision:
-            present = present | plan.remote
-        burden = self.ledger.spent_usd / np.maximum(dl.budget_usd, 1e-9)
-        reservation = reservation_now(
-            dl.reservation,
-            self.pressure,
-            burden,
-            cfg.behaviour.pressure_gain,
-            cfg.behaviour.burden_gain,
-        )
-        self.present_at_decision = present
-        final = self.next_meeting() is None
-        tabling = self.meeting >= cfg.decision.earliest_tabling_meeting or final
-        hurried = not self.unhurried
-        if tabling and hurried and cfg.channels.holdout_accommodation:
-            moved, power = self.chair.accommodate(self.positions, present, reservation)
-            if moved.any():
-                self.holdout_move += moved
-                self.accommodated |= power > 0
-                self.accommodations += 1
-        distance = salience_distance(self.positions, self.chair.text, dl.salience)
-        without_vote = False
-        objects = objections(distance, reservation) & present
-        if (
-            final
-            and hurried
-            and cfg.channels.amendment_votes
-            and cfg.decision.rule == "consensus_then_vote"
-            and objects.any()
-        ):
-            result = amendment_votes(
-                text=self.chair.text,
-                positions=self.positions,
-                salience=dl.salience,
-                present=present,
-                objects=objects,
-                reservation=reservation,
-                vote_threshold=cfg.decision.vote_threshold,
-            )
-            self.chair.text[:] = result.text
-            self.amendments = (
-                self.amendments[0] + result.proposed,
-                self.amendments[1] + result.adopted,
-            )
-            distance = salience_distance(self.positions, self.chair.text, dl.salience)
-            without_vote = True
-        self.objecting = objections(distance, reservation)
-        if not tabling:
-            return None
-        decision = decide(
-            rule=cfg.decision.rule,
-            final=final,
-            present=present,
-            distance=distance,
-            reservation=reservation,
-            vote_threshold=cfg.decision.vote_threshold,
-            abstain_margin=cfg.decision.abstain_margin,
-            without_vote=without_vote,
-        )
-        self.decision = decision
-        if decision.adopted_by is not None:
-            self.adopted_by = decision.adopted_by
-            self.running = False
-        return decision
-
-    def _consult(self) -> None:
-        """Intersessional consultations: stakeholders pull the delegations that attend."""
-        cal = self.config.scenario.calendar
-        b = self.config.behaviour
-        if self.meeting > cal.consultations:
-            return
-        st = self.population.stakeholders
-        draws = self.streams["consultation"].random(self.n_delegations)
-        attend = draws < b.consultation_attendance
-        cost = cal.consultation_days * self.config.cost.consultation_day_usd
-        in_person = attend & (self.ledger.remaining_usd >= cost)  # the rest join online
-        self.ledger.spend(np.where(in_person, cost, 0.0))
-        self.ledger.consultations_attended += attend
-        rate = 1.0 - (1.0 - b.consultation_rate) ** cal.consultation_days
-        idx = np.flatnonzero(attend)
-        self.positions[idx] = confidence_pull(
-            self.positions[idx], st.ideal, self.stakeholder_weights, b.confidence, rate
-        )
+    def meeting_series(self) -> dict[str, list]:
+        return self.datacollector.model_vars

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from sim.config import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS, ScenarioConfig
-from sim.config.members import read_member_table, select_members, table_source
+from sim.config.members import read_member_rows, select_member_rows, table_source
 
 __all__ = [
     "Delegations",
@@ -101,17 +101,23 @@ class _Members:
     ldc: np.ndarray
 
 
+def _objects(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 @lru_cache(maxsize=16)
 def _members(source: tuple[str, str, int, int], include: tuple[str, ...]) -> _Members:
-    frame = select_members(read_member_table(*source), list(include))
-    income = frame["income_group"].map({g: i for i, g in enumerate(INCOME_GROUPS)}).to_numpy()
-    region = frame["un_region"].map({r: i for i, r in enumerate(REGIONS)}).to_numpy()
+    rows = select_member_rows(read_member_rows(*source)[1], list(include))
+    income = {g: i for i, g in enumerate(INCOME_GROUPS)}
+    region = {r: i for i, r in enumerate(REGIONS)}
     arrays = _Members(
-        iso3=frame["iso3"].to_numpy(dtype=object),
-        name=frame["name"].to_numpy(dtype=object),
-        income=income.astype(np.int64),
-        region=region.astype(np.int64),
-        ldc=frame["ldc"].to_numpy(dtype=bool),
+        iso3=_objects([row["iso3"] for row in rows]),
+        name=_objects([row["name"] for row in rows]),
+        income=np.array([income[row["income_group"]] for row in rows], dtype=np.int64),
+        region=np.array([region[row["un_region"]] for row in rows], dtype=np.int64),
+        ldc=np.array([bool(row["ldc"]) for row in rows], dtype=bool),
     )
     for array in vars(arrays).values():
         array.setflags(write=False)

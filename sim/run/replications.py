@@ -13,9 +13,12 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from sim.config import SimConfig
 from sim.model.metrics import delegation_rows
@@ -95,9 +98,9 @@ class _Part:
 
 
 def _run(cfg: SimConfig, run_seed: int, with_delegations: bool) -> _Part:
-    from sim.model import NegotiationModel  # import here: mesa is slow to import
+    from sim.model.session import Negotiation  # the model without Mesa (slow to import)
 
-    record = NegotiationModel(cfg, seed=run_seed).run()
+    record = Negotiation(cfg, seed=run_seed).run()
     delegations = delegation_rows(record) if with_delegations else None
     return _Part(record.row, record.meeting_series, delegations)
 
@@ -110,6 +113,8 @@ def _tables(
     Column types are fixed here (`sim.run.schema`): counts and days as nullable integers,
     per-day rates NaN for a run that held no meeting day.
     """
+    import pandas as pd  # here: a second to import, and no run needs it
+
     names = [*keys, "replication", "run_seed"]
 
     def key_columns(lengths: list[int]) -> dict[str, object]:

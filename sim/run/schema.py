@@ -12,8 +12,12 @@ never changed otherwise: a count that is not a whole number raises.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from sim.model.outcomes import describe
 
@@ -66,6 +70,8 @@ def normalise(table: str, frame: pd.DataFrame, no_days: pd.Series | None = None)
     `no_days` marks the rows of runs that held no meeting day (default: from the
     runs table's own `days_held`); their per-day rates become NaN.
     """
+    import pandas as pd  # here: the model runs before any table is built
+
     frame = frame.copy()
     if no_days is None and "days_held" in frame:
         no_days = frame["days_held"].to_numpy() == 0

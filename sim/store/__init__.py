@@ -14,11 +14,13 @@ partial). Modules, each with one job, importing only downward in this list:
 - `aggregate`: a sweep's job tables streamed into one table;
 - `sweeps`: a sweep's manifest, from the start of an attempt to its verdict;
 - `read`: loading results, and how complete a folder is.
+
+`aggregate` and `read` (pyarrow and pandas, a second or more to import) load when one
+of their names is first used: a run or a sweep job writes its results without them.
 """
 
 from __future__ import annotations
 
-from sim.store.aggregate import aggregate_table, iter_job_tables
 from sim.store.files import (
     CorruptFileError,
     atomic_write,
@@ -62,15 +64,6 @@ from sim.store.lock import (
     remove_if_empty,
 )
 from sim.store.provenance import command_line, environment_info, git_state, utc_now
-from sim.store.read import (
-    Completeness,
-    PartialResultsWarning,
-    completeness,
-    load_checked,
-    load_manifest,
-    load_results,
-    sweep_jobs,
-)
 from sim.store.sweeps import (
     RUN_KEYS,
     changed_inputs,
@@ -143,3 +136,24 @@ __all__ = [
     "write_results",
     "write_text",
 ]
+
+
+_LAZY = {
+    "aggregate_table": "sim.store.aggregate",
+    "iter_job_tables": "sim.store.aggregate",
+    "Completeness": "sim.store.read",
+    "PartialResultsWarning": "sim.store.read",
+    "completeness": "sim.store.read",
+    "load_checked": "sim.store.read",
+    "load_manifest": "sim.store.read",
+    "load_results": "sim.store.read",
+    "sweep_jobs": "sim.store.read",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sim.store' has no attribute {name!r}")

@@ -18,9 +18,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by whoever hands us a frame
+    import pandas as pd
 
 from sim.store.faults import checkpoint
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow.parquet as pq
+if TYPE_CHECKING:  # pandas is imported by whoever hands us a frame
+    import pandas as pd
 
 from sim.store.faults import checkpoint
 from sim.store.files import (
@@ -76,6 +76,8 @@ def verify_results(folder: Path, manifest: dict[str, Any], checksum: bool = True
         for table, rows in (manifest.get("rows") or {}).items():
             path = folder / f"{table}.parquet"
             try:
+                import pyarrow.parquet as pq  # here: a second to import, seldom needed
+
                 found = pq.read_metadata(path).num_rows
             except FileNotFoundError:
                 return f"{path}: missing"

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import INCOMPLETE, OK, STORAGE, USAGE, RefusedError, classify, one_line
-from sim.store.aggregate import aggregate_table
 from sim.store.faults import checkpoint
 from sim.store.files import (
     CorruptFileError,
@@ -44,6 +43,16 @@ __all__ = [
 
 # Run-level keys: how to run, not what to run; they never change a job's rows.
 RUN_KEYS = frozenset({"resume", "progress", "sweep_name"})
+
+
+def aggregate_table(sweep_dir: Any, table: str, jobs: Any) -> int:
+    """`sim.store.aggregate.aggregate_table`, imported only when a sweep is aggregated.
+
+    Why: it needs pyarrow (a second to import), which a sweep job never does.
+    """
+    from sim.store.aggregate import aggregate_table as aggregate
+
+    return aggregate(sweep_dir, table, jobs)
 
 
 def identity_overrides(overrides: Any) -> list[str]:

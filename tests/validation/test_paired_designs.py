@@ -1,7 +1,7 @@
 """The near-threshold comparative statics again, as paired comparisons under CRN.
 
 Written and committed before it was first run, after the per-stage random streams of
-common random numbers (issue 12) gave the independent-sample tests a fresh draw on which
+common random numbers gave the independent-sample tests a fresh draw on which
 three of them no longer cleared alpha = 0.01 (see the xfails' reasons in
 test_causal_channels.py and test_comparative_statics.py). Those tests stay as they were
 pre-registered; this module asks the same questions of the design CRN makes possible:

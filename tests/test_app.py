@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import statistics
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -394,14 +392,16 @@ def test_the_text_figure_adds_industrys_ideal_and_shares_its_range(two_tier, fri
     assert spec["layout"]["yaxis"]["range"] == [low, high]
 
 
-def test_a_meeting_steps_and_draws_well_within_a_second():
-    """Live enough: step one meeting of the default scenario and build every view."""
+def test_every_meeting_steps_and_draws_every_view():
+    """Step the default scenario to its end, building every view after each meeting.
+
+    How fast a step renders is measured by benchmarks/app_step.py, not here.
+    """
     session = Session(default_setup())
-    figures.text(session.views()[0])  # warm the caches (templates, imports)
-    seconds = []
+    steps = 0
     while not session.finished:
-        start = time.perf_counter()
         session.step()
+        steps += 1
         views = session.views()
         for fig in (
             figures.attendance(views[0]),
@@ -410,10 +410,8 @@ def test_a_meeting_steps_and_draws_well_within_a_second():
             figures.pressure_budget(views),
             figures.voice(views),
         ):
-            figure_json(fig)
-        seconds.append(time.perf_counter() - start)
-    print(f"step + views, default scenario: median {statistics.median(seconds):.3f} s")
-    assert statistics.median(seconds) < 0.8  # measured 0.2-0.4 s on 2 shared cores
+            assert json.loads(figure_json(fig))["data"]
+    assert steps >= 1 and session.finished
 
 
 # ----------------------------------------------------------------------------- serving

@@ -11,8 +11,6 @@ only where no Chromium or Chrome can be found are the tests skipped, saying so.
 
 from __future__ import annotations
 
-import statistics
-import time
 from urllib.parse import urlparse
 
 import pytest
@@ -82,12 +80,10 @@ class Watched:
     def status(self) -> str:
         return self.page.locator(".nsim-status").first.inner_text()
 
-    def step(self, meeting: int) -> float:
-        """Click Step; seconds until the page shows the meeting held."""
-        start = time.perf_counter()
+    def step(self, meeting: int) -> None:
+        """Click Step and wait until the page shows the meeting held."""
         self.page.locator(".nsim-step").click()
         self.page.locator(".nsim-status").first.filter(has_text=f"meeting {meeting} ").wait_for()
-        return time.perf_counter() - start
 
     def run_to_the_end(self) -> None:
         self.page.locator(".nsim-play").click()
@@ -158,9 +154,8 @@ def test_a_whole_negotiation_runs_in_the_browser(app_url, browser, tmp_path):
     for view in VIEWS:
         assert page.locator(f".nsim-view-{view}").count() == 1, view
 
-    seconds = [watched.step(m) for m in (1, 2, 3)]
-    print(f"Step to meeting shown: {', '.join(f'{s:.2f}' for s in seconds)} s")
-    assert statistics.median(seconds) < 1.0
+    for meeting in (1, 2, 3):
+        watched.step(meeting)
     assert watched.status().startswith("After meeting 3 of 7 planned")
 
     watched.run_to_the_end()

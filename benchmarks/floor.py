@@ -46,14 +46,15 @@ from sim.model.process import (
 from sim.model.purse import Purse
 from sim.model.ratification import ratification_days
 from sim.model.sitting import RoomLayout, seat, sit
+from sim.model.streams import stage_streams
 
 __all__ = ["check_floor", "floor_run"]
 
 
 def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
     """Run the dynamics of one replication; return the final text, positions and outcome."""
-    rng = np.random.default_rng(seed)
-    pop = build_population(cfg.scenario, rng)
+    streams = stage_streams(seed)  # one stream per stage, as the model draws them
+    pop = build_population(cfg.scenario, streams["population"])
     dl, st = pop.delegations, pop.stakeholders
     b, cal, proc, fund, rule = (
         cfg.behaviour,
@@ -252,7 +253,7 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
                 without_vote=without_vote,
             ).adopted_by
         if adopted_by is None and next_meeting() is not None and meeting <= cal.consultations:
-            attend = rng.random(n) < b.consultation_attendance
+            attend = streams["consultation"].random(n) < b.consultation_attendance
             fee = cal.consultation_days * cfg.cost.consultation_day_usd
             paid = np.minimum(np.where(attend & (remaining >= fee), fee, 0.0), remaining)
             remaining = remaining - paid
@@ -265,7 +266,9 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
     ratify = None
     if adopted_by is not None:
         dislike = salience_distance(dl.ideal, text, dl.salience)
-        ratify = ratification_days(dislike, dl.legislative, cfg.ratification, rng)
+        ratify = ratification_days(
+            dislike, dl.legislative, cfg.ratification, streams["ratification"]
+        )
     return {
         "text": text,
         "positions": positions,

@@ -80,20 +80,23 @@ ARMS: dict[str, tuple[str, ...]] = {
 _FIGURES: list[str] = []
 
 
-def arm_config(name: str) -> SimConfig:
+def arm_config(name: str, crn: bool = False) -> SimConfig:
+    """The arm's configuration, `REPLICATIONS` runs from `BASE_SEED`.
+
+    crn=False (the arms below): each arm draws its own populations and chance events -
+    the independent samples under which the two-sample tests and thresholds were fixed.
+    crn=True pairs the arms run by run (test_paired_designs.py).
+    """
     from sim.api import compose_config
 
     half = compose_config([]).cost.process_budget_usd / 2
     overrides = [o.format(half_budget=half) for o in ARMS[name]]
-    # crn=false: each arm draws its own populations and chance events - the independent
-    # samples under which the two-sample tests and thresholds below were fixed
-    # (common random numbers would pair the arms; test_crn_variance.py covers that design).
     return compose_config(
         [
             f"seed={BASE_SEED}",
             f"replications={REPLICATIONS}",
             "progress=false",
-            "crn=false",
+            f"crn={str(crn).lower()}",
             *overrides,
         ]
     )
@@ -225,13 +228,6 @@ def compare_fixture() -> Callable[..., Comparison]:
 @pytest.fixture(scope="session", name="compare_paired")
 def compare_paired_fixture() -> Callable[..., Comparison]:
     return compare_paired
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mark every test that runs validation arms `validation` (`make test-fast` skips them)."""
-    for item in items:
-        if {"arms", "paired_arms"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.validation)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

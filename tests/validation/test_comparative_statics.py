@@ -34,7 +34,7 @@ def test_attendance_of_the_poorest_group(arms, compare, label, lower, higher):
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "finding (since the per-stage random streams of CRN): two parallel rooms lower "
+        "finding (since the per-stage random streams): two parallel rooms lower "
         "LIC informal coverage, 0.102 vs 0.123, but at 30 independent runs Welch p = 0.036, "
         "Mann-Whitney p = 0.033 (it was 0.104 vs 0.143, p = 8e-4, on the earlier draw); "
         "paired under CRN it holds outright (p = 4e-10, test_paired_designs.py)"
@@ -146,7 +146,7 @@ def test_dearer_meetings_mean_a_text_further_from_the_unhurried_one(arms, compar
     section 9). Version 1's strict expected failure on the median is replaced by this
     claim and by the halved-budget tests of the rush cost.
 
-    Until the per-stage random streams of CRN this was a strict expected failure:
+    Until the per-stage random streams this was a strict expected failure:
     0.076 vs 0.055, Mann-Whitney p = 0.021. On the new draw it holds (0.079 vs 0.050,
     Welch p = 6e-4, Mann-Whitney p = 6e-4): an effect near the edge of what 30 runs
     detect, as the halved budget's (test_causal_channels.py).

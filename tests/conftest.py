@@ -212,15 +212,19 @@ def start_cli_fixture():
     return start_cli
 
 
-END_TO_END = {"run_cli", "start_cli"}
+# A test using one of these fixtures gets the marker: driving the command line in a
+# subprocess pays seconds of imports (`slow`); the validation arms run 30 replications
+# per arm (`validation`). `make test` runs them all; `make test-fast` leaves them out.
+MARKER_OF_FIXTURE = {
+    "run_cli": pytest.mark.slow,
+    "start_cli": pytest.mark.slow,
+    "arms": pytest.mark.validation,
+    "paired_arms": pytest.mark.validation,
+}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test that drives the command line in a subprocess `slow`.
-
-    Each such process pays seconds of imports; `make test` runs them all, and
-    `make test-fast` (development) leaves them out.
-    """
+    """Mark the tests that use the fixtures of `MARKER_OF_FIXTURE`."""
     for item in items:
-        if END_TO_END & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+        for fixture in set(getattr(item, "fixturenames", ())) & MARKER_OF_FIXTURE.keys():
+            item.add_marker(MARKER_OF_FIXTURE[fixture])

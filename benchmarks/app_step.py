@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/app_step.py [--repeats 3] [--scenario ahc_cybercrime]
 
 Steps the default design of `sim.app` (one design; `--side-by-side` adds design B) to
-the end of the negotiation, building the five views after each meeting exactly as the
-page does (attendance heatmap, rooms, draft text, pressure and budget, voice), and
-prints the median and the slowest step. The browser adds Plotly's drawing on top
+the end of the negotiation, building every view after each meeting as the page does
+(`sim.app.figures.every_view`: attendance heatmap, rooms, draft text, pressure and
+budget, voice), and prints the median and the slowest step. The browser adds Plotly's drawing on top
 (tests/test_app_browser.py drives it, untimed).
 """
 
@@ -23,7 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def _one_negotiation(side_by_side: bool, scenario: str | None) -> list[float]:
     from sim.app import figures
     from sim.app.designs import default_setup, with_design
-    from sim.app.plot import figure_json
     from sim.app.state import Session
 
     setup = default_setup(scenario)
@@ -34,13 +33,7 @@ def _one_negotiation(side_by_side: bool, scenario: str | None) -> list[float]:
     while not session.finished:
         start = time.perf_counter()
         session.step()
-        views = session.views()
-        shown = [figures.pressure_budget(views), figures.voice(views)]
-        span = figures.text_range(views)
-        for view in views:
-            shown += [figures.attendance(view), figures.rooms(view), figures.text(view, span)]
-        for fig in shown:
-            figure_json(fig)
+        figures.every_view(session.views())
         seconds.append(time.perf_counter() - start)
     return seconds
 

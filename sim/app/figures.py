@@ -20,6 +20,7 @@ from sim.analysis.designs import GROUP_NAMES
 from sim.analysis.trace import RunTrace
 from sim.app.canvas import GROUP_SHORT, design_label, empty, screen
 from sim.app.panels import pressure_budget, rooms, voice
+from sim.app.plot import figure_json
 from sim.app.state import TrackView
 from sim.config import INCOME_GROUPS, REGIONS
 from sim.figures.single_run import CLOSED_FILL, attendance_heatmap, text_trajectory
@@ -29,6 +30,7 @@ __all__ = [
     "GROUP_SHORT",
     "attendance",
     "design_label",
+    "every_view",
     "pressure_budget",
     "rooms",
     "run_trace",
@@ -192,3 +194,15 @@ def _status(view: TrackView) -> str:
         return f"after meeting {view.meetings}" if view.records else "zero draft"
     how = view.row.get("adopted_by")
     return f"adopted by {how}" if how in ("consensus", "vote") else "not adopted"
+
+
+def every_view(views: Sequence[TrackView]) -> dict[str, object]:
+    """Every figure of the current meeting as JSON, as the page shows it (once per meeting)."""
+    y_range = text_range(views)
+    return {
+        "attendance": [figure_json(attendance(v)) for v in views],
+        "rooms": [figure_json(rooms(v)) for v in views],
+        "text": [figure_json(text(v, y_range)) for v in views],
+        "pressure": figure_json(pressure_budget(views)),
+        "voice": figure_json(voice(views)),
+    }

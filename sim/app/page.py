@@ -20,7 +20,7 @@ import solara
 from sim.app import figures, readings
 from sim.app.controls import Controls, RunControls
 from sim.app.designs import Setup, SetupError, config_overrides, default_setup
-from sim.app.plot import PLOTLY_JS_DIR, PlotlyView, figure_json
+from sim.app.plot import PLOTLY_JS_DIR, PlotlyView
 from sim.app.state import Session, TrackView
 from sim.figures.style import PALETTE
 
@@ -137,22 +137,10 @@ def Outcome(views: list[TrackView]) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=_metrics_html(views))
 
 
-def _build(views: list[TrackView]) -> dict[str, object]:
-    """Every figure of the current meeting as JSON (built once per meeting, not per render)."""
-    text_range = figures.text_range(views)
-    return {
-        "attendance": [figure_json(figures.attendance(v)) for v in views],
-        "rooms": [figure_json(figures.rooms(v)) for v in views],
-        "text": [figure_json(figures.text(v, text_range)) for v in views],
-        "pressure": figure_json(figures.pressure_budget(views)),
-        "voice": figure_json(figures.voice(views)),
-    }
-
-
 @solara.component
 def Views(views: list[TrackView], key: object) -> None:
     """The views; side by side, the per-design ones (attendance, rooms, text) go full width."""
-    figs = solara.use_memo(lambda: _build(views), dependencies=[key])
+    figs = solara.use_memo(lambda: figures.every_view(views), dependencies=[key])
     compare = len(views) > 1
 
     def rooms() -> None:

@@ -1,10 +1,11 @@
 """`NegotiationModel`: the negotiation as a Mesa model.
 
 `sim.model.session.Negotiation` plays the process; this subclass makes it a Mesa model:
-`mesa.Model`'s clock and random stream (`rng=seed`, drawn from exactly as the plain
-class draws), one Mesa agent per delegation and stakeholder plus the chair, and a
-`DataCollector` of the meeting series. Numbers are the same bit for bit; use this class
-with Mesa's tools (`batch_run`, visualisation) or to read the agents.
+`mesa.Model`'s clock and random stream (`rng=seed`; the process itself draws only from
+its per-stage streams, `sim.model.streams`, as the plain class does), one Mesa agent per
+delegation and stakeholder plus the chair, and a `DataCollector` of the meeting series.
+Numbers are the same bit for bit; use this class with Mesa's tools (`batch_run`,
+visualisation) or to read the agents.
 """
 
 from __future__ import annotations

@@ -113,8 +113,7 @@ class Negotiation:
     # ------------------------------------------------------------------ hooks
     # `NegotiationModel` overrides these four to be a Mesa model; nothing else differs.
     def _begin(self, seed: int) -> None:
-        """The run's random stream (as `mesa.Model(rng=seed)` makes it) and its flag."""
-        self.rng = np.random.default_rng(seed)
+        """The running flag (every draw comes from `self.streams`, one per stage)."""
         self.running = True
 
     def _seat_actors(self, n_stakeholders: int, zero_draft: np.ndarray) -> None:

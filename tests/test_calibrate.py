@@ -26,9 +26,9 @@ def _table(tmp_path, patterns) -> Path:
 
 def test_the_committee_table_keeps_the_ids_and_sources(tmp_path):
     table = load_patterns(ROOT / "configs/patterns/ahc_cybercrime.yaml")
-    assert [p.id for p in table.patterns] == [f"P{i}" for i in range(1, 11)]
+    assert [p.id for p in table.patterns] == [f"P{i}" for i in range(1, 12)]
     assert all(p.source for p in table.patterns)
-    assert [p.id for p in table.scored] == [f"P{i}" for i in range(1, 10)]  # P10 is the rule
+    assert [p.id for p in table.scored] == [f"P{i}" for i in (*range(1, 10), 11)]  # P10: rule
     assert table.patterns[5].kind == "interpretation"
 
 

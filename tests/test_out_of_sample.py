@@ -28,6 +28,7 @@ def _plastics_runs() -> pd.DataFrame:
             "stakeholder_share_before_informal": [0.2, 0.2, 0.2, 0.2],
             "stakeholder_share_after_informal": [0.05, 0.15, 0.0, np.nan],
             "text_production": [0.2, 0.4, 0.6, 0.8],
+            "doors_closed_meeting": [5.0, 3.0, 6.0, np.nan],
         }
     )
 
@@ -43,6 +44,9 @@ def test_each_target_is_scored_with_the_share_of_single_runs_meeting_it():
     # I4: mean 0.5 <= 0.5, met; two of four single runs at most 0.5
     assert scores.loc["I4", "statistic"] == pytest.approx(0.5)
     assert scores.loc["I4", "share_of_runs_meeting"] == pytest.approx(0.5)
+    # I6: doors first closed at meeting 4-6 on the mean (14 / 3), two of the three that closed
+    assert scores.loc["I6", "statistic"] == pytest.approx(14 / 3)
+    assert bool(scores.loc["I6", "pattern_met"]) is True
     table = load_patterns(ROOT / NEGOTIATIONS["plastics_inc"].patterns)
     assert len(scores) == sum(len(p.targets) for p in table.scored)
 

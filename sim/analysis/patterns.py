@@ -145,7 +145,12 @@ def _target_value(target: Target, runs: pd.DataFrame) -> float:
     values = _evaluate(runs, target.expression)
     if target.statistic == "share_of_runs":
         return float(values.fillna(False).astype(bool).mean()) if len(values) else np.nan
-    return float(pd.to_numeric(values, errors="coerce").mean())
+    return _mean(values)
+
+
+def _mean(values: pd.Series) -> float:
+    """Mean of the numeric values, NaN when none (nullable columns' NA included)."""
+    return float(pd.to_numeric(values, errors="coerce").astype("float64").mean())
 
 
 def _judge(target: Target, value: float, runs: pd.DataFrame) -> tuple[bool, float]:
@@ -165,7 +170,7 @@ def _judge(target: Target, value: float, runs: pd.DataFrame) -> tuple[bool, floa
         else:
             ok, miss = True, 0.0
             for expression in bound:
-                other = float(pd.to_numeric(_evaluate(runs, expression), errors="coerce").mean())
+                other = _mean(_evaluate(runs, expression))
                 if not np.isfinite(other):
                     return False, np.nan
                 this_ok, this_miss = {

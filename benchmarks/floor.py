@@ -16,18 +16,14 @@ import numpy as np
 
 from sim.config import SimConfig
 from sim.model.attendance import MeetingOutlook, plan_attendance
-from sim.model.decision import (
-    accommodation_move,
-    amendment_votes,
-    blocking_power,
-    decide,
-    objections,
-)
 from sim.model.dynamics import (
     confidence_pull,
     disagreement,
+    exposed_concession,
+    over_time,
     pressure,
     reservation_now,
+    room_pace,
     salience_distance,
 )
 from sim.model.population import build_population
@@ -36,17 +32,19 @@ from sim.model.process import (
     door_threshold,
     informal_rooms_open,
     invite_friends,
-    issue_time,
     plan_tiers,
+    plenary_overload,
+    room_days_ahead,
     room_ranks,
     rooms_for_day,
     rotation,
-    stretched,
+    stocktaking,
 )
 from sim.model.purse import Purse
 from sim.model.ratification import ratification_days
 from sim.model.sitting import RoomLayout, seat, sit
 from sim.model.streams import stage_streams
+from sim.model.tabling import table_draft
 
 __all__ = ["check_floor", "floor_run"]
 
@@ -74,9 +72,12 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
     st_weights = b.stakeholder_weight * st.capacity[:, None] * st.salience
     cap_sal = dl.expertise[:, None] * dl.salience
     text = dl.ideal.mean(axis=0) if n else np.full(n_issues, 0.5)
+    zero_draft = text.copy()
     scratch = np.zeros(n), np.zeros(n)
     informal_issues = np.array([], dtype=np.int64)
-    work_left = np.full(n_issues, proc.compression.text_days / max(n_issues, 1))
+    work_total = np.full(n_issues, proc.compression.text_days / max(n_issues, 1))
+    work_left = work_total.copy()
+    st_voices = float(st_weights.sum())
     layouts: dict[tuple, RoomLayout] = {}
     seatings: dict[tuple, object] = {}
     planned = cal.meetings
@@ -98,9 +99,11 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
         if mode == "extension":
             purse.authorise_extension()
             extensions += 1
+        ahead = purse.affordable_meetings(max(planned - meeting, 0)) if mode == "planned" else 1
+        ahead = max(ahead, 1)
         outlook = MeetingOutlook(
             meeting_index=meeting,
-            planned=planned,
+            expected=meeting + ahead,
             remaining_usd=remaining,
             stakes=salience_distance(dl.ideal, text, dl.salience),
             cost_share_usd=shares,
@@ -109,30 +112,39 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
         plan = plan_attendance(outlook, dl, cfg)
         present = plan.delegates > 0
         spread = disagreement(positions[present]) if present.sum() >= 2 else np.zeros(n_issues)
-        ahead = purse.affordable_meetings(max(planned - meeting, 0)) if mode == "planned" else 1
-        ahead = max(ahead, 1)
         threshold = door_threshold(proc, level, channels.closing_doors)
         tiers = plan_tiers(spread, meeting + 1, proc, informal_issues, threshold)
+        left = np.maximum(work_left, 0.0)
+        if channels.unfinished_work and len(tiers.plenary):
+            overloaded = plenary_overload(left, tiers.plenary, spread, cal.days * ahead)
+            if len(overloaded):
+                tiers = plan_tiers(
+                    spread, meeting + 1, proc, informal_issues, threshold, overloaded
+                )
         tiers, squeeze = compress(
             tiers,
             spread,
-            float(np.maximum(work_left, 0.0).sum()),
+            float(left.sum()),
             cal.days * ahead,
             proc,
             channels.compression,
             informal_rooms_open(proc, meeting + 1),
+            room_days_ahead(proc, meeting + 1, ahead, cal.days),
         )
         informal_issues = np.union1d(tiers.informal, tiers.friends)
         invited = (
             invite_friends(proc.friends, dl.expertise, dl.bloc) if len(tiers.friends) else None
         )
         night = squeeze.night_share
-        persuasion = stretched(b.persuasion_rate, night)
-        by_turn: dict[int, tuple] = {}
+        observed, covered = np.zeros(n), np.zeros(n)
+        by_turn: dict[tuple, tuple] = {}
         for day in range(cal.days):
-            turn = rotation(day, tiers, squeeze.tracks)
+            turn = (
+                rotation(day, tiers, squeeze.tracks),
+                stocktaking(day, tiers, cal.days, proc.stocktaking_days),
+            )
             if turn not in by_turn:
-                rooms = rooms_for_day(day, tiers, proc, invited, squeeze.tracks, night)
+                rooms = rooms_for_day(day, tiers, proc, invited, squeeze.tracks, cal.days)
                 factor = np.ones((n, len(rooms)))
                 for j, room in enumerate(rooms):
                     if not room.interpreted:
@@ -157,37 +169,49 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
                     room_layouts,
                     room_ranks(dl.salience, rooms, factor, b.plenary_priority),
                     factor,
-                    issue_time(rooms, n_issues, night),
                 )
-            rooms, room_layouts, rank, factor, time = by_turn[turn]
+            rooms, room_layouts, rank, factor = by_turn[turn]
             in_person = plan.in_person_days >= cal.days - day
             cover = rank < np.where(in_person, plan.delegates, 0)[:, None]
             presence = np.where(cover, factor, 0.0)
-            if fund.remote_participation:
+            if fund.remote_participation and rooms and rooms[0].kind == "plenary":
                 presence[plan.remote & ~in_person, 0] = fund.remote_effectiveness
             for j, room in enumerate(rooms):
                 column = presence[:, j]
-                key = (id(room_layouts[j]), column.tobytes())
+                covered += column > 0
+                if room.open_to_stakeholders:
+                    observed += column > 0
+                pace = 1.0
+                if channels.room_size:
+                    voices = float(column.sum()) + (st_voices if room.open_to_stakeholders else 0.0)
+                    pace = room_pace(voices, b.room_half_voices)
+                time = (1.0 + night) * pace
+                work_left[room.issues] -= time / max(len(room.issues), 1)
+                step = over_time(room.step, time)
+                key = (id(room_layouts[j]), step, column.tobytes())
                 if key not in seatings:
                     if len(seatings) > 16:
                         seatings.clear()
-                    seatings[key] = seat(room_layouts[j], room.step, column)
+                    seatings[key] = seat(room_layouts[j], step, column)
                 seating = seatings[key]
                 if seating is not None:
+                    persuasion, confidence = over_time(b.persuasion_rate, time), b.confidence
+                    if room.open_to_stakeholders and channels.audience_costs:
+                        persuasion *= 1.0 - b.audience_cost
+                        confidence *= 1.0 - b.audience_cost
                     sit(
                         room_layouts[j],
-                        room.step,
+                        step,
                         column,
                         text,
                         positions,
                         influence=scratch[0],
                         proxy_influence=scratch[1],
                         stakeholder_influence=None,
-                        confidence=b.confidence,
+                        confidence=confidence,
                         persuasion_rate=persuasion,
                         seating=seating,
                     )
-            work_left -= time
         paid = np.minimum(plan.own_cost_usd, remaining)
         remaining = remaining - paid
         spent = spent + paid
@@ -197,61 +221,34 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
 
         left = purse.affordable_meetings(max(planned - meeting, 0))
         level = pressure(purse.spent_share(), meeting, left, b.pressure_budget_weight)
-        positions += b.concession_rate * level * (text - positions)
+        concede = b.concession_rate * level
+        if channels.audience_costs:
+            share = exposed_concession(observed, covered, b.audience_cost)
+            positions += concede * share[:, None] * (text - positions)
+        else:
+            positions += concede * (text - positions)
 
         present = plan.in_person_days > 0
         if fund.remote_counts_for_decision:
             present = present | plan.remote
         burden = spent / np.maximum(dl.budget_usd, 1e-9)
         reservation = reservation_now(dl.reservation, level, burden, b.pressure_gain, b.burden_gain)
-        final = next_meeting() is None
-        tabling = meeting >= rule.earliest_tabling_meeting or final
-        if tabling and channels.holdout_accommodation:
-            power = blocking_power(
-                rule=rule.rule,
-                present=present,
-                distance=salience_distance(positions, text, dl.salience),
-                reservation=reservation,
-                vote_threshold=rule.vote_threshold,
-                abstain_margin=rule.abstain_margin,
-                consensus_value=rule.consensus_value,
-                shadow_of_vote=channels.shadow_of_vote,
-            )
-            text += accommodation_move(
-                text, positions, dl.salience, power, rule.accommodation_rate * level
-            )
-        distance = salience_distance(positions, text, dl.salience)
-        without_vote = False
-        objects = objections(distance, reservation) & present
-        if (
-            final
-            and channels.amendment_votes
-            and rule.rule == "consensus_then_vote"
-            and objects.any()
-        ):
-            result = amendment_votes(
-                text=text,
-                positions=positions,
-                salience=dl.salience,
-                present=present,
-                objects=objects,
-                reservation=reservation,
-                vote_threshold=rule.vote_threshold,
-            )
-            text[:] = result.text
-            distance = salience_distance(positions, text, dl.salience)
-            without_vote = True
-        if tabling:
-            adopted_by = decide(
-                rule=rule.rule,
-                final=final,
-                present=present,
-                distance=distance,
-                reservation=reservation,
-                vote_threshold=rule.vote_threshold,
-                abstain_margin=rule.abstain_margin,
-                without_vote=without_vote,
-            ).adopted_by
+        decision = table_draft(
+            cfg,
+            text=text,
+            zero_draft=zero_draft,
+            positions=positions,
+            salience=dl.salience,
+            present=present,
+            reservation=reservation,
+            work_left=work_left,
+            work_total=work_total,
+            meeting=meeting,
+            final=next_meeting() is None,
+            pressure=level,
+        ).decision
+        if decision is not None:
+            adopted_by = decision.adopted_by
         if adopted_by is None and next_meeting() is not None and meeting <= cal.consultations:
             attend = streams["consultation"].random(n) < b.consultation_attendance
             fee = cal.consultation_days * cfg.cost.consultation_day_usd

@@ -24,31 +24,31 @@ money = st.floats(0.0, 2e6, allow_nan=False, allow_infinity=False)
 
 @given(
     remaining=arrays(np.float64, st.integers(1, 20), elements=money),
-    planned=st.integers(1, 12),
+    expected=st.integers(1, 12),
     data=st.data(),
     lateness=st.floats(0.0, 5.0),
 )
-def test_meeting_allowance_never_exceeds_remaining(remaining, planned, data, lateness):
-    meeting = data.draw(st.integers(0, planned + 3))
-    allowance = meeting_allowance(remaining, meeting, planned, lateness)
+def test_meeting_allowance_never_exceeds_remaining(remaining, expected, data, lateness):
+    meeting = data.draw(st.integers(0, expected + 3))
+    allowance = meeting_allowance(remaining, meeting, expected, lateness)
     assert allowance.shape == remaining.shape
     assert (allowance >= 0).all()
     assert (allowance <= remaining).all()
-    if meeting >= planned - 1:  # the last planned meeting and any extension: everything
+    if meeting >= expected - 1:  # the last expected meeting and any extension: everything
         np.testing.assert_array_equal(allowance, remaining)
 
 
-@given(planned=st.integers(1, 12), lateness=st.floats(0.0, 5.0))
-def test_spending_each_allowance_uses_the_budget_exactly_by_the_last_meeting(planned, lateness):
+@given(expected=st.integers(1, 12), lateness=st.floats(0.0, 5.0))
+def test_spending_each_allowance_uses_the_budget_exactly_by_the_last_meeting(expected, lateness):
     remaining = np.array([1.0e5, 3.3e4, 0.0])
     spent = []
-    for m in range(planned):
-        a = meeting_allowance(remaining, m, planned, lateness)
+    for m in range(expected):
+        a = meeting_allowance(remaining, m, expected, lateness)
         spent.append(a)
         remaining = remaining - a
     np.testing.assert_allclose(remaining, 0.0, atol=1e-9)
     np.testing.assert_allclose(np.sum(spent, axis=0), [1.0e5, 3.3e4, 0.0], rtol=1e-12)
-    if planned > 1 and lateness > 0.01:
+    if expected > 1 and lateness > 0.01:
         # later meetings weigh more: the allowance grows from meeting to meeting
         assert spent[-1][0] > spent[0][0]
 
@@ -73,7 +73,7 @@ def _plan(
     ldc=None,
     stakes=None,
     meeting_index=1,
-    planned=6,
+    expected=6,
     days=5,
     fund_remaining=0.0,
     cost=None,
@@ -101,7 +101,7 @@ def _plan(
     )
     outlook = MeetingOutlook(
         meeting_index=meeting_index,
-        planned=planned,
+        expected=expected,
         remaining_usd=budget0.copy() if remaining is None else remaining,
         stakes=rng.random(n) * 0.3 if stakes is None else stakes,
         cost_share_usd=purse.cost_shares(budget0),
@@ -145,7 +145,7 @@ def attendance_case(draw):
         meeting_usd=draw(st.sampled_from([0.0, 2e5, 1e6, 5e6])),
         delegate_day_usd=draw(st.sampled_from([0.0, 1.0, 333.3, 600.0, 2500.0])),
     )
-    planned = draw(st.integers(1, 10))
+    expected = draw(st.integers(1, 10))
     return dict(
         n=n,
         budget0=budget0,
@@ -154,8 +154,8 @@ def attendance_case(draw):
         income=draw(arrays(np.int64, n, elements=st.integers(0, 3))),
         ldc=draw(arrays(np.bool_, n)),
         stakes=draw(arrays(np.float64, n, elements=st.floats(0.0, 1.0))),
-        meeting_index=draw(st.integers(0, planned + 1)),
-        planned=planned,
+        meeting_index=draw(st.integers(0, expected + 1)),
+        expected=expected,
         days=draw(st.integers(1, 15)),
         fund_remaining=draw(st.sampled_from([0.0, 1e3, 5e4, 1.5e6, 1e9])),
         cost=cost,
@@ -220,7 +220,7 @@ def test_too_poor_for_a_whole_meeting_sends_one_delegate_for_the_last_days():
         cost=cost,
         days=10,
         meeting_index=5,
-        planned=6,
+        expected=6,
     )
     assert plan.delegates[0] == 1
     assert plan.in_person_days[0] == 3
@@ -298,7 +298,7 @@ def test_cost_sharing_flat_is_equal_per_member_state():
     funding = FundingConfig(cost_sharing_share=0.5, cost_sharing_mode="flat")
     cost = CostConfig(meeting_usd=1.2e6)
     budget0 = np.array([1e7, 2e7, 3e6, 4e6, 5e6, 6e6])
-    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, planned=6)
+    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, expected=6)
     assert (plan.delegates > 0).all()
     np.testing.assert_allclose(plan.contribution_usd, 0.5 * 1.2e6 / n)
     assert plan.contribution_usd.sum() == pytest.approx(0.5 * 1.2e6)
@@ -309,7 +309,7 @@ def test_cost_sharing_capacity_is_proportional_to_budget():
     funding = FundingConfig(cost_sharing_share=0.5, cost_sharing_mode="capacity")
     cost = CostConfig(meeting_usd=1.2e6)
     budget0 = np.array([1e7, 2e7, 3e6, 4e6, 5e6, 6e6])
-    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, planned=6)
+    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, expected=6)
     assert (plan.delegates > 0).all()
     np.testing.assert_allclose(plan.contribution_usd, 0.5 * 1.2e6 * budget0 / budget0.sum())
     assert plan.contribution_usd.sum() == pytest.approx(0.5 * 1.2e6)
@@ -320,7 +320,7 @@ def test_cost_sharing_keeps_out_those_who_cannot_pay_their_share():
     funding = FundingConfig(cost_sharing_share=1.0, cost_sharing_mode="flat")
     cost = CostConfig(meeting_usd=4e5, delegate_day_usd=10.0)  # share = 1e5 each
     budget0 = np.array([1e6, 1e6, 5e4, 5e4])
-    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, planned=6)
+    plan = _plan(n=n, budget0=budget0, funding=funding, cost=cost, meeting_index=5, expected=6)
     np.testing.assert_array_equal(plan.delegates[2:], [0, 0])
     assert (plan.own_cost_usd[2:] == 0).all()
     assert (plan.delegates[:2] > 0).all()
@@ -344,7 +344,7 @@ def test_hybrid_lets_those_short_of_days_follow_remotely():
         funding=funding,
         days=10,
         meeting_index=5,
-        planned=6,
+        expected=6,
         stakes=np.ones(2),
     )
     # the poor one is in person 3 days and cannot pay 7 remote days after that: 350 - 300 < 210
@@ -362,7 +362,7 @@ def test_hybrid_lets_those_short_of_days_follow_remotely():
         funding=funding,
         days=1,
         meeting_index=5,
-        planned=6,
+        expected=6,
         stakes=np.ones(2),
     )
     assert plan.delegates[0] == 0
@@ -402,9 +402,9 @@ def test_progress_gain_sets_how_delegations_grow_toward_the_end():
     kwargs = dict(
         n=3, budget0=np.full(3, 1e9), staff=staff, stakes=np.zeros(3), attendance_base=0.2
     )
-    first = _plan(meeting_index=0, planned=6, progress_gain=0.6, **kwargs)
-    last = _plan(meeting_index=5, planned=6, progress_gain=0.6, **kwargs)
-    flat = _plan(meeting_index=5, planned=6, progress_gain=0.0, **kwargs)
+    first = _plan(meeting_index=0, expected=6, progress_gain=0.6, **kwargs)
+    last = _plan(meeting_index=5, expected=6, progress_gain=0.6, **kwargs)
+    flat = _plan(meeting_index=5, expected=6, progress_gain=0.0, **kwargs)
     np.testing.assert_array_equal(first.delegates, 2)
     np.testing.assert_array_equal(last.delegates, 8)
     np.testing.assert_array_equal(flat.delegates, 2)

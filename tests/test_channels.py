@@ -152,8 +152,8 @@ def test_more_tracks_sit_more_informal_rooms_and_rotate_less():
     assert len(rooms_for_day(0, tiers, p, None, tracks=3)) == 4
     assert [rotation(d, tiers, 3) for d in range(3)] == [0, 0, 0]
     assert [rotation(d, tiers, 2) for d in range(3)] == [0, 2, 1]
-    night = rooms_for_day(0, tiers, p, None, tracks=3, night_share=0.5)
-    assert night[1].step == pytest.approx(stretched(p.step_informal, 0.5))
+    # a room carries its design's daily step; the sitter compounds it over the day's time
+    assert rooms_for_day(0, tiers, p, None, tracks=3)[1].step == p.step_informal
 
 
 # ----------------------------------------------------------------- blocking power
@@ -240,9 +240,24 @@ def test_accommodation_weighs_holdouts_by_power_and_does_nothing_without_them():
     positions = np.array([[1.0, 0.5], [0.0, 0.5]])
     salience = np.full((2, 2), 0.5)
     move = accommodation_move(text, positions, salience, np.array([1.0, 0.25]), strength=1.0)
-    np.testing.assert_allclose(move, [(1.0 * 1.0 + 0.25 * 0.0) / 1.25 - 0.5, 0.0])
+    # target: power x salience weighted, (1 x 1.0 + 0.25 x 0.0) / 1.25 = 0.8; care: their
+    # power-weighted salience over their salience, (0.5 + 0.125) / 1.0 = 0.625
+    np.testing.assert_allclose(move, [0.625 * (0.8 - 0.5), 0.0])
     assert not accommodation_move(text, positions, salience, np.zeros(2), 1.0).any()
     assert not accommodation_move(text, positions, salience, np.ones(2), 0.0).any()
+
+
+@given(scale=st.floats(0.01, 1.0))
+def test_the_move_grows_with_blocking_power(scale):
+    """The shadow of the vote acts on the text: holdouts with a fraction of the power buy
+    that fraction of the move (version 2 normalised power away: all rules gave one text)."""
+    text = np.array([0.5, 0.5, 0.5])
+    positions = np.array([[0.9, 0.1, 0.5], [0.2, 0.8, 0.3]])
+    salience = np.array([[0.6, 0.3, 0.1], [0.3, 0.3, 0.4]])
+    full = accommodation_move(text, positions, salience, np.ones(2), strength=0.5)
+    scaled = accommodation_move(text, positions, salience, np.full(2, scale), strength=0.5)
+    np.testing.assert_allclose(scaled, scale * full, rtol=1e-12, atol=1e-15)
+    assert np.abs(full).sum() > 0
 
 
 # ----------------------------------------------------------------- amendment votes

@@ -60,7 +60,11 @@ def test_without_crn_designs_draw_their_own_seeds(small) -> None:
 
 def test_a_design_change_does_not_shift_an_untouched_stage(small) -> None:
     """Designs that hold different numbers of consultations share the ratification draws."""
-    base = set_values(small, {"crn": True, "scenario.calendar.consultations": 4})
+    # (tabling needs no finished work here, so the tabling meeting decides when it ends)
+    base = set_values(
+        small,
+        {"crn": True, "scenario.calendar.consultations": 4, "channels.unfinished_work": False},
+    )
     early = set_values(base, {"decision.earliest_tabling_meeting": 2})
     late = set_values(base, {"decision.earliest_tabling_meeting": 4})
     seed = replication_seeds(early)[1]

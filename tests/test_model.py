@@ -283,7 +283,11 @@ def _check_row(row, model, cfg, nan_or_within):
     if cfg.decision.rule == "consensus_only":
         assert row["adopted_by"] != "vote"
     if row["adopted_by"] == "consensus" and not cfg.channels.amendment_votes:
-        assert row["objectors_at_decision"] == 0
+        # every objector let the text pass (none without acquiescence)
+        assert row["objectors_at_decision"] == row["acquiesced_at_decision"]
+    assert 0 <= row["acquiesced_at_decision"] <= row["objectors_at_decision"]
+    if not cfg.channels.acquiescence:
+        assert row["acquiesced_at_decision"] == 0
     if row["adopted_by"] == "vote" and cfg.decision.rule == "consensus_then_vote":
         assert model.next_meeting() is None, "voted before the final meeting"
     if row["adopted"] and model.next_meeting() is not None:
@@ -474,11 +478,12 @@ def test_observers_in_informal_rooms_raise_stakeholder_influence(small, run_mode
 
 
 def test_closed_informal_rooms_shut_stakeholders_out(small, run_model):
-    """Everything informal and closed from meeting 1: stakeholders only in the plenary."""
+    """Everything informal and closed from meeting 1, no stocktaking plenary: no observer voice."""
     cfg = small(
         "process.disagreement_threshold=0",
         "process.informal_from_meeting=1",
         "process.max_parallel_rooms=4",
+        "process.stocktaking_days=0",
     )
     model, row = run_model(cfg, seed=0)
     assert row["stakeholder_influence_share"] == 0.0

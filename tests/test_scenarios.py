@@ -60,7 +60,7 @@ def test_bbnj_brings_its_calendar_rules_and_ratification():
     assert cfg.decision.rule == "consensus_then_vote"
     assert (cfg.ratification.threshold, cfg.ratification.days_after_threshold) == (60, 120)
     assert cfg.ratification.opening_delay_days == 200
-    assert cfg.process.informal_from_meeting == 3
+    assert cfg.process.informal_from_meeting == 0  # doors by the negotiation (pattern B8)
 
 
 def test_plastics_inc_brings_consensus_only_and_one_resumed_session():
@@ -69,7 +69,7 @@ def test_plastics_inc_brings_consensus_only_and_one_resumed_session():
     assert cfg.decision.rule == "consensus_only"
     assert (cfg.scenario.calendar.meetings, cfg.decision.max_extensions) == (5, 1)
     assert cfg.scenario.calendar.days == 6
-    assert cfg.process.informal_from_meeting == 5
+    assert cfg.process.informal_from_meeting == 0  # doors by the negotiation (pattern I6)
 
 
 def test_the_command_line_still_wins_over_a_scenarios_own_rules():
@@ -90,7 +90,8 @@ def test_the_committee_is_unchanged_by_the_other_scenarios(committee):
     assert committee.scenario.name == "ahc_cybercrime"
     assert committee.decision.max_extensions == 1
     assert committee.ratification.threshold == 40
-    assert committee.process.informal_from_meeting == 4
+    assert committee.process.informal_from_meeting == 0  # doors by the negotiation
+    assert committee.channels.amendment_votes  # the votes on provisions of 8 Aug 2024
 
 
 @pytest.mark.parametrize("name", OTHERS)

@@ -148,6 +148,9 @@ def validate(cfg: SimConfig) -> None:
     for name in ("stakeholder_weight", "pressure_gain", "burden_gain", "attendance_stakes_gain"):
         _number(f"behaviour.{name}", getattr(b, name), 0.0, 100.0)
     _number("behaviour.lateness_weight", b.lateness_weight, 0.0, 100.0)
+    _prob("behaviour.audience_cost", b.audience_cost)
+    _number("behaviour.room_half_voices", b.room_half_voices, 1e-3, 1e9)
+    _number("behaviour.acquiescence_cost", b.acquiescence_cost, 0.0, 100.0)
     r = cfg.ratification
     _integer("ratification.threshold", r.threshold, 1, 10_000)
     _integer("ratification.days_after_threshold", r.days_after_threshold, 0, 10_000)
@@ -224,6 +227,7 @@ def _validate_process(p: ProcessConfig, s: ScenarioConfig) -> None:
     _prob("process.door_pressure_gain", p.door_pressure_gain)
     _integer("process.informal_from_meeting", p.informal_from_meeting, 0, 1000)
     _integer("process.max_parallel_rooms", p.max_parallel_rooms, 1, 100)
+    _integer("process.stocktaking_days", p.stocktaking_days, 0, 1000)
     _prob("process.step_formal", p.step_formal)
     _prob("process.step_informal", p.step_informal)
     c = p.compression

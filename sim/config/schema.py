@@ -138,7 +138,8 @@ class ProcessConfig:
     informal_rooms: bool = True
     disagreement_threshold: float = 0.0605
     door_pressure_gain: float = 0.643  # the threshold falls by this share per unit pressure
-    informal_from_meeting: int = 4  # 0 = only by disagreement
+    informal_from_meeting: int = 0  # 0 = whenever the negotiation calls for it
+    stocktaking_days: int = 1  # plenary days a meeting keeps when every issue is behind doors
     max_parallel_rooms: int = 2
     observers_in_informal: bool = False
     step_formal: float = 0.04
@@ -189,13 +190,17 @@ class CostConfig:
 
 @dataclass
 class ChannelsConfig:
-    """Switches of the version-2 causal channels, so a paper can isolate each one."""
+    """Switches of the causal channels (versions 2 and 3), so a paper can isolate each one."""
 
     compression: bool = True  # parallel tracks and night sittings when days run short
     closing_doors: bool = True  # pressure lowers the threshold for closed informal rooms
     holdout_accommodation: bool = True  # the chair moves the text toward blocking objectors
     shadow_of_vote: bool = True  # blocking power depends on the decision rule
     amendment_votes: bool = False  # objectors force votes on provisions before adoption
+    audience_costs: bool = True  # delegates concede and listen less where stakeholders watch
+    room_size: bool = True  # a room-day's negotiating time is shared among the voices present
+    unfinished_work: bool = True  # no tabling before the work is done; unfinished = zero draft
+    acquiescence: bool = True  # an objector may let the text pass rather than block it
 
 
 @dataclass
@@ -229,6 +234,9 @@ class BehaviourConfig:
     attendance_stakes_gain: float = 1.5
     attendance_progress_gain: float = 0.279
     lateness_weight: float = 1.0
+    audience_cost: float = 0.5
+    room_half_voices: float = 90.0
+    acquiescence_cost: float = 0.5
 
 
 @dataclass

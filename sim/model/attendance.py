@@ -31,8 +31,8 @@ class Members(Protocol):
 class MeetingOutlook:
     """What delegations know as they decide whether to attend the next meeting."""
 
-    meeting_index: int  # 0-based; `planned` or more is an extension meeting
-    planned: int  # meetings on the calendar
+    meeting_index: int  # 0-based; `expected` or more is a meeting nobody planned for
+    expected: int  # meetings the delegations expect: held + those the budget still pays for
     remaining_usd: np.ndarray  # each delegation's budget left
     stakes: np.ndarray  # salience-weighted distance of the draft from each ideal
     cost_share_usd: np.ndarray  # each delegation's share of the meeting under cost sharing
@@ -40,8 +40,8 @@ class MeetingOutlook:
 
     @property
     def progress(self) -> float:
-        """How far through the planned calendar: 0 at the first meeting, 1 at the last."""
-        return min(self.meeting_index / max(self.planned - 1, 1), 1.0)
+        """How far through the expected process: 0 at the first meeting, 1 at the last."""
+        return min(self.meeting_index / max(self.expected - 1, 1), 1.0)
 
 
 @dataclass(frozen=True)
@@ -58,17 +58,18 @@ class AttendancePlan:
 
 
 def meeting_allowance(
-    remaining: np.ndarray, meeting_index: int, planned: int, lateness: float
+    remaining: np.ndarray, meeting_index: int, expected: int, lateness: float
 ) -> np.ndarray:
     """Money set aside for this meeting: later meetings decide more, so weigh more.
 
-    Meeting m (0-based) has weight 1 + lateness * m / (planned - 1); a delegation
-    spends its remaining budget in proportion to this meeting's share of the weights
-    still ahead. Beyond the planned meetings (extensions) everything left is available.
+    Meeting m (0-based) of the `expected` meetings has weight 1 + lateness * m /
+    (expected - 1); a delegation spends its remaining budget in proportion to this
+    meeting's share of the weights still ahead. At the last expected meeting, and at
+    any meeting beyond (an extension), everything left is available.
     """
-    if meeting_index >= planned - 1:
+    if meeting_index >= expected - 1:
         return remaining.copy()
-    ahead = 1.0 + lateness * np.arange(meeting_index, planned) / max(planned - 1, 1)
+    ahead = 1.0 + lateness * np.arange(meeting_index, expected) / max(expected - 1, 1)
     return remaining * (ahead[0] / ahead.sum())
 
 
@@ -89,7 +90,7 @@ def plan_attendance(outlook: MeetingOutlook, members: Members, cfg: SimConfig) -
     n = len(remaining)
     per_delegate = days * cost.delegate_day_usd
     allowance = meeting_allowance(
-        remaining, outlook.meeting_index, outlook.planned, behaviour.lateness_weight
+        remaining, outlook.meeting_index, outlook.expected, behaviour.lateness_weight
     )
     contribution = outlook.cost_share_usd
     can_pay_share = remaining >= contribution

@@ -1,6 +1,6 @@
 """The chair and secretariat's decisions, without Mesa.
 
-`ChairDesk` is what the chair does (tiers, compression, accommodation, invitations);
+`ChairDesk` is what the chair does between tablings (tiers, compression, invitations);
 `sim.model.agents.Chair` is the same as a Mesa agent. The mesa-free
 `sim.model.session.Negotiation` uses this class directly, so a run needs no Mesa.
 """
@@ -11,8 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.decision import accommodation_move, blocking_power
-from sim.model.dynamics import salience_distance
 from sim.model.process import (
     Compression,
     TierPlan,
@@ -21,6 +19,8 @@ from sim.model.process import (
     informal_rooms_open,
     invite_friends,
     plan_tiers,
+    plenary_overload,
+    room_days_ahead,
 )
 
 __all__ = ["ChairDesk"]
@@ -29,15 +29,18 @@ __all__ = ["ChairDesk"]
 class ChairDesk:
     """The chair and secretariat: keeps the draft, chooses tiers, invites friends.
 
-    Its decisions: which issues go behind closed doors (more of them under pressure),
-    how many tracks sit at once and whether to sit at night when the days run short,
-    and how far to move the draft toward the objectors who can block adoption.
+    Its decisions: which issues go behind closed doors (more of them under pressure, or
+    when the plenary cannot finish them), the hardest to the friends of the chair, how
+    many tracks sit at once and whether to sit at night when the days run short. How far
+    it moves the draft toward holdouts at a tabling is `sim.model.tabling`.
     """
 
     def __init__(self, model: Any, text: np.ndarray) -> None:
         self.model = model
         self.text = text
         self.informal_issues = np.array([], dtype=np.int64)
+        # The meeting (counting from 1) at which each issue first went behind closed doors.
+        self.doors_closed = np.zeros(len(text), dtype=np.int64)
 
     def choose_tiers(
         self,
@@ -46,56 +49,51 @@ class ChairDesk:
         *,
         pressure: float = 0.0,
         closing_doors: bool = False,
-        work_left: float = 0.0,
-        days_available: float = 1.0,
+        work_left: np.ndarray | None = None,
+        days: int = 1,
+        meetings_ahead: int = 1,
         compressing: bool = False,
     ) -> tuple[TierPlan, Compression]:
-        """Send contentious issues to informal rooms and the hardest to the friends.
+        """Send issues behind closed doors when the negotiation calls for it.
 
-        Then fit the open work into the days left (`sim.model.process.compress`). An issue
-        once sent behind closed doors stays there.
+        An issue goes to an informal room when its disagreement exceeds the threshold
+        (lowered by pressure: `door_threshold`) or when the plenary cannot finish its
+        work (`work_left`, issue-days) in the `days x meetings_ahead` sitting days the
+        budget still pays for (`plenary_overload`). Then the chair fits the open work
+        into the rooms that can sit in those days (`compress`). An issue once sent behind
+        closed doors stays there.
         """
         process = self.model.config.process
+        left = np.zeros(len(disagreement)) if work_left is None else np.maximum(work_left, 0.0)
+        days_available = days * meetings_ahead
         threshold = door_threshold(process, pressure, closing_doors)
         tiers = plan_tiers(disagreement, meeting_number, process, self.informal_issues, threshold)
+        overloaded = None
+        if self.model.config.channels.unfinished_work and len(tiers.plenary):
+            overloaded = plenary_overload(left, tiers.plenary, disagreement, days_available)
+            if len(overloaded):
+                tiers = plan_tiers(
+                    disagreement,
+                    meeting_number,
+                    process,
+                    self.informal_issues,
+                    threshold,
+                    overloaded,
+                )
         tiers, squeeze = compress(
             tiers,
             disagreement,
-            work_left,
+            float(left.sum()),
             days_available,
             process,
             compressing,
             informal_rooms_open(process, meeting_number),
+            room_days_ahead(process, meeting_number, meetings_ahead, days),
         )
         self.informal_issues = np.union1d(tiers.informal, tiers.friends)
+        newly = self.informal_issues[self.doors_closed[self.informal_issues] == 0]
+        self.doors_closed[newly] = meeting_number
         return tiers, squeeze
-
-    def accommodate(
-        self, positions: np.ndarray, present: np.ndarray, reservation: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Move the draft toward present objectors by their blocking power and the pressure.
-
-        Returns the move (applied to the draft) and each delegation's blocking power.
-        """
-        model = self.model
-        dl = model.population.delegations
-        d = model.config.decision
-        distance = salience_distance(positions, self.text, dl.salience)
-        power = blocking_power(
-            rule=d.rule,
-            present=present,
-            distance=distance,
-            reservation=reservation,
-            vote_threshold=d.vote_threshold,
-            abstain_margin=d.abstain_margin,
-            consensus_value=d.consensus_value,
-            shadow_of_vote=model.config.channels.shadow_of_vote,
-        )
-        move = accommodation_move(
-            self.text, positions, dl.salience, power, d.accommodation_rate * model.pressure
-        )
-        self.text += move
-        return move, power
 
     def invite_friends(self, capability: np.ndarray, bloc: np.ndarray) -> np.ndarray:
         """Invitation mask for the friends-of-the-chair group (see `process.invite_friends`)."""

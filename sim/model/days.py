@@ -11,6 +11,7 @@ import numpy as np
 
 from sim.config import SimConfig
 from sim.model.attendance import AttendancePlan
+from sim.model.dynamics import over_time, room_pace
 from sim.model.ledger import Ledger
 from sim.model.population import Population
 from sim.model.process import (
@@ -20,30 +21,51 @@ from sim.model.process import (
     Compression,
     Room,
     TierPlan,
-    issue_time,
     room_ranks,
     rooms_for_day,
     rotation,
-    stretched,
+    stocktaking,
 )
 from sim.model.sitting import RoomLayout, Seating, seat, sit
 
-__all__ = ["MeetingDays"]
+__all__ = ["MeetingDays", "MeetingWork"]
 
 
 class _Rooms:
     """The rooms sitting on a day, with what stays fixed while they sit in a meeting."""
 
-    __slots__ = ("closed_rooms", "factor", "informal", "layouts", "rank", "rooms", "time")
+    __slots__ = ("closed_rooms", "factor", "informal", "layouts", "plenary", "rank", "rooms")
 
-    def __init__(self, rooms: list[Room], layouts, rank: np.ndarray, factor, time) -> None:
+    def __init__(self, rooms: list[Room], layouts, rank: np.ndarray, factor) -> None:
         self.rooms = rooms
         self.layouts = layouts
         self.rank = rank  # delegations x rooms: cover the rooms ranked below your delegates
         self.factor = factor  # presence of a delegate per room (language), or None
         self.informal = [j for j, r in enumerate(rooms) if r.kind in (INFORMAL, FRIENDS)]
         self.closed_rooms = sum(1 for r in rooms if r.closed_door)
-        self.time = time  # negotiating time each issue gets in a day of these rooms
+        self.plenary = bool(rooms) and rooms[0].kind == PLENARY  # remote delegates follow it
+
+
+class MeetingWork:
+    """What one meeting's days did beyond the text: exposure to observers and the rooms' pace.
+
+    `observed_days` and `covered_days` (per delegation) are the room-days a delegation sat
+    in rooms stakeholders observed and in any room (audience costs); `pace` lists, per
+    kind of room, the pace of each of its room-days (`sim.model.dynamics.room_pace`).
+    """
+
+    __slots__ = ("closed_room_days", "covered_days", "observed_days", "pace")
+
+    def __init__(self, n: int) -> None:
+        self.closed_room_days = 0
+        self.observed_days = np.zeros(n)
+        self.covered_days = np.zeros(n)
+        self.pace: dict[str, list[float]] = {PLENARY: [], INFORMAL: [], FRIENDS: []}
+
+    def mean_pace(self, kind: str) -> float:
+        """Mean pace of the room-days of one kind of room (NaN if none sat)."""
+        values = self.pace[kind]
+        return float(np.mean(values)) if values else float("nan")
 
 
 class MeetingDays:
@@ -61,6 +83,9 @@ class MeetingDays:
         self.n_delegations, self.n_issues = population.delegations.ideal.shape
         self._capability_salience = capability_salience
         self.stakeholder_weights = stakeholder_weights
+        # Stakeholders' floor time in a room open to them, in delegation-voices: their
+        # weight relative to a delegation (`stakeholder_weight x capacity`).
+        self.stakeholder_voices = float(stakeholder_weights.sum())
         self._layouts: dict[tuple, RoomLayout] = {}
 
     def sit(
@@ -73,28 +98,31 @@ class MeetingDays:
         positions: np.ndarray,
         ledger: Ledger,
         work_left: np.ndarray,
-    ) -> int:
-        """Every day of a meeting; returns the closed room-days sat.
+    ) -> MeetingWork:
+        """Every day of a meeting; returns what the days did besides moving the text.
 
         The text, the positions, the ledger and the work left on each issue (issue-days)
         change in place.
         """
         self.text, self.positions, self.ledger = text, positions, ledger
-        closed_room_days = 0
-        by_rotation: dict[int, _Rooms] = {}
-        for day in range(self.config.scenario.calendar.days):
-            # The rooms depend on the day only through the informal rooms' rotation.
-            turn = rotation(day, tiers, squeeze.tracks)
-            today = by_rotation.get(turn)
+        work = MeetingWork(self.n_delegations)
+        days = self.config.scenario.calendar.days
+        by_key: dict[tuple[int, bool], _Rooms] = {}
+        for day in range(days):
+            # The rooms depend on the day only through the informal rooms' rotation and
+            # whether the plenary sits only to take stock.
+            key = (
+                rotation(day, tiers, squeeze.tracks),
+                stocktaking(day, tiers, days, self.config.process.stocktaking_days),
+            )
+            today = by_key.get(key)
             if today is None:
-                rooms = rooms_for_day(
-                    day, tiers, self.config.process, invited, squeeze.tracks, squeeze.night_share
-                )
-                today = by_rotation[turn] = self._prepare_rooms(rooms, squeeze.night_share)
-            self._sit_day(day, plan, today, squeeze.night_share)
-            work_left -= today.time
-            closed_room_days += today.closed_rooms
-        return closed_room_days
+                process = self.config.process
+                rooms = rooms_for_day(day, tiers, process, invited, squeeze.tracks, days)
+                today = by_key[key] = self._prepare_rooms(rooms)
+            self._sit_day(day, plan, today, squeeze.night_share, work, work_left)
+            work.closed_room_days += today.closed_rooms
+        return work
 
     def _presence(
         self,
@@ -111,7 +139,7 @@ class MeetingDays:
         if factor is None:
             factor = self._presence_factor(rooms)
         presence = np.where(cover, factor, 0.0)
-        if self.config.funding.remote_participation:
+        if self.config.funding.remote_participation and rooms and rooms[0].kind == PLENARY:
             days = self.config.scenario.calendar.days
             remote_today = plan.remote & (plan.in_person_days < days - day)
             presence[remote_today, 0] = self.config.funding.remote_effectiveness
@@ -126,7 +154,7 @@ class MeetingDays:
                 factor[other, j] *= self.config.behaviour.uninterpreted_presence
         return factor
 
-    def _prepare_rooms(self, rooms: list[Room], night_share: float) -> _Rooms:
+    def _prepare_rooms(self, rooms: list[Room]) -> _Rooms:
         """Rooms sitting on a day: their layouts, rankings and presence factors."""
         layouts = []
         for room in rooms:
@@ -142,8 +170,7 @@ class MeetingDays:
             factor,
             self.config.behaviour.plenary_priority,
         )
-        time = issue_time(rooms, self.n_issues, night_share)
-        return _Rooms(rooms, layouts, rank, factor, time)
+        return _Rooms(rooms, layouts, rank, factor)
 
     def _layout(self, room: Room) -> RoomLayout:
         b = self.config.behaviour
@@ -159,19 +186,37 @@ class MeetingDays:
             admits=room.invited,
         )
 
-    def _sit_day(self, day: int, plan: AttendancePlan, today: _Rooms, night_share: float) -> None:
-        """One day: who is in which room, then every room sits (drafting, persuasion)."""
-        b = self.config.behaviour
+    def _sit_day(
+        self,
+        day: int,
+        plan: AttendancePlan,
+        today: _Rooms,
+        night_share: float,
+        work: MeetingWork,
+        work_left: np.ndarray,
+    ) -> None:
+        """One day: who is in which room, then every room sits (drafting, persuasion, work).
+
+        A room's day lasts `1 + night_share` days, of which the share its voices leave
+        for bargaining (`room_pace`, with `channels.room_size`) is negotiating time: the
+        daily step and persuasion compound over it (`over_time`) and the work left on
+        its issues falls by it, shared among them. In a room stakeholders observe
+        (`channels.audience_costs`) delegates persuade and listen `audience_cost` less.
+        """
+        cfg = self.config
+        b, channels = cfg.behaviour, cfg.channels
         ledger = self.ledger
-        in_person = plan.in_person_days >= self.config.scenario.calendar.days - day
+        in_person = plan.in_person_days >= cfg.scenario.calendar.days - day
         delegates = np.where(in_person, plan.delegates, 0)
         cover = today.rank < delegates[:, None]
         presence = self._presence(day, plan, cover, today.rooms, today.factor)
         ledger.days_held += 1
         ledger.in_person_days += in_person
         ledger.delegate_days += delegates
-        if self.config.funding.remote_participation:
-            remote_today = (presence[:, 0] > 0) & ~cover[:, 0] & ~in_person
+        if cfg.funding.remote_participation:
+            remote_today = np.zeros(self.n_delegations, dtype=bool)  # no plenary to follow
+            if today.plenary:
+                remote_today = (presence[:, 0] > 0) & ~cover[:, 0] & ~in_person
             ledger.present_days += in_person | remote_today
             ledger.remote_days += remote_today
         else:  # nobody follows remotely
@@ -180,16 +225,34 @@ class MeetingDays:
             ledger.informal_room_days += 1
             ledger.informal_days += cover[:, j]
         text, positions = self.text, self.positions
-        persuasion = stretched(b.persuasion_rate, night_share)
         for j, room in enumerate(today.rooms):
+            column = presence[:, j]
+            sitting = column > 0
+            work.covered_days += sitting
+            if room.open_to_stakeholders:
+                work.observed_days += sitting
+            pace = 1.0
+            if channels.room_size:
+                voices = float(column.sum())
+                if room.open_to_stakeholders:
+                    voices += self.stakeholder_voices
+                pace = room_pace(voices, b.room_half_voices)
+            work.pace[room.kind].append(pace)
+            time = (1.0 + night_share) * pace
+            work_left[room.issues] -= time / max(len(room.issues), 1)
+            step = over_time(room.step, time)
             layout = today.layouts[j]
-            seating = self._seating(layout, room.step, presence[:, j])
+            seating = self._seating(layout, step, column)
             if seating is None:
                 continue
+            persuasion, confidence = over_time(b.persuasion_rate, time), b.confidence
+            if room.open_to_stakeholders and channels.audience_costs:
+                persuasion *= 1.0 - b.audience_cost
+                confidence *= 1.0 - b.audience_cost
             move = sit(
                 layout,
-                room.step,
-                presence[:, j],
+                step,
+                column,
                 text,
                 positions,
                 influence=ledger.influence,
@@ -197,7 +260,7 @@ class MeetingDays:
                 stakeholder_influence=(
                     ledger.stakeholder_influence if room.open_to_stakeholders else None
                 ),
-                confidence=b.confidence,
+                confidence=confidence,
                 persuasion_rate=persuasion,
                 seating=seating,
             )
@@ -207,13 +270,13 @@ class MeetingDays:
                 ledger.movement_closed += moved
 
     def _seating(self, layout: RoomLayout, step: float, presence: np.ndarray) -> Seating | None:
-        """The room seated for `presence`, reused while the same delegations sit in it.
+        """The room seated for `presence` at `step`, reused while the same delegations sit in it.
 
         A few recent seatings are kept per room (rooms alternate with the informal
         rooms' rotation); one only for very large rooms, to bound memory.
         """
         cache = layout.seatings
-        key = presence.tobytes()
+        key = (step, presence.tobytes())
         if key in cache:
             cache[key] = seating = cache.pop(key)  # most recently used last
             return seating

@@ -15,8 +15,11 @@ __all__ = [
     "compromise",
     "confidence_pull",
     "disagreement",
+    "exposed_concession",
+    "over_time",
     "pressure",
     "reservation_now",
+    "room_pace",
     "salience_distance",
 ]
 
@@ -173,3 +176,42 @@ def reservation_now(
     mechanism behind the rushed compromise.
     """
     return base * (1.0 + pressure_gain * pressure_level + burden_gain * np.clip(burden, 0, 1))
+
+
+def over_time(rate: float, time: float) -> float:
+    """A per-day rate compounded over `time` days of negotiating: 1 - (1 - rate)^time.
+
+    A night sitting lengthens a day (time > 1); a crowded room leaves less of it to
+    bargain in (time < 1, `room_pace`). `time == 1` returns `rate` itself.
+    """
+    if time == 1.0:
+        return rate
+    return 1.0 - (1.0 - rate) ** time
+
+
+def room_pace(voices: float, half_voices: float) -> float:
+    """Share of a room-day's time left for bargaining when `voices` share the floor.
+
+    `1 / (1 + voices / half_voices)`: every voice present takes floor time (statements,
+    interventions), so a large room progresses less per day than a small one, and at
+    `half_voices` voices a day does half a day's bargaining (the small-numbers argument:
+    Kahler 1992; Naim 2009; Depledge 2005 on the informal groups of climate talks).
+    """
+    return 1.0 / (1.0 + voices / half_voices)
+
+
+def exposed_concession(
+    observed_days: np.ndarray, covered_days: np.ndarray, audience_cost: float
+) -> np.ndarray:
+    """How much of its concession under pressure each delegation makes, in [1 - cost, 1].
+
+    Delegates concede less where their constituencies and the organised public watch
+    (audience costs: Stasavage 2004; de Groot Ruiz, Ramer and Schram 2016): a delegation
+    concedes `1 - audience_cost x exposure`, exposure being the share of the room-days
+    it sat in at this meeting that stakeholders observed. A delegation that sat in no
+    room is judged by its public record alone (exposure 1).
+    """
+    exposure = np.divide(
+        observed_days, covered_days, out=np.ones_like(observed_days), where=covered_days > 0
+    )
+    return 1.0 - audience_cost * exposure

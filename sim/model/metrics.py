@@ -97,6 +97,12 @@ def run_metrics(record: RunRecord) -> dict[str, object]:
         "parallel_tracks_max": _max_of(series.get("parallel_tracks")),
         "night_sitting_meetings": int((np.asarray(series.get("night_share", [])) > 0).sum()),
         "compression_max": _max_of(series.get("compression")),
+        "stance_gap": float(salience_distance(record.positions, record.text, dl.salience).mean())
+        if len(dl)
+        else np.nan,
+        "doors_closed_meeting": _first_meeting(record.doors_closed),
+        "acquiesced_at_decision": decision.acquiesced if decision else 0,
+        "work_unfinished_share": float(record.unfinished.mean()) if len(record.unfinished) else 0.0,
         "accommodations": record.accommodations,
         "amendments_proposed": record.amendments_proposed,
         "amendments_adopted": record.amendments_adopted,
@@ -170,6 +176,7 @@ def run_metrics(record: RunRecord) -> dict[str, object]:
     civil_ideal = st.ideal[civil].mean(axis=0) if civil.any() else np.full(len(issues), np.nan)
     for j, issue in enumerate(issues):
         row[f"text_{issue}"] = float(text[j])
+        row[f"doors_closed_meeting_{issue}"] = _first_meeting(record.doors_closed[j : j + 1])
         row[f"gap_median_state_{issue}"] = float(abs(text[j] - median_ideal[j]))
         row[f"gap_civil_society_{issue}"] = float(abs(text[j] - civil_ideal[j]))
     ratify = record.ratification_days
@@ -186,6 +193,12 @@ def run_metrics(record: RunRecord) -> dict[str, object]:
             parties_by(ratify, m * DAYS_PER_MONTH) if ratify is not None else 0
         )
     return {column: row[column] for column in outcome_columns(issues, months)}
+
+
+def _first_meeting(doors_closed: np.ndarray) -> float:
+    """The earliest meeting at which an issue went behind closed doors (NaN: none did)."""
+    closed = doors_closed[doors_closed > 0]
+    return float(closed.min()) if len(closed) else float("nan")
 
 
 def _max_of(values: list | None) -> float:

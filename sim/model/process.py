@@ -26,9 +26,12 @@ __all__ = [
     "issue_time",
     "plan_tiers",
     "planned_rooms",
+    "plenary_overload",
+    "room_days_ahead",
     "room_ranks",
     "rooms_for_day",
     "rotation",
+    "stocktaking",
     "stretched",
 ]
 
@@ -86,21 +89,43 @@ def informal_rooms_open(process: ProcessConfig, meeting_number: int) -> bool:
     return process.informal_rooms and meeting_number >= max(process.informal_from_meeting, 1)
 
 
+def plenary_overload(
+    work_left: np.ndarray, candidates: np.ndarray, disagreement: np.ndarray, days: float
+) -> np.ndarray:
+    """Issues the plenary cannot finish in `days` sitting days: another reason to close doors.
+
+    A plenary day gives one day of negotiating time shared among its issues (the chair's
+    yardstick: a full day, whoever sits). While the issue with the most work left among
+    those on the plenary's agenda (`candidates`) needs more than its share of the days
+    left, it goes to an informal room (the most work first, ties to the most contentious).
+    Returns the issues moved, sorted.
+    """
+    agenda = [int(i) for i in candidates]
+    agenda.sort(key=lambda i: (-work_left[i], -disagreement[i], i))
+    moved: list[int] = []
+    while agenda and work_left[agenda[0]] > days / len(agenda) + 1e-9:
+        moved.append(agenda.pop(0))
+    return np.array(sorted(moved), dtype=np.int64)
+
+
 def plan_tiers(
     disagreement: np.ndarray,
     meeting_number: int,
     process: ProcessConfig,
     already_informal: np.ndarray | None = None,
     threshold: float | None = None,
+    overloaded: np.ndarray | None = None,
 ) -> TierPlan:
     """The chair's choice of tiers for a meeting (meeting_number counts from 1).
 
     The hardest issues (highest disagreement among those present) go to the friends of
-    the chair once that tier is in use; from `informal_from_meeting` on, issues whose
-    disagreement exceeds the threshold (`process.disagreement_threshold` unless
-    `threshold` is given: see `door_threshold`) go to informal rooms, and an issue once
-    sent there stays off the plenary's agenda (`already_informal`): chairs do not reopen
-    a closed track in public.
+    the chair once that tier is in use. Where the design has informal rooms (and from
+    `informal_from_meeting`, if the design dates them), an issue goes behind closed
+    doors when the negotiation calls for it: its disagreement exceeds the threshold
+    (`process.disagreement_threshold` unless `threshold` is given: see
+    `door_threshold`), or the plenary cannot finish its work in the days left
+    (`overloaded`: see `plenary_overload`). An issue once sent there stays off the
+    plenary's agenda (`already_informal`): chairs do not reopen a closed track in public.
     """
     d = len(disagreement)
     if threshold is None:
@@ -117,6 +142,8 @@ def plan_tiers(
             hot = np.arange(d)
         if already_informal is not None:
             hot = np.union1d(hot, already_informal)
+        if overloaded is not None:
+            hot = np.union1d(hot, overloaded)
         informal = np.setdiff1d(hot, friends)
     plenary = np.setdiff1d(np.arange(d), np.union1d(informal, friends))
     return TierPlan(informal=informal, friends=friends, plenary=plenary)
@@ -127,11 +154,32 @@ def _rooms_sitting(tiers: TierPlan, tracks: int) -> int:
     return int(len(tiers.plenary) > 0) + tracks + int(len(tiers.friends) > 0)
 
 
-def planned_rooms(process: ProcessConfig) -> int:
-    """Rooms a day the design runs once its informal tracks are open: the chair's yardstick."""
-    tracks = process.max_parallel_rooms if process.informal_rooms else 0
-    friends = int(process.informal_rooms and process.friends.enabled)
+def planned_rooms(process: ProcessConfig, meeting_number: int | None = None) -> int:
+    """Rooms a day the design runs at a meeting (default: once all its rooms may sit).
+
+    The plenary, the informal tracks from the meeting they may open
+    (`informal_rooms_open`) and the friends' room from `friends.from_meeting`.
+    """
+    if meeting_number is None:
+        tracks = process.max_parallel_rooms if process.informal_rooms else 0
+        friends = int(process.informal_rooms and process.friends.enabled)
+        return 1 + tracks + friends
+    tracks = process.max_parallel_rooms if informal_rooms_open(process, meeting_number) else 0
+    f = process.friends
+    friends = int(process.informal_rooms and f.enabled and meeting_number >= f.from_meeting)
     return 1 + tracks + friends
+
+
+def room_days_ahead(
+    process: ProcessConfig, meeting_number: int, meetings_ahead: int, days: int
+) -> float:
+    """Room-days the design can sit in the meetings ahead, this one included: the chair's yardstick.
+
+    Each meeting counts only the rooms that may sit at it (`planned_rooms`), so informal
+    tracks a design dates from a later meeting do not count before it.
+    """
+    meetings = range(meeting_number, meeting_number + meetings_ahead)
+    return float(days * sum(planned_rooms(process, m) for m in meetings))
 
 
 def compress(
@@ -142,12 +190,14 @@ def compress(
     process: ProcessConfig,
     enabled: bool,
     informal_open: bool = True,
+    capacity: float | None = None,
 ) -> tuple[TierPlan, Compression]:
     """Fit the open text into the meeting-days the budget still pays for.
 
     The text needs `work_left` issue-days of negotiation; each room sitting a day gives
     one day of negotiating time, shared among its issues. The chair compares the work
-    with what the design's rooms (`planned_rooms`) can do in `days_available`; when
+    with what the design's rooms can do in `days_available` (`capacity` room-days:
+    `room_days_ahead`; by default every room of the design on every day); when
     they cannot, it runs more informal tracks at once (up to
     `compression.max_parallel_rooms`; when every informal issue has its own room, it
     splits the plenary's agenda, hardest issue first) and then sits at night (up to
@@ -155,7 +205,8 @@ def compress(
     informal rooms and they are open this meeting (`informal_open`).
     """
     base = min(process.max_parallel_rooms, len(tiers.informal))
-    capacity = planned_rooms(process) * days_available
+    if capacity is None:
+        capacity = planned_rooms(process) * days_available
     ratio = work_left / capacity if capacity > 0 else (math.inf if work_left > 0 else 0.0)
     if not enabled or ratio <= 1.0:
         return tiers, Compression(base, 0.0, ratio)
@@ -193,12 +244,23 @@ def rotation(day: int, tiers: TierPlan, tracks: int) -> int:
     """Where the informal rooms' turn-taking stands on `day` (0 without informal rooms).
 
     Two days with the same rotation sit the same rooms: `rooms_for_day` depends on the
-    day only through it. `tracks` informal rooms sit at once.
+    day only through it (and `stocktaking`). `tracks` informal rooms sit at once.
     """
     if not len(tiers.informal):
         return 0
     k = min(tracks, len(tiers.informal))
     return (day * k) % len(tiers.informal)
+
+
+def stocktaking(day: int, tiers: TierPlan, days: int | None, stocktaking_days: int) -> bool:
+    """Whether the plenary sits on `day` only to take stock (every issue behind closed doors).
+
+    A plenary with no issue on its agenda does not sit, except on the meeting's last
+    `stocktaking_days` days: the closing plenary hears the informal rooms' texts read
+    back and the stakeholders' statements, with every issue before it. `days` None:
+    no stocktaking (a day taken out of its meeting).
+    """
+    return len(tiers.plenary) == 0 and days is not None and day >= days - stocktaking_days
 
 
 def rooms_for_day(
@@ -207,38 +269,58 @@ def rooms_for_day(
     process: ProcessConfig,
     invited: np.ndarray | None,
     tracks: int | None = None,
-    night_share: float = 0.0,
+    days: int | None = None,
 ) -> list[Room]:
-    """Rooms sitting on `day`: the plenary, informal rooms and the friends' room.
+    """Rooms sitting on `day` of a meeting of `days` days.
 
-    Up to `tracks` (default `max_parallel_rooms`) informal rooms sit at once, one issue
-    each, taking turns when there are more issues than rooms. A night sitting
-    lengthens every room's day (`stretched` steps).
+    The plenary sits when it has issues on its agenda; up to `tracks` (default
+    `max_parallel_rooms`) informal rooms sit at once, one issue each, taking turns when
+    there are more issues than rooms; the friends' room sits on its issues. A plenary
+    with nothing on its agenda sits only to take stock (`stocktaking`), alone, with
+    every issue before it. Each room's `step` is its design's daily step; how much of
+    it a day achieves (night sittings, the voices present) is the sitter's business.
     """
     if tracks is None:
         tracks = process.max_parallel_rooms
-    rooms = [Room(PLENARY, tiers.plenary, stretched(process.step_formal, night_share), True, True)]
+    if stocktaking(day, tiers, days, process.stocktaking_days):
+        every = np.union1d(tiers.informal, tiers.friends).astype(np.int64)
+        return [Room(PLENARY, every, process.step_formal, True, True)]
+    rooms = []
+    if len(tiers.plenary):
+        rooms.append(Room(PLENARY, tiers.plenary, process.step_formal, True, True))
     if len(tiers.informal):
         k = min(tracks, len(tiers.informal))
         start = rotation(day, tiers, tracks)
         today = np.roll(tiers.informal, -start)[:k]
-        step = stretched(process.step_informal, night_share)
         for issue in np.sort(today):
             rooms.append(
-                Room(INFORMAL, np.array([issue]), step, process.observers_in_informal, False)
+                Room(
+                    INFORMAL,
+                    np.array([issue]),
+                    process.step_informal,
+                    process.observers_in_informal,
+                    False,
+                )
             )
     if len(tiers.friends):
-        step = stretched(process.friends.step, night_share)
-        rooms.append(Room(FRIENDS, tiers.friends, step, False, False, invited))
+        rooms.append(Room(FRIENDS, tiers.friends, process.friends.step, False, False, invited))
     return rooms
 
 
-def issue_time(rooms: list[Room], n_issues: int, night_share: float = 0.0) -> np.ndarray:
-    """Negotiating time each issue gets in a day of `rooms` (issue-days; a room's day is shared)."""
+def issue_time(
+    rooms: list[Room], n_issues: int, night_share: float = 0.0, pace: np.ndarray | None = None
+) -> np.ndarray:
+    """Negotiating time each issue gets in a day of `rooms` (issue-days; a room's day is shared).
+
+    A room's day lasts `1 + night_share` days, of which the share `pace` (per room; 1
+    by default) goes to bargaining (`sim.model.dynamics.room_pace`); it is shared
+    equally among the room's issues.
+    """
     time = np.zeros(n_issues)
-    for room in rooms:
+    for j, room in enumerate(rooms):
         if len(room.issues):
-            time[room.issues] += (1.0 + night_share) / len(room.issues)
+            share = 1.0 if pace is None else float(pace[j])
+            time[room.issues] += (1.0 + night_share) * share / len(room.issues)
     return time
 
 

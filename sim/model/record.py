@@ -49,6 +49,8 @@ class RunRecord:
     amendments_adopted: int
     ratification_days: np.ndarray | None  # (delegations,) days after adoption (inf: never)
     unhurried_text: np.ndarray | None  # the same seed's text with no budget limit or pressure
+    doors_closed: np.ndarray  # (issues,) meeting at which each issue went behind doors (0: never)
+    unfinished: np.ndarray  # (issues,) share of each issue's work not done at the last tabling
     row: dict[str, object] = field(default_factory=dict)  # set by `run_metrics`
 
     def __getitem__(self, column: str) -> object:

@@ -94,10 +94,14 @@ def meeting_reporters(issues: tuple[str, ...]) -> dict[str, object]:
         "night_share": partial(_compression, "night_share"),
         "compression": partial(_compression, "ratio"),
         "stakeholder_influence_share": partial(_log, "stakeholder_influence_share"),
+        "plenary_pace": partial(_log, "plenary_pace"),
+        "informal_pace": partial(_log, "informal_pace"),
+        "work_left": partial(_log, "work_left"),
         "pressure": _pressure,
         "objectors": partial(_decision_field, "objectors"),
         "absent": partial(_decision_field, "absent"),
         "adopted_by": partial(_decision_field, "adopted_by"),
+        "acquiesced": partial(_decision_field, "acquiesced"),
     }
     for k, g in enumerate(INCOME_GROUPS):
         reporters[f"attendance_rate_{g}"] = partial(_attendance_this_meeting, k)

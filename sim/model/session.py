@@ -17,11 +17,12 @@ import numpy as np
 from sim.config import SimConfig
 from sim.model.attendance import AttendancePlan, MeetingOutlook, plan_attendance
 from sim.model.chair import ChairDesk
-from sim.model.days import MeetingDays
-from sim.model.decision import Decision, amendment_votes, decide, objections
+from sim.model.days import MeetingDays, MeetingWork
+from sim.model.decision import Decision
 from sim.model.dynamics import (
     confidence_pull,
     disagreement,
+    exposed_concession,
     pressure,
     reservation_now,
     salience_distance,
@@ -35,6 +36,7 @@ from sim.model.ratification import ratification_days
 from sim.model.record import RunRecord
 from sim.model.reporters import meeting_reporters
 from sim.model.streams import stage_streams
+from sim.model.tabling import table_draft
 
 __all__ = ["Negotiation"]
 
@@ -90,9 +92,12 @@ class Negotiation:
         self.meeting = 0  # meetings held
         self.extensions_used = 0
         # Issue-days of negotiation the text still needs (compression), split evenly.
-        self.work_left = np.full(
+        self.work_total = np.full(
             self.n_issues, config.process.compression.text_days / max(self.n_issues, 1)
         )
+        self.work_left = self.work_total.copy()
+        self.work: MeetingWork | None = None  # what the last meeting's days did
+        self.unfinished = np.zeros(self.n_issues)  # share of each issue's work left at the end
         self.compression = Compression(0, 0.0, 0.0)
         self.holdout_move = np.zeros(self.n_issues)
         self.accommodated = np.zeros(self.n_delegations, dtype=bool)
@@ -197,6 +202,8 @@ class Negotiation:
             amendments_adopted=self.amendments[1],
             ratification_days=days,
             unhurried_text=unhurried_text,
+            doors_closed=self.chair.doors_closed.copy(),
+            unfinished=self.unfinished.copy(),
         )
         if not self.unhurried:  # the twin is run for its text alone
             record.row = run_metrics(record)
@@ -214,16 +221,17 @@ class Negotiation:
             self.extensions_used += 1
         cal = self.config.scenario.calendar
         channels = self.config.channels
-        self.attendance = plan = self._decide_attendance()
-        spread = self._disagreement(plan)
         ahead = max(self.meetings_left() if mode == PLANNED else 1, 1)  # this one included
+        self.attendance = plan = self._decide_attendance(ahead)
+        spread = self._disagreement(plan)
         tiers, squeeze = self.chair.choose_tiers(
             spread,
             self.meeting + 1,
             pressure=self.pressure,
             closing_doors=channels.closing_doors and not self.unhurried,
-            work_left=float(np.maximum(self.work_left, 0.0).sum()),
-            days_available=cal.days * ahead,
+            work_left=self.work_left,
+            days=cal.days,
+            meetings_ahead=ahead,
             compressing=channels.compression and not self.unhurried,
         )
         self.compression = squeeze
@@ -233,15 +241,9 @@ class Negotiation:
             invited = self.chair.invite_friends(dl.expertise, dl.bloc)
         stakeholder_before = self.ledger.stakeholder_influence.sum()
         delegation_before = self.ledger.influence.sum() + self.ledger.proxy_influence.sum()
-        informal_days_open = self.days.sit(
-            plan,
-            tiers,
-            squeeze,
-            invited,
-            self.chair.text,
-            self.positions,
-            self.ledger,
-            self.work_left,
+        text, positions, ledger = self.chair.text, self.positions, self.ledger
+        self.work = work = self.days.sit(
+            plan, tiers, squeeze, invited, text, positions, ledger, self.work_left
         )
         cost = self.purse.meeting_usd
         self._pay(plan, cost)
@@ -262,7 +264,10 @@ class Negotiation:
             "cost_usd": cost,
             "informal_issues": len(tiers.informal),
             "friends_issues": len(tiers.friends),
-            "informal_room_days": informal_days_open,
+            "informal_room_days": work.closed_room_days,
+            "plenary_pace": work.mean_pace("plenary"),
+            "informal_pace": work.mean_pace("informal"),
+            "work_left": float(np.maximum(self.work_left, 0.0).sum()),
             "stakeholder_influence_share": (
                 stakeholder_gain / total_gain if total_gain else float("nan")
             ),
@@ -271,11 +276,15 @@ class Negotiation:
         if self._collect:
             self._collect_meeting()
 
-    def _decide_attendance(self) -> AttendancePlan:
+    def _decide_attendance(self, ahead: int) -> AttendancePlan:
+        """Attendance, each budget planned over the meetings held and the `ahead` still paid for.
+
+        A process of dear meetings is a short one, and delegations spend accordingly.
+        """
         dl = self.population.delegations
         outlook = MeetingOutlook(
             meeting_index=self.meeting,
-            planned=self.planned_meetings,
+            expected=self.meeting + ahead,
             remaining_usd=self.ledger.remaining_usd,
             stakes=salience_distance(dl.ideal, self.chair.text, dl.salience),
             cost_share_usd=self._cost_shares,
@@ -301,7 +310,9 @@ class Negotiation:
         """Raise pressure with money spent and meetings used; concede under it.
 
         Positions move toward the draft by a share `concession_rate x pressure` of the
-        gap per meeting. An unhurried process feels no pressure.
+        gap per meeting; with audience costs, less for delegations that spent the meeting
+        in rooms stakeholders observe (`exposed_concession`). An unhurried process feels
+        no pressure.
         """
         if self.unhurried:
             return
@@ -309,10 +320,17 @@ class Negotiation:
         self.pressure = pressure(
             self.purse.spent_share(), self.meeting, self.meetings_left(), b.pressure_budget_weight
         )
-        self.positions += b.concession_rate * self.pressure * (self.chair.text - self.positions)
+        rate = b.concession_rate * self.pressure
+        if self.config.channels.audience_costs and self.work is not None:
+            share = exposed_concession(
+                self.work.observed_days, self.work.covered_days, b.audience_cost
+            )
+            self.positions += rate * share[:, None] * (self.chair.text - self.positions)
+        else:
+            self.positions += rate * (self.chair.text - self.positions)
 
     def _table(self, plan: AttendancePlan) -> Decision | None:
-        """Table the draft if the chair may: accommodate holdouts, amendments, the rule."""
+        """End the meeting: table the draft if the chair may (`sim.model.tabling`)."""
         cfg = self.config
         dl = self.population.delegations
         present = plan.in_person_days > 0
@@ -327,54 +345,34 @@ class Negotiation:
             cfg.behaviour.burden_gain,
         )
         self.present_at_decision = present
-        final = self.next_meeting() is None
-        tabling = self.meeting >= cfg.decision.earliest_tabling_meeting or final
-        hurried = not self.unhurried
-        if tabling and hurried and cfg.channels.holdout_accommodation:
-            moved, power = self.chair.accommodate(self.positions, present, reservation)
-            if moved.any():
-                self.holdout_move += moved
-                self.accommodated |= power > 0
-                self.accommodations += 1
-        distance = salience_distance(self.positions, self.chair.text, dl.salience)
-        without_vote = False
-        objects = objections(distance, reservation) & present
-        if (
-            final
-            and hurried
-            and cfg.channels.amendment_votes
-            and cfg.decision.rule == "consensus_then_vote"
-            and objects.any()
-        ):
-            result = amendment_votes(
-                text=self.chair.text,
-                positions=self.positions,
-                salience=dl.salience,
-                present=present,
-                objects=objects,
-                reservation=reservation,
-                vote_threshold=cfg.decision.vote_threshold,
-            )
-            self.chair.text[:] = result.text
-            self.amendments = (
-                self.amendments[0] + result.proposed,
-                self.amendments[1] + result.adopted,
-            )
-            distance = salience_distance(self.positions, self.chair.text, dl.salience)
-            without_vote = True
-        self.objecting = objections(distance, reservation)
-        if not tabling:
-            return None
-        decision = decide(
-            rule=cfg.decision.rule,
-            final=final,
+        result = table_draft(
+            cfg,
+            text=self.chair.text,
+            zero_draft=self.zero_draft,
+            positions=self.positions,
+            salience=dl.salience,
             present=present,
-            distance=distance,
             reservation=reservation,
-            vote_threshold=cfg.decision.vote_threshold,
-            abstain_margin=cfg.decision.abstain_margin,
-            without_vote=without_vote,
+            work_left=self.work_left,
+            work_total=self.work_total,
+            meeting=self.meeting,
+            final=self.next_meeting() is None,
+            pressure=self.pressure,
+            hurried=not self.unhurried,
         )
+        if result.holdout_move.any():
+            self.holdout_move += result.holdout_move
+            self.accommodated |= result.power > 0
+            self.accommodations += 1
+        self.amendments = (
+            self.amendments[0] + result.amendments[0],
+            self.amendments[1] + result.amendments[1],
+        )
+        self.unfinished = result.unfinished
+        self.objecting = result.objecting
+        decision = result.decision
+        if decision is None:
+            return None
         self.decision = decision
         if decision.adopted_by is not None:
             self.adopted_by = decision.adopted_by

@@ -98,7 +98,7 @@ class RoomLayout:
             self.bloc_mean_bins = self.bloc_proxy_bins.ravel()
             if not self.all_issues:
                 self.bloc_cells = (np.arange(n)[:, None] * n_issues + issues).ravel()
-        self.seatings: dict[bytes, Seating | None] = {}  # a caller's cache, by presence
+        self.seatings: dict[tuple, Seating | None] = {}  # a caller's cache, by step and presence
         self.stakeholder_weight = None
         self.stakeholder_ideal = None
         if stakeholder_weight is not None and len(stakeholder_weight):

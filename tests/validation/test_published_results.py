@@ -29,8 +29,9 @@ def _committee_model(*overrides: str):
 
     Money is no object (delegates are free, staff is 15 everywhere), so every
     delegation is in every room it can enter; persuasion is off so positions stay at
-    the ideals the compromise is computed from; the chair neither compresses nor
-    accommodates holdouts, so the draft is the rooms' work alone.
+    the ideals the compromise is computed from; the chair neither compresses, accommodates
+    holdouts, tables unfinished work at the zero draft nor lets objectors vote on
+    provisions, so the draft is the rooms' work alone.
     """
     from sim.api import compose_config
     from sim.model import NegotiationModel
@@ -46,6 +47,8 @@ def _committee_model(*overrides: str):
             "behaviour.persuasion_rate=0",
             "channels.compression=false",
             "channels.holdout_accommodation=false",
+            "channels.unfinished_work=false",
+            "channels.amendment_votes=false",
             *overrides,
         ]
     )
@@ -93,6 +96,7 @@ def test_closed_rooms_give_excluded_stakeholders_exactly_zero_weight(record):
         "process.disagreement_threshold=0",
         "process.max_parallel_rooms=4",
         "process.step_informal=1.0",
+        "process.stocktaking_days=0",
     )
     dl = model.population.delegations
     led = model.ledger

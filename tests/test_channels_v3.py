@@ -1,0 +1,310 @@
+"""Version 3's mechanisms, unit by unit, each against the arithmetic docs/ODD.md states.
+
+What closed rooms buy (audience costs, room size), doors by the negotiation, no empty
+rooms, budgets over the meetings expected, unfinished work, acquiescence. Each has a
+closed form or a limiting case here; tests/validation/test_channel_liveness.py checks
+that each acts on whole runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.config import CompressionConfig, FriendsConfig, ProcessConfig
+from sim.model import Negotiation
+from sim.model.attendance import MeetingOutlook, plan_attendance
+from sim.model.decision import (
+    acquiescing,
+    blocking_power,
+    decide,
+    tabled_text,
+    unfinished_share,
+)
+from sim.model.dynamics import exposed_concession, over_time, room_pace, salience_distance
+from sim.model.process import (
+    PLENARY,
+    TierPlan,
+    issue_time,
+    plan_tiers,
+    planned_rooms,
+    plenary_overload,
+    room_days_ahead,
+    rooms_for_day,
+    stocktaking,
+)
+from tests.shared import TWO_THIRDS
+
+
+def _ints(*values: int) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+def _process(**changes) -> ProcessConfig:
+    return dataclasses.replace(
+        ProcessConfig(
+            informal_from_meeting=0,
+            max_parallel_rooms=2,
+            compression=CompressionConfig(text_days=100.0, max_parallel_rooms=3, night_share=0.5),
+        ),
+        **changes,
+    )
+
+
+# ----------------------------------------------------------------- room size
+
+
+@given(voices=st.floats(0.0, 1e4), half=st.floats(1.0, 1e3))
+def test_a_room_day_shares_its_time_among_the_voices(voices, half):
+    pace = room_pace(voices, half)
+    assert pace == pytest.approx(1.0 / (1.0 + voices / half))
+    assert 0.0 < pace <= 1.0
+    assert room_pace(half, half) == pytest.approx(0.5)  # half_voices halves the day
+    assert room_pace(voices + 1.0, half) < pace  # every voice takes floor time
+
+
+@given(rate=st.floats(0.0, 0.99), time=st.floats(0.01, 3.0))
+def test_a_rate_compounds_over_the_negotiating_time(rate, time):
+    assert over_time(rate, time) == pytest.approx(1 - (1 - rate) ** time)
+    assert over_time(rate, 1.0) == rate
+    assert over_time(1.0, time) == 1.0  # a full step stays full however short the day
+
+
+def test_work_per_issue_is_the_rooms_paced_time_shared_among_its_issues():
+    tiers = TierPlan(informal=_ints(0, 1), friends=_ints(), plenary=_ints(2, 3))
+    rooms = rooms_for_day(0, tiers, _process(), None, tracks=2)
+    pace = np.array([0.25, 0.5, 1.0])  # plenary, informal 0, informal 1
+    np.testing.assert_allclose(issue_time(rooms, 4, 0.0, pace), [0.5, 1.0, 0.125, 0.125])
+    np.testing.assert_allclose(issue_time(rooms, 4, 0.5, pace), [0.75, 1.5, 0.1875, 0.1875])
+
+
+# ----------------------------------------------------------------- audience costs
+
+
+def test_concession_falls_with_the_share_of_the_meeting_spent_in_observed_rooms():
+    observed = np.array([10.0, 5.0, 0.0, 0.0])
+    covered = np.array([10.0, 10.0, 10.0, 0.0])  # the last sat in no room at all
+    share = exposed_concession(observed, covered, audience_cost=0.4)
+    np.testing.assert_allclose(share, [0.6, 0.8, 1.0, 0.6])
+    np.testing.assert_array_equal(exposed_concession(observed, covered, 0.0), 1.0)
+
+
+# ----------------------------------------------------------------- doors by the negotiation
+
+
+def test_the_plenary_sheds_the_issues_it_cannot_finish_most_work_first():
+    work = np.array([30.0, 10.0, 25.0, 5.0])
+    spread = np.array([0.1, 0.4, 0.2, 0.3])
+    # 40 plenary days for 4 issues: 10 each; 30 > 10 goes; 3 issues get 13.3: 25 goes;
+    # 2 issues get 20: both fit
+    np.testing.assert_array_equal(plenary_overload(work, _ints(0, 1, 2, 3), spread, 40.0), [0, 2])
+    assert len(plenary_overload(work, _ints(0, 1, 2, 3), spread, 1000.0)) == 0
+    # equal work: the most contentious goes first
+    even = np.full(4, 12.0)
+    np.testing.assert_array_equal(plenary_overload(even, _ints(0, 1, 2, 3), spread, 40.0), [1])
+
+
+def test_an_issue_the_plenary_cannot_finish_goes_behind_closed_doors():
+    spread = np.array([0.01, 0.01, 0.01])  # nothing contentious
+    p = _process(disagreement_threshold=0.2)
+    calm = plan_tiers(spread, 1, p, None, 0.2)
+    assert len(calm.informal) == 0
+    pressed = plan_tiers(spread, 1, p, None, 0.2, overloaded=_ints(2))
+    np.testing.assert_array_equal(pressed.informal, [2])
+    # a design without informal rooms, or one that dates them later, keeps it in plenary
+    assert (
+        len(plan_tiers(spread, 1, _process(informal_rooms=False), None, 0.2, _ints(2)).informal)
+        == 0
+    )
+    assert (
+        len(plan_tiers(spread, 1, _process(informal_from_meeting=3), None, 0.2, _ints(2)).informal)
+        == 0
+    )
+
+
+def test_capacity_counts_only_rooms_that_may_sit_at_each_meeting():
+    p = _process(informal_from_meeting=3, friends=FriendsConfig(enabled=True, from_meeting=4))
+    assert [planned_rooms(p, m) for m in (1, 2, 3, 4)] == [1, 1, 3, 4]
+    # meetings 2, 3 and 4 of 10 days: 10 + 30 + 40 room-days
+    assert room_days_ahead(p, 2, 3, 10) == 80.0
+    assert room_days_ahead(_process(informal_rooms=False), 1, 7, 10) == 70.0
+
+
+# ----------------------------------------------------------------- no empty rooms
+
+
+def test_a_plenary_without_agenda_sits_only_to_take_stock_on_the_last_day():
+    tiers = TierPlan(informal=_ints(0, 1, 2), friends=_ints(3), plenary=_ints())
+    p = _process(stocktaking_days=1, friends=FriendsConfig(enabled=True))
+    for day in range(9):
+        rooms = rooms_for_day(day, tiers, p, None, days=10)
+        assert PLENARY not in [r.kind for r in rooms]
+        assert not stocktaking(day, tiers, 10, 1)
+    last = rooms_for_day(9, tiers, p, None, days=10)
+    assert [r.kind for r in last] == [PLENARY]  # alone: everyone comes back
+    np.testing.assert_array_equal(last[0].issues, [0, 1, 2, 3])
+    assert last[0].open_to_stakeholders
+    assert rooms_for_day(9, tiers, _process(stocktaking_days=0), None, days=10)[0].kind != PLENARY
+    # a plenary with an agenda sits every day, the last one as the others
+    partly = TierPlan(informal=_ints(0), friends=_ints(), plenary=_ints(1, 2, 3))
+    assert rooms_for_day(9, partly, p, None, days=10)[0].kind == PLENARY
+    assert len(rooms_for_day(9, partly, p, None, days=10)) == 2
+
+
+def test_one_person_delegations_follow_an_informal_room_when_the_plenary_has_no_agenda(
+    small, run_model
+):
+    cfg = small(
+        "process.disagreement_threshold=0",
+        "process.max_parallel_rooms=4",
+        "scenario.delegations.staff_mean={HIC:1,UMIC:1,LMIC:1,LIC:1}",
+        "behaviour.attendance_base=1.0",
+    )
+    model, _ = run_model(cfg, seed=3)
+    dl, led = model.population.delegations, model.ledger
+    single = (dl.staff == 1) & (led.in_person_days > 0)
+    assert single.any()
+    # every day but the stocktaking one they sit in a closed room, not an empty plenary
+    days = cfg.scenario.calendar.days
+    expected = led.in_person_days[single] * (days - 1) / days
+    assert (led.informal_days[single] >= expected - 1e-9).all()
+
+
+# ----------------------------------------------------------------- budgets over expected meetings
+
+
+def test_delegations_spend_over_the_meetings_the_budget_pays_for(small):
+    """At $1.5M a meeting a $4.5M budget pays for 3 meetings, not the 4 planned."""
+    cfg = small(
+        "cost.meeting_usd=1.5e6",
+        "cost.process_budget_usd=4.5e6",
+        "scenario.delegations.budget_usd={HIC:9e3,UMIC:9e3,LMIC:9e3,LIC:9e3}",
+        "scenario.delegations.budget_sigma=0",
+        "behaviour.attendance_base=1.0",
+    )
+    model = Negotiation(cfg, seed=0)
+    assert model.meetings_left() == 3
+    dl = model.population.delegations
+
+    def plan(expected: int):
+        outlook = MeetingOutlook(
+            meeting_index=0,
+            expected=expected,
+            remaining_usd=model.ledger.remaining_usd.copy(),
+            stakes=salience_distance(dl.ideal, model.chair.text, dl.salience),
+            cost_share_usd=np.zeros(len(dl)),
+        )
+        return plan_attendance(outlook, dl, cfg)
+
+    three, four = plan(3), plan(4)
+    model.step()
+    np.testing.assert_array_equal(model.attendance.in_person_days, three.in_person_days)
+    # $9,000 over 3 meetings (weights 1, 1.5, 2): $2,000 now, one delegate for 3 days at
+    # $600; over the 4 planned (1, 4/3, 5/3, 2): $1,500, only 2 days
+    assert (three.in_person_days == 3).all() and (four.in_person_days == 2).all()
+
+
+# ----------------------------------------------------------------- unfinished work
+
+
+def test_the_unfinished_share_and_the_tabled_text():
+    left, total = np.array([0.0, 5.0, 20.0, -1.0]), np.full(4, 20.0)
+    np.testing.assert_allclose(unfinished_share(left, total), [0.0, 0.25, 1.0, 0.0])
+    text, zero = np.array([0.9, 0.9, 0.9, 0.9]), np.full(4, 0.5)
+    np.testing.assert_allclose(
+        tabled_text(text, zero, unfinished_share(left, total)), [0.9, 0.8, 0.5, 0.9]
+    )
+
+
+def test_the_chair_tables_no_unfinished_text_before_the_end(small):
+    overrides = ("process.compression.text_days=1000", "decision.earliest_tabling_meeting=1")
+    model = Negotiation(small(*overrides), seed=0)
+    while model.next_meeting() is not None and model.running:
+        model.step()
+        if model.next_meeting() is not None:  # not the final tabling: nothing tabled
+            assert model.meeting_log["decision"] is None
+    assert model.meeting_log["decision"] is not None  # the final tabling happened
+    assert model.unfinished.all()  # no issue finished its 1,000 issue-days
+    text = model.text_history[-1]
+    off = Negotiation(small(*overrides, "channels.unfinished_work=false"), seed=0)
+    off.step()
+    assert off.meeting_log["decision"] is not None  # without the channel: tabled at once
+    assert not np.allclose(text, model.zero_draft)  # the tabled text is not all zero draft
+
+
+# ----------------------------------------------------------------- acquiescence
+
+
+def _room(n=30, objecting=1, distance=0.3, reservation=0.2):
+    present = np.ones(n, dtype=bool)
+    d = np.full(n, 0.1)
+    d[:objecting] = distance
+    return present, d, np.full(n, reservation)
+
+
+def _acq(rule, final, present, distance, reservation, cost):
+    return acquiescing(
+        rule=rule,
+        final=final,
+        present=present,
+        distance=distance,
+        reservation=reservation,
+        vote_threshold=TWO_THIRDS,
+        abstain_margin=0.25,
+        cost=cost,
+    )
+
+
+def test_a_lone_objector_with_a_small_grievance_lets_the_text_pass():
+    present, d, r = _room(objecting=1, distance=0.28)  # grievance 0.4
+    # isolation 29/30; cost 0.5 x 0.967 = 0.483 > 0.4: acquiesces
+    assert _acq("consensus_only", False, present, d, r, 0.5)[0]
+    assert not _acq("consensus_only", False, present, d, r, 0.4)[0]  # 0.387 < 0.4: blocks
+    assert not _acq("consensus_only", False, present, d, r, 0.0).any()  # the switch
+
+
+def test_a_vote_it_would_lose_makes_blocking_futile():
+    present, d, r = _room(objecting=2, distance=0.34)  # grievance 0.7; isolation 28/30
+    # no vote at this tabling: 0.5 x 0.933 = 0.47 < 0.7, they block
+    assert not _acq("consensus_then_vote", False, present, d, r, 0.5).any()
+    # the final tabling would end in a vote they lose: 0.5 x 1.933 = 0.97 > 0.7
+    assert _acq("consensus_then_vote", True, present, d, r, 0.5)[:2].all()
+
+
+def test_objectors_who_acquiesce_leave_a_consensus_with_objections_voiced():
+    present, d, r = _room(objecting=1, distance=0.28)
+    kw = dict(
+        rule="consensus_only",
+        final=False,
+        present=present,
+        distance=d,
+        reservation=r,
+        vote_threshold=TWO_THIRDS,
+        abstain_margin=0.25,
+    )
+    passed = decide(**kw, acquiescence_cost=0.5)
+    assert (passed.adopted_by, passed.objectors, passed.acquiesced) == ("consensus", 1, 1)
+    blocked = decide(**kw, acquiescence_cost=0.0)
+    assert (blocked.adopted_by, blocked.acquiesced) == (None, 0)
+
+
+def test_the_chair_does_not_buy_objectors_who_would_acquiesce():
+    present, d, r = _room(objecting=3, distance=0.5)
+    acquiescent = np.zeros(30, dtype=bool)
+    acquiescent[0] = True
+    power = blocking_power(
+        rule="consensus_only",
+        present=present,
+        distance=d,
+        reservation=r,
+        vote_threshold=TWO_THIRDS,
+        abstain_margin=0.25,
+        consensus_value=0.3,
+        shadow_of_vote=True,
+        acquiescent=acquiescent,
+    )
+    np.testing.assert_array_equal(power[:3], [0.0, 1.0, 1.0])

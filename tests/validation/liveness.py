@@ -1,0 +1,192 @@
+"""Channel liveness: each causal channel, switched off, changes what it is meant to move.
+
+Shared by tests/validation/test_channel_liveness.py and scripts/channel_liveness.py (the
+pilot that chose the test's number of runs). A *point* is a set of parameter values
+(the default, or a point of a Sobol design over the calibration's priors); an *arm* is
+one point with one channel on or off, run with common random numbers so replication r
+of the two arms faces the same delegations and draws, and the paired difference
+on - off isolates the channel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = [
+    "CHANNELS",
+    "Channel",
+    "liveness_table",
+    "paired_effect",
+    "prior_points",
+    "required_runs",
+    "run_arm",
+]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A channel, the outcome it is meant to move, and the direction (on - off) it moves it."""
+
+    name: str
+    outcome: str
+    sign: int  # +1: on raises the outcome; -1: on lowers it
+    why: str
+
+
+CHANNELS: dict[str, Channel] = {
+    c.name: c
+    for c in (
+        Channel(
+            "compression",
+            "parallel_tracks_max",
+            +1,
+            "when the days left cannot carry the work, the chair runs more tracks at once",
+        ),
+        Channel(
+            "closing_doors",
+            "closed_door_share",
+            +1,
+            "pressure lowers the bar for closed rooms: more of the text is made behind doors",
+        ),
+        Channel(
+            "holdout_accommodation",
+            "holdout_pull",
+            +1,
+            "the chair moves the text toward the objectors who can block",
+        ),
+        Channel(
+            "shadow_of_vote",
+            "holdout_pull",
+            -1,
+            "objectors a fallback vote would outvote buy a smaller move than veto players",
+        ),
+        Channel(
+            "amendment_votes",
+            "by_consensus",
+            +1,
+            "objectors who had their votes on provisions let the whole pass without a vote",
+        ),
+        Channel(
+            "audience_costs",
+            "stance_gap",
+            +1,
+            "delegates concede and listen less where observers watch: stances stay further apart",
+        ),
+        Channel(
+            "room_size",
+            "work_unfinished_share",
+            +1,
+            "crowded rooms bargain less per day: more of the work is left undone",
+        ),
+        Channel(
+            "unfinished_work",
+            "adoption_meeting",
+            +1,
+            "the chair tables no unfinished text: adoption waits for the work",
+        ),
+        Channel(
+            "acquiescence",
+            "by_consensus",
+            +1,
+            "objectors who weigh blocking against its cost let the text pass",
+        ),
+    )
+}
+"""Every channel of `sim.config.ChannelsConfig`, with the outcome it is meant to move."""
+
+
+def prior_points(n: int, seed: int = 20261206) -> dict[str, dict[str, Any]]:
+    """The default and `n` points of a scrambled Sobol design over the calibration's priors."""
+    from sim.analysis.abc import design, plain
+    from sim.analysis.calibration import compose_calibration
+
+    sampled = compose_calibration([]).sampled
+    frame = design(sampled, max(n, 1), "sobol", seed).head(n)
+    points: dict[str, dict[str, Any]] = {"default": {}}
+    for i, row in frame.iterrows():
+        points[f"prior_{i + 1}"] = {k: plain(v) for k, v in row.items()}
+    return points
+
+
+def run_arm(job: tuple[str, dict[str, Any], str, bool, int, int]) -> pd.DataFrame:
+    """One arm: a point with one channel on or off, `replications` runs, paired seeds."""
+    label, values, channel, on, replications, seed = job
+    from sim.api import compose_config
+    from sim.config import set_values
+    from sim.run.replications import run_replications
+
+    cfg = compose_config(
+        [
+            f"seed={seed}",
+            f"replications={replications}",
+            "crn=true",
+            "progress=false",
+            "measures.rush_cost=false",
+        ]
+    )
+    cfg = set_values(cfg, {**values, f"channels.{channel}": on})
+    runs = run_replications(cfg, with_delegations=False).runs
+    runs = runs.assign(
+        point=label,
+        channel=channel,
+        on=on,
+        by_consensus=(runs["adopted_by"] == "consensus").astype(float),
+    )
+    return runs
+
+
+def required_runs(sd: float, effect: float, alpha: float = 0.05, power: float = 0.999) -> int:
+    """Runs a paired t test needs to find `effect` with `power` at two-sided `alpha`."""
+    if not (math.isfinite(sd) and math.isfinite(effect)) or effect == 0:
+        return 10**9
+    if sd == 0:
+        return 2
+    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    return max(math.ceil((z * sd / abs(effect)) ** 2), 2)
+
+
+def paired_effect(on: pd.Series, off: pd.Series) -> dict[str, float]:
+    """Mean of the paired differences on - off, its 95% t interval, sd and n."""
+    d = (
+        pd.to_numeric(on, errors="coerce").astype(float)
+        - pd.to_numeric(off, errors="coerce").astype(float)
+    ).dropna()
+    n = len(d)
+    mean = float(d.mean()) if n else math.nan
+    sd = float(d.std(ddof=1)) if n > 1 else math.nan
+    if n > 1 and sd > 0:
+        half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    elif n > 1:
+        half = 0.0
+    else:
+        half = math.nan
+    return {"n": n, "effect": mean, "low": mean - half, "high": mean + half, "sd": sd}
+
+
+def liveness_table(arms: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per (point, channel): the paired effect on the channel's outcome."""
+    runs = pd.concat(arms, ignore_index=True)
+    rows = []
+    for (point, name), group in runs.groupby(["point", "channel"], sort=False):
+        channel = CHANNELS[name]
+        on = group[group["on"]].set_index("replication")[channel.outcome]
+        off = group[~group["on"]].set_index("replication")[channel.outcome]
+        effect = paired_effect(on, off.reindex(on.index))
+        signed = channel.sign * effect["low"] if channel.sign > 0 else -effect["high"]
+        rows.append(
+            {
+                "point": point,
+                "channel": name,
+                "outcome": channel.outcome,
+                **effect,
+                "acts": bool(np.isfinite(signed) and signed > 0),
+                "required_runs": required_runs(effect["sd"], effect["effect"]),
+            }
+        )
+    return pd.DataFrame(rows)

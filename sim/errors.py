@@ -43,6 +43,7 @@ __all__ = [
     "UsageError",
     "classify",
     "fail",
+    "full_tracebacks",
     "one_line",
 ]
 
@@ -72,6 +73,14 @@ class IncompleteResultsError(SimError):
     """Results are partial or damaged (see the folder's manifest)."""
 
     exit_code = INCOMPLETE
+
+
+def full_tracebacks() -> bool:
+    """Whether ``HYDRA_FULL_ERROR`` asks for tracebacks (unset, empty, 0 or false: no)."""
+    import os
+
+    value = os.environ.get("HYDRA_FULL_ERROR", "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
 
 
 def _chain(err: BaseException) -> list[BaseException]:

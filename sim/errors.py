@@ -48,7 +48,11 @@ __all__ = [
 ]
 
 OK, INCOMPLETE, USAGE, REFUSED, STORAGE, INTERRUPT = 0, 1, 2, 3, 4, 130
-_STORAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+_STORAGE_ERRNOS = {
+    errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG
+}  # fmt: skip
+# A worker process died (kill -9, out of memory): the results are incomplete, not a bug.
+_WORKER_LOST = {"TerminatedWorkerError", "BrokenProcessPool", "WorkerLost", "KilledWorker"}
 
 
 class SimError(Exception):
@@ -105,6 +109,8 @@ def classify(err: BaseException) -> int | None:
             return USAGE
         if isinstance(item, OSError) and item.errno in _STORAGE_ERRNOS:
             return STORAGE
+        if type(item).__name__ in _WORKER_LOST:
+            return INCOMPLETE
     for item in _chain(err):  # Hydra's own: unknown key or option, bad type or syntax
         if isinstance(item, HydraException | OmegaConfBaseException):
             return USAGE
@@ -130,6 +136,11 @@ def one_line(err: BaseException) -> str:
         if isinstance(item, OSError) and item.errno in _STORAGE_ERRNOS:
             where = f": {item.filename}" if item.filename else ""
             return f"cannot write the results{where}: {item.strerror or item}"
+        if type(item).__name__ in _WORKER_LOST:
+            return (
+                "a worker process died while running (killed, or out of memory): the "
+                "results are incomplete; re-run the same command to resume"
+            )
     parts = []
     for item in _chain(err):
         text = _join(str(item).split("\n    full_key:")[0])

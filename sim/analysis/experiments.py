@@ -60,6 +60,17 @@ def check_number(key: str, value: Any, low: float, high: float) -> float:
     return float(value)
 
 
+def _compose(where: str, overrides: list[str]) -> SimConfig:
+    try:
+        return compose_config(overrides)
+    except ConfigError:
+        raise
+    except Exception as err:  # Hydra names the override; say where it came from
+        from sim.errors import one_line
+
+        raise ConfigError(f"{where}: {one_line(err)}") from err
+
+
 def compose_designs(
     designs: Mapping[str, list[str]],
     base: list[str],
@@ -73,22 +84,19 @@ def compose_designs(
     for: by `rush_cost=True` (a study whose outcomes include it), or by an override
     of ``measures.rush_cost`` in `base` or the design (which is then kept as set).
     """
-    if not isinstance(base, list | tuple) or not all(isinstance(o, str) for o in base):
-        raise ConfigError(f"base = {base!r} is not allowed: expected a list of overrides")
-    out = {}
-    for name, overrides in designs.items():
+    for where, overrides in {
+        "base": base,
+        **{f"designs.{k}": v for k, v in designs.items()},
+    }.items():
         if not isinstance(overrides, list | tuple) or not all(
             isinstance(o, str) for o in overrides
         ):
-            raise ConfigError(f"designs.{name} = {overrides!r}: expected a list of overrides")
-        try:
-            cfg = compose_config([*base, *overrides])
-        except ConfigError:
-            raise
-        except Exception as err:  # Hydra names the override; say where it came from
-            from sim.errors import one_line
-
-            raise ConfigError(f"base/designs.{name}: {one_line(err)}") from err
+            raise ConfigError(f"{where} = {overrides!r}: expected a list of overrides")
+    if base:  # alone first: a design's own override would hide a bad one (process=nope)
+        _compose("base", list(base))
+    out = {}
+    for name, overrides in designs.items():
+        cfg = _compose(f"designs.{name}", [*base, *overrides])
         values: dict[str, Any] = {"seed": seed, "replications": replications, "crn": True}
         asked = any(o.lstrip("+~").startswith("measures.rush_cost") for o in [*base, *overrides])
         if not asked:

@@ -171,10 +171,10 @@ def fail(err: BaseException | str, code: int | None = None) -> NoReturn:
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, with a usage error as one line (``prog: error: ...``) and exit code 2.
+    """argparse, with a usage error as one line (``sim: error: ...``) and exit code 2.
 
     `--help` still prints the whole usage.
     """
 
     def error(self, message: str) -> NoReturn:
-        self.exit(USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(USAGE, f"sim: error: {message}\n")

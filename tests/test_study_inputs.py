@@ -120,3 +120,39 @@ def test_hydra_full_error_0_means_off(run_cli, tmp_path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-3000:]
     assert done.stderr.startswith("sim: error: In 'config': Could not find 'process/nope'")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_progress_is_a_bar_with_an_estimate_on_a_terminal_and_silent_off_it(monkeypatch):
+    import io
+
+    from sim.run import progress
+
+    stream = io.StringIO()
+    monkeypatch.setattr(progress.sys, "stderr", stream)
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
+    with progress.progress_bar(4, "robustness", "points") as bar:
+        bar.update(2)
+    text = stream.getvalue()
+    assert "robustness: 2/4 points" in text and "elapsed, ~" in text and "left" in text
+    monkeypatch.setattr(progress, "on_terminal", lambda: False)
+    stream.truncate(0)
+    with progress.progress_bar(4, "robustness", "points") as bar:
+        bar.update(4)
+    assert stream.getvalue() == ""
+
+
+def test_sweeps_refuse_a_job_twice_and_a_resume_that_changes_crn(run_cli, tmp_path) -> None:
+    twice = run_cli(tmp_path, "-m", "process=open_plenary,open_plenary", "scenario=small",
+                    "replications=1")  # fmt: skip
+    assert twice.returncode == 2 and "jobs #0 and #1 are the same configuration" in twice.stderr
+    args = ["-m", "process=open_plenary,two_tier", "scenario=small", "replications=1"]
+    args += [f"hydra.sweep.dir={tmp_path / 'sweep'}", "progress=false"]
+    assert run_cli(tmp_path, *args, "crn=false").returncode == 0
+    before = (tmp_path / "sweep" / "manifest.json").read_bytes()
+    refused = run_cli(tmp_path, *args, "crn=true", "resume=true")
+    assert refused.returncode == 3
+    assert "was run with crn=false and this attempt asks for crn=true" in refused.stderr
+    assert (tmp_path / "sweep" / "manifest.json").read_bytes() == before
+    full = run_cli(tmp_path, "-m", "seed=1,2", "scenario=small", "hydra/launcher=joblib",
+                   "hydra.launcher.n_jobs=0")  # fmt: skip
+    assert full.returncode == 2 and "hydra.launcher.n_jobs = 0 is not allowed" in full.stderr

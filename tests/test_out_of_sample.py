@@ -79,7 +79,6 @@ def test_the_command_writes_its_tables_and_figure(tmp_path, capsys):
 def test_a_bad_replication_count_is_a_usage_error(capsys, tmp_path):
     assert main(["replications=0", f"out={tmp_path / 'x'}"]) == 2
     assert capsys.readouterr().err == (
-        "sim: error: replications = 0 is not allowed: expected a whole number in "
-        "[1, 100,000]\n"
+        "sim: error: replications = 0 is not allowed: expected a whole number in [1, 100,000]\n"
     )
     assert not (tmp_path / "x").exists()

@@ -19,7 +19,7 @@ from omegaconf import DictConfig
 
 import sim.run.resolvers  # noqa: F401  (registers the resolvers configs/hydra names)
 from sim.config import register_configs
-from sim.errors import INCOMPLETE, INTERRUPT, classify, fail, one_line
+from sim.errors import INCOMPLETE, INTERRUPT, classify, fail, full_tracebacks, one_line
 
 log = logging.getLogger("sim")
 register_configs()
@@ -34,7 +34,7 @@ def _task(cfg: DictConfig) -> None:
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     progress = bool(cfg.get("progress", True))
     if in_multirun():
-        run_sweep_job(cfg, out_dir, progress=progress)
+        run_sweep_job(cfg, out_dir)
         return
     run_job(cfg, out_dir, progress=progress)
     print(out_dir, flush=True)
@@ -75,7 +75,7 @@ def main() -> int:
 
     if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
         _one_repository_for_help()
-    full_traceback = bool(os.environ.get("HYDRA_FULL_ERROR"))
+    full_traceback = full_tracebacks()  # HYDRA_FULL_ERROR=0 means off
     os.environ["HYDRA_FULL_ERROR"] = "1"  # Hydra raises instead of printing and exiting 1
     try:
         _task()

@@ -88,7 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if note:
         sys.stderr.write(f"sim.compare: warning: {state.summary()}\n")
     sys.stderr.write(f"sim.compare: tests and intervals: {comparison.pairing}\n")
-    paths = write_comparison(comparison, args.out or folder / "comparison", command, note)
+    try:
+        paths = write_comparison(comparison, args.out or folder / "comparison", command, note)
+    except OSError as err:  # a read-only or full disk: one line, exit 4
+        fail(err)
     for path in paths.values():
         print(path)
     return 0

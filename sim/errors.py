@@ -43,11 +43,16 @@ __all__ = [
     "UsageError",
     "classify",
     "fail",
+    "full_tracebacks",
     "one_line",
 ]
 
 OK, INCOMPLETE, USAGE, REFUSED, STORAGE, INTERRUPT = 0, 1, 2, 3, 4, 130
-_STORAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+_STORAGE_ERRNOS = {
+    errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG
+}  # fmt: skip
+# A worker process died (kill -9, out of memory): the results are incomplete, not a bug.
+_WORKER_LOST = {"TerminatedWorkerError", "BrokenProcessPool", "WorkerLost", "KilledWorker"}
 
 
 class SimError(Exception):
@@ -74,6 +79,14 @@ class IncompleteResultsError(SimError):
     exit_code = INCOMPLETE
 
 
+def full_tracebacks() -> bool:
+    """Whether ``HYDRA_FULL_ERROR`` asks for tracebacks (unset, empty, 0 or false: no)."""
+    import os
+
+    value = os.environ.get("HYDRA_FULL_ERROR", "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
 def _chain(err: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []
     while err is not None and err not in seen:
@@ -96,6 +109,8 @@ def classify(err: BaseException) -> int | None:
             return USAGE
         if isinstance(item, OSError) and item.errno in _STORAGE_ERRNOS:
             return STORAGE
+        if type(item).__name__ in _WORKER_LOST:
+            return INCOMPLETE
     for item in _chain(err):  # Hydra's own: unknown key or option, bad type or syntax
         if isinstance(item, HydraException | OmegaConfBaseException):
             return USAGE
@@ -121,6 +136,11 @@ def one_line(err: BaseException) -> str:
         if isinstance(item, OSError) and item.errno in _STORAGE_ERRNOS:
             where = f": {item.filename}" if item.filename else ""
             return f"cannot write the results{where}: {item.strerror or item}"
+        if type(item).__name__ in _WORKER_LOST:
+            return (
+                "a worker process died while running (killed, or out of memory): the "
+                "results are incomplete; re-run the same command to resume"
+            )
     parts = []
     for item in _chain(err):
         text = _join(str(item).split("\n    full_key:")[0])
@@ -151,10 +171,10 @@ def fail(err: BaseException | str, code: int | None = None) -> NoReturn:
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, with a usage error as one line (``prog: error: ...``) and exit code 2.
+    """argparse, with a usage error as one line (``sim: error: ...``) and exit code 2.
 
     `--help` still prints the whole usage.
     """
 
     def error(self, message: str) -> NoReturn:
-        self.exit(USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(USAGE, f"sim: error: {message}\n")

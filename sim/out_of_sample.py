@@ -1,32 +1,40 @@
-r"""Out-of-sample test: three negotiations, one set of behavioural parameters.
+"""Out-of-sample test: three negotiations, one set of behavioural parameters.
 
-    python -m sim.out_of_sample --replications 30 --seed 1 --out results/out_of_sample \
-        --figures docs/figures
+    python -m sim.out_of_sample [key=value ...]   # configs/out_of_sample.yaml; --help lists them
+    python -m sim.out_of_sample replications=30 seed=1 figures=docs/figures
 
-What it runs and scores: `sim.analysis.out_of_sample`. Writes `runs.parquet` (the
-three negotiations' runs), `scores.csv` / `scores.md`, `outcomes.csv`, `manifest.json`
-and `figures/negotiations_compared.*` (`sim.figures.negotiations`, every format) into
-`--out`, and the figure's PNG and CSV into `--figures` when given (docs/figures).
+What it runs and scores: `sim.analysis.out_of_sample`. Runs the three negotiations
+through the batch runner (`sim.run.batch`: resumable pieces in `out`), then writes
+`runs.parquet` (the three negotiations' runs), `scores.csv` / `scores.md`,
+`outcomes.csv`, `manifest.json` and `figures/negotiations_compared.*`
+(`sim.figures.negotiations`, every format) into `out`, and the figure's PNG and CSV
+into `figures` when given (docs/figures).
 """
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sim.analysis.out_of_sample import (
     NEGOTIATIONS,
+    compose_negotiation,
     outcome_table,
     ratification_comparison,
-    run_negotiations,
     score_table,
 )
 from sim.analysis.tables import format_number, markdown_table
+from sim.errors import UsageError, one_line
+from sim.run.command import run_command
 
-__all__ = ["main"]
+__all__ = ["OutOfSampleConfig", "main"]
+
+log = logging.getLogger(__name__)
 
 
 def _markdown(scores: pd.DataFrame, outcomes: pd.DataFrame, comparison: dict) -> str:
@@ -58,57 +66,78 @@ def _markdown(scores: pd.DataFrame, outcomes: pd.DataFrame, comparison: dict) ->
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status."""
-    from sim.errors import ArgumentParser
-    from sim.store import MANIFEST, environment_info, utc_now, write_json, write_parquet, write_text
+@dataclass
+class OutOfSampleConfig:
+    """What `python -m sim.out_of_sample` runs (configs/out_of_sample.yaml)."""
 
-    parser = ArgumentParser(prog="python -m sim.out_of_sample", description=__doc__.split("\n")[0])
-    parser.add_argument("--replications", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=0, help="processes (0: every core)")
-    parser.add_argument("--out", type=Path, default=Path("results/out_of_sample"))
-    parser.add_argument("--figures", type=Path, default=None, help="also write the figure here")
-    args = parser.parse_args(argv)
-    if args.replications < 1:
-        parser.error("--replications must be at least 1")
-    command = " ".join(sys.argv[1:] if argv is None else argv)
-    started = utc_now()
-    runs_by = run_negotiations(args.replications, args.seed, args.workers)
-    scores = score_table(runs_by)
-    outcomes = outcome_table(runs_by)
-    comparison = ratification_comparison(runs_by["bbnj"], runs_by["ahc_cybercrime"])
-    runs = pd.concat(runs_by.values(), ignore_index=True)
-    out = args.out
-    write_parquet(runs, out / "runs.parquet")
-    write_text(scores.to_csv(index=False), out / "scores.csv")
-    write_text(outcomes.to_csv(index=False), out / "outcomes.csv")
-    text = _markdown(scores, outcomes, comparison)
-    write_text(text, out / "scores.md")
-    write_json(
-        {
-            "command": f"python -m sim.out_of_sample {command}".strip(),
-            "replications": args.replications,
-            "seed": args.seed,
+    replications: int = 30
+    seed: int = 1
+    workers: int = 0
+    engine: str = "local"
+    out: str = "results/out_of_sample"
+    figures: str | None = None
+
+
+def _out_of_sample(argv: list[str]) -> int:
+    from sim.analysis.experiments import MAX_REPLICATIONS, check_count
+    from sim.run.batch import Batch, Execution, Point, run_batch
+    from sim.run.command import compose_settings
+    from sim.store import write_parquet, write_text
+
+    cfg = compose_settings("out_of_sample", OutOfSampleConfig, argv)
+    check_count("replications", cfg.replications, 1, MAX_REPLICATIONS)
+    check_count("seed", cfg.seed, 0, 2**63 - 1)
+    check_count("workers", cfg.workers, 0, 4096)
+    if not cfg.out:
+        raise UsageError("out: a results folder is required")
+    designs = {n: compose_negotiation(n, cfg.replications, cfg.seed) for n in NEGOTIATIONS}
+    points = tuple(Point(design=n, point=0) for n in designs)
+    out = Path(cfg.out)
+    command = "python -m sim.out_of_sample " + " ".join(argv)
+    found: dict[str, pd.DataFrame] = {}
+
+    def analyse(rows: pd.DataFrame) -> dict[str, Any]:
+        runs_by = {n: part.drop(columns=["job", "point", "design"]).reset_index(drop=True)
+                   for n, part in rows.groupby("design", sort=False)}  # fmt: skip
+        scores = score_table(runs_by)
+        outcomes = outcome_table(runs_by)
+        comparison = ratification_comparison(runs_by["bbnj"], runs_by["ahc_cybercrime"])
+        found["runs"] = runs = pd.concat(runs_by.values(), ignore_index=True)
+        write_parquet(runs, out / "runs.parquet")
+        write_text(scores.to_csv(index=False), out / "scores.csv")
+        write_text(outcomes.to_csv(index=False), out / "outcomes.csv")
+        found["text"] = text = _markdown(scores, outcomes, comparison)
+        write_text(text, out / "scores.md")
+        return {
+            "replications": cfg.replications,
+            "seed": cfg.seed,
             "negotiations": {n: list(s.overrides) for n, s in NEGOTIATIONS.items()},
             "ratification_comparison": comparison,
-            "started": started,
-            "finished": utc_now(),
-            **environment_info(),
-        },
-        out / MANIFEST,
-    )
+        }
+
+    how = Execution(chunk=1, engine=cfg.engine, workers=cfg.workers)
+    settings = {"replications": cfg.replications, "seed": cfg.seed}
+    batch = Batch(kind="out-of-sample", designs=designs, points=points, settings=settings,
+                  unit="negotiations")  # fmt: skip
+    run_batch(batch, out, how, command=command, analyse=analyse)
     from sim.figures.negotiations import negotiations_figure
 
-    figure = negotiations_figure(runs)
+    figure = negotiations_figure(found["runs"])
     try:  # every format beside the tables; the PNG and its CSV for the docs if asked
         figure.save(out / "figures" / "negotiations_compared")
-        if args.figures is not None:
-            figure.save(args.figures / "negotiations_compared", formats=("png",))
+        if cfg.figures:
+            figure.save(Path(cfg.figures) / "negotiations_compared", formats=("png",))
     except Exception as err:  # a missing browser must not lose the tables above
-        sys.stderr.write(f"python -m sim.out_of_sample: figure not written: {err}\n")
-    print(text)
+        log.warning("figure not written: %s", one_line(err))
+    print(found["text"])
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    return run_command(
+        "sim.out_of_sample", _out_of_sample, argv, doc=__doc__, config_name="out_of_sample"
+    )
 
 
 if __name__ == "__main__":

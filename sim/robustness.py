@@ -1,34 +1,28 @@
 """Robustness of design rankings over uncertain parameters (worlds x designs, with CRN).
 
-    python -m sim.robustness [key=value ...]     # configs/robustness.yaml, Hydra overrides
+    python -m sim.robustness [key=value ...]     # configs/robustness.yaml; --help lists them
 
 What it computes and writes: `sim.analysis.robustness` (and docs/robustness.md); this
 command adds the figure (`sim.figures.robustness`) and prints where the tables are.
+Re-running the same command with the same `out=` resumes it.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
+from collections.abc import Sequence
 
-from sim.analysis.robustness import compose_robustness, run_robustness
-from sim.config import ConfigError
-from sim.errors import USAGE
+from sim.run.command import run_command
 
 __all__ = ["main"]
 
 log = logging.getLogger(__name__)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    try:
-        cfg = compose_robustness(sys.argv[1:] if argv is None else argv)
-        result = run_robustness(cfg)
-    except ConfigError as err:
-        sys.stderr.write(f"robustness: configuration error: {err}\n")
-        return USAGE
+def _robustness(argv: list[str]) -> int:
+    from sim.analysis.robustness import compose_robustness, run_robustness
+
+    result = run_robustness(compose_robustness(argv))
     try:
         from sim.figures.robustness import robustness_figure
 
@@ -40,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         print(result.folder / name)
     print(result.folder / "figures" / "robustness.png")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    return run_command("sim.robustness", _robustness, argv, doc=__doc__, config_name="robustness")
 
 
 if __name__ == "__main__":

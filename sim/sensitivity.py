@@ -1,34 +1,28 @@
 """Global sensitivity of the outcomes to the assumed parameters (SALib: Sobol or Morris).
 
-    python -m sim.sensitivity [key=value ...]     # configs/sensitivity.yaml, Hydra overrides
+    python -m sim.sensitivity [key=value ...]     # configs/sensitivity.yaml; --help lists them
 
 What it computes and writes: `sim.analysis.sensitivity` (and docs/robustness.md); this
 command adds the figure (`sim.figures.sensitivity`) and prints where the tables are.
+Re-running the same command with the same `out=` resumes it.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
+from collections.abc import Sequence
 
-from sim.analysis.sensitivity import compose_sensitivity, run_sensitivity
-from sim.config import ConfigError
-from sim.errors import USAGE
+from sim.run.command import run_command
 
 __all__ = ["main"]
 
 log = logging.getLogger(__name__)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status."""
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    try:
-        cfg = compose_sensitivity(sys.argv[1:] if argv is None else argv)
-        result = run_sensitivity(cfg)
-    except ConfigError as err:
-        sys.stderr.write(f"sensitivity: configuration error: {err}\n")
-        return USAGE
+def _sensitivity(argv: list[str]) -> int:
+    from sim.analysis.sensitivity import compose_sensitivity, run_sensitivity
+
+    result = run_sensitivity(compose_sensitivity(argv))
     try:
         from sim.figures.sensitivity import sensitivity_figure
 
@@ -39,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("indices.md", "indices.csv", "indices.tex", "figures/sensitivity.png"):
         print(result.folder / name)
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    return run_command(
+        "sim.sensitivity", _sensitivity, argv, doc=__doc__, config_name="sensitivity"
+    )
 
 
 if __name__ == "__main__":

@@ -282,12 +282,15 @@ def test_a_small_calibration_writes_its_reports_and_resumes(tmp_path, capsys):
     assert len(samples) == 4 and {"P1", "P9", "accepted"} <= set(samples.columns)
     point = yaml.safe_load((out / "default_point.yaml").read_text())
     assert set(point) == {"behaviour.concession_rate", "process.informal_from_meeting"}
-    # resuming keeps the finished chunks; other inputs into the same folder are refused
-    before = {p.name: p.stat().st_mtime_ns for p in (out / "chunks").iterdir()}
+    # resuming keeps the finished pieces; other inputs into the same folder are refused
+    before = {str(p): p.stat().st_mtime_ns for p in (out / "pieces").rglob("*.*")}
+    assert len(before) == 2 * 2  # two pieces of two points: runs.parquet and manifest.json
     assert main(args) == 0
-    assert {p.name: p.stat().st_mtime_ns for p in (out / "chunks").iterdir()} == before
-    assert main([*args[:-2], "only=[behaviour.concession_rate]"]) == 2
-    assert "holds a calibration of other inputs" in capsys.readouterr().err
+    assert {str(p): p.stat().st_mtime_ns for p in (out / "pieces").rglob("*.*")} == before
+    capsys.readouterr()
+    assert main([*args[:-2], "only=[behaviour.concession_rate]"]) == 3  # REFUSED
+    err = capsys.readouterr().err
+    assert "holds a calibration of other inputs (other only, parameters)" in err
 
 
 def test_an_unknown_parameter_key_stops_before_any_run(tmp_path, capsys):
@@ -300,7 +303,7 @@ def test_an_unknown_parameter_key_stops_before_any_run(tmp_path, capsys):
     code = main(
         [f"out={tmp_path / 'z'}", "samples=2", "parameters.cost.process_budget_usd.low=2e7"]
     )
-    assert code == 2 and "expected low < high" in capsys.readouterr().err
+    assert code == 2 and "expected finite low < high" in capsys.readouterr().err
     code = main(
         [f"out={tmp_path / 'w'}", "samples=2", "+parameters.cost.meeting_usd={low: 1, hi: 2}"]
     )

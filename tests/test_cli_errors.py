@@ -134,5 +134,5 @@ def test_report_and_compare_usage_errors_are_one_line(tmp_path, run_cli, module)
     done = run_cli(tmp_path, str(tmp_path / "absent"), *extra, module=module)
     assert done.returncode == USAGE
     assert done.stderr.strip().splitlines() == [
-        f"python -m {module}: error: results folder {tmp_path / 'absent'} does not exist"
+        f"sim: error: results folder {tmp_path / 'absent'} does not exist"
     ]

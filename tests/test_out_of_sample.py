@@ -71,7 +71,7 @@ def test_the_ratification_comparison_is_one_sided_and_names_its_arms():
 @pytest.mark.slow
 def test_the_command_writes_its_tables_and_figure(tmp_path, capsys):
     out = tmp_path / "oos"
-    assert main(["--replications", "2", "--workers", "1", "--out", str(out)]) == 0
+    assert main(["replications=2", "workers=1", f"out={out}"]) == 0
     for name in ("runs.parquet", "scores.csv", "scores.md", "outcomes.csv", "manifest.json"):
         assert (out / name).is_file(), name
     runs = pd.read_parquet(out / "runs.parquet")
@@ -80,8 +80,9 @@ def test_the_command_writes_its_tables_and_figure(tmp_path, capsys):
     assert "Out-of-sample scores" in capsys.readouterr().out
 
 
-def test_a_bad_replication_count_is_a_usage_error(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--replications", "0"])
-    assert exit_info.value.code == 2
-    assert "--replications must be at least 1" in capsys.readouterr().err
+def test_a_bad_replication_count_is_a_usage_error(capsys, tmp_path):
+    assert main(["replications=0", f"out={tmp_path / 'x'}"]) == 2
+    assert capsys.readouterr().err == (
+        "sim: error: replications = 0 is not allowed: expected a whole number in [1, 100,000]\n"
+    )
+    assert not (tmp_path / "x").exists()

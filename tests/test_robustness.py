@@ -82,7 +82,7 @@ def test_robustness_command_end_to_end(tmp_path) -> None:
     assert set(share["design_a"]) == {"open", "two_tier"} and len(share) == 2 * 4
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "completed" and manifest["crn"] is True
-    runs = pd.concat(pd.read_parquet(p) for p in sorted((out / "runs").glob("*.parquet")))
+    runs = pd.concat(pd.read_parquet(p) for p in sorted((out / "pieces").glob("*/runs.parquet")))
     assert len(runs) == 6
     # CRN: in each world both designs ran replication 0 from the same seed
     assert runs.groupby("point")["run_seed"].nunique().eq(1).all()

@@ -72,11 +72,11 @@ def test_sensitivity_command_end_to_end_and_resume(tmp_path, capsys) -> None:
     assert len(pd.read_csv(out / "sample.csv")) == 4 * (3 + 1)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "completed" and manifest["crn"] is True
-    runs = pd.concat(pd.read_parquet(p) for p in sorted((out / "runs").glob("*.parquet")))
+    runs = pd.concat(pd.read_parquet(p) for p in sorted((out / "pieces").glob("*/runs.parquet")))
     assert len(runs) == 16 and runs["crn"].all()
     for name in ("indices.md", "indices.tex"):
         assert (out / name).read_text().strip()
-    before = (out / "runs" / "part-000000.parquet").stat().st_mtime_ns
-    assert main(args) == 0  # resumes: the finished chunk is not run again
-    assert (out / "runs" / "part-000000.parquet").stat().st_mtime_ns == before
-    assert main([*args[:-1], "seed=5", f"out={out}"]) == 2  # other inputs: refused
+    before = (out / "pieces" / "00000000" / "runs.parquet").stat().st_mtime_ns
+    assert main(args) == 0  # resumes: the finished piece is not run again
+    assert (out / "pieces" / "00000000" / "runs.parquet").stat().st_mtime_ns == before
+    assert main([*args[:-1], "seed=5", f"out={out}"]) == 3  # other inputs: refused

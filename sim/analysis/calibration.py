@@ -26,40 +26,30 @@ the same `out` folder resumes where it stopped.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-import os
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from sim.analysis.abc import ParameterRange, Reports, design, plain, summarise
+from sim.analysis.experiments import (
+    MAX_JOBS,
+    MAX_REPLICATIONS,
+    check_count,
+    check_number,
+    check_ranges,
+)
 from sim.analysis.patterns import PatternTable, load_patterns, score
 from sim.analysis.tables import format_number, markdown_table
 from sim.config import ConfigError, SimConfig, set_values
 from sim.config.compose import compose_config
-from sim.store import (
-    MANIFEST,
-    FolderBusyError,
-    FolderLock,
-    StaleLockError,
-    environment_info,
-    read_json,
-    utc_now,
-    write_json,
-    write_parquet,
-    write_text,
-)
+from sim.run.batch import Batch, Execution, Point, run_batch
+from sim.run.command import compose_settings
+from sim.store import sha256_file, write_parquet, write_text
 
 __all__ = [
     "CalibrateConfig",
@@ -67,6 +57,7 @@ __all__ = [
     "compose_calibration",
     "evaluate_point",
     "flatten_ranges",
+    "patterns_path",
     "run_calibration",
 ]
 
@@ -84,6 +75,7 @@ class CalibrateConfig:
     seed: int = 20240808
     method: str = "sobol"
     workers: int = 0
+    engine: str = "local"  # local cores, or ray / a Ray cluster (sim.run.engines)
     chunk: int = 64
     tolerance: float = 0.01  # accept at least this share of points, the nearest first
     out: str | None = None
@@ -132,51 +124,44 @@ flatten_ranges = _flatten  # the ranges of `parameters:` in sensitivity and robu
 
 def compose_calibration(overrides: list[str] | None = None) -> CalibrateConfig:
     """Compose `configs/calibrate.yaml` with Hydra overrides and check it."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.config_store import ConfigStore
-    from hydra.core.global_hydra import GlobalHydra
-    from omegaconf import OmegaConf
-
-    ConfigStore.instance().store(name="calibrate_schema", node=CalibrateConfig)
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
     # `patterns` is also the folder configs/patterns/, which Hydra takes for a config
     # group and so refuses `patterns=<file>` ("Could not override"): set it after composing.
     overrides = list(overrides or [])
     tables = [o for o in overrides if o.partition("=")[0].lstrip("+") == "patterns"]
     overrides = [o for o in overrides if o not in tables]
-    try:
-        with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
-            composed = compose(config_name="calibrate", overrides=overrides)
-    except Exception as err:  # Hydra's messages name the override; keep them
-        raise ConfigError(f"calibrate: {err}") from err
-    cfg: CalibrateConfig = OmegaConf.to_object(composed)
+    cfg = compose_settings("calibrate", CalibrateConfig, overrides)
     if tables:
         cfg.patterns = tables[-1].partition("=")[2].strip("'\"")
     _check(cfg)
     return cfg
 
 
+def patterns_path(name: str) -> Path:
+    """A pattern table's path: as given, or relative to the project (from any folder)."""
+    path = Path(name)
+    if path.is_absolute() or path.exists():
+        return path
+    return ROOT / path if (ROOT / path).exists() else path
+
+
 def _check(cfg: CalibrateConfig) -> None:
-    if cfg.samples < 1:
-        raise ConfigError(f"samples = {cfg.samples} is not allowed: expected >= 1")
-    if cfg.replications < 1:
-        raise ConfigError(f"replications = {cfg.replications} is not allowed: expected >= 1")
+    check_count("samples", cfg.samples, 1, MAX_JOBS)
+    check_count("replications", cfg.replications, 1, MAX_REPLICATIONS)
+    check_count("seed", cfg.seed, 0, 2**63 - 1)
+    check_count("chunk", cfg.chunk, 1, MAX_JOBS)
+    check_count("workers", cfg.workers, 0, 4096)
     if cfg.method not in ("sobol", "lhs"):
         raise ConfigError(f"method = {cfg.method!r} is not allowed: expected sobol or lhs")
-    if not 0 < cfg.tolerance <= 1:
-        raise ConfigError(f"tolerance = {cfg.tolerance} is not allowed: expected 0 < t <= 1")
-    if cfg.chunk < 1 or cfg.workers < 0:
-        raise ConfigError("chunk must be >= 1 and workers >= 0")
+    check_number("tolerance", cfg.tolerance, 0.0, 1.0)
+    if cfg.tolerance == 0:
+        raise ConfigError("tolerance = 0 is not allowed: expected 0 < tolerance <= 1")
     ranges = cfg.ranges
     if not ranges:
         raise ConfigError("parameters: at least one parameter to sample")
     unknown = [k for k in cfg.only if k not in ranges]
     if unknown:
         raise ConfigError(f"only: {unknown} not among parameters ({', '.join(ranges)})")
-    for key, rng in cfg.sampled.items():
-        if not (math.isfinite(rng.low) and math.isfinite(rng.high) and rng.low < rng.high):
-            raise ConfigError(f"parameters.{key}: expected low < high, got {rng.low}, {rng.high}")
+    load_patterns(patterns_path(cfg.patterns))  # a bad table stops before any run
 
 
 def evaluate_point(base: SimConfig, values: dict[str, Any], table: PatternTable) -> dict:
@@ -185,32 +170,6 @@ def evaluate_point(base: SimConfig, values: dict[str, Any], table: PatternTable)
 
     runs = run_replications(set_values(base, values), with_delegations=False).runs
     return score(table, runs)
-
-
-def _evaluate_chunk(base: SimConfig, points: list[dict], patterns: str) -> list[dict]:
-    table = load_patterns(patterns)
-    return [evaluate_point(base, values, table) for values in points]
-
-
-def _fingerprint(cfg: CalibrateConfig, base: SimConfig) -> str:
-    """A hash of everything that decides the samples' rows (resume refuses a mismatch).
-
-    The base configuration enters without the sampled keys (every point sets them), so
-    writing the calibrated point into the configs does not orphan the calibration.
-    """
-    settings = asdict(cfg) | {"out": None, "workers": None}
-    settings["parameters"] = {k: asdict(v) for k, v in cfg.sampled.items()}
-    inputs = asdict(base)
-    for key in cfg.sampled:
-        *path, last = key.split(".")
-        node = inputs
-        for part in path:
-            node = node[part]
-        node[last] = None
-    payload = {"calibrate": settings, "base": inputs}
-    payload["patterns_text"] = Path(cfg.patterns).read_text(encoding="utf-8")
-    text = json.dumps(payload, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -223,118 +182,56 @@ class Calibration:
 
 
 def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Calibration:
-    """Sample, run and score every point (resuming finished chunks); write the tables."""
-    table = load_patterns(cfg.patterns)
-    base = set_values(
-        compose_config([*cfg.base, "progress=false"]),
-        # the rush cost is not a pattern: skip the unhurried twin runs
-        {"seed": cfg.seed, "replications": cfg.replications, "measures.rush_cost": False},
-    )
-    for key in cfg.sampled:
-        set_values(base, {key: _current(base, key)})  # an unknown key fails before any run
-    out = Path(cfg.out or f"results/calibration/{datetime.now():%Y-%m-%d_%H-%M-%S}")
-    fingerprint = _fingerprint(cfg, base)
-    manifest_path = out / MANIFEST
-    old = read_json(manifest_path, strict=True) if manifest_path.exists() else None
-    if old is not None and old.get("fingerprint") != fingerprint:
-        raise ConfigError(
-            f"{out} holds a calibration of other inputs (fingerprint {old.get('fingerprint')}"
-            f" vs {fingerprint}); choose another out= folder"
-        )
-    try:  # one calibration writes into a folder at a time; a killed one's lock is taken over
-        lock = FolderLock.acquire(out, "calibration", takeover=True)
-    except (FolderBusyError, StaleLockError) as err:
-        raise ConfigError(f"{out}: {err}") from err
+    """Sample, run (resuming finished pieces) and score every point; write the tables."""
+    table = load_patterns(patterns_path(cfg.patterns))
     try:
-        return _calibrate(cfg, base, table, out, fingerprint, progress)
-    finally:
-        lock.release()
+        base = compose_config([*cfg.base, "progress=false"])
+    except ConfigError:
+        raise
+    except Exception as err:  # Hydra names the override
+        from sim.errors import one_line
 
-
-def _calibrate(
-    cfg: CalibrateConfig,
-    base: SimConfig,
-    table: PatternTable,
-    out: Path,
-    fingerprint: str,
-    progress: bool,
-) -> Calibration:
-    """The body of `run_calibration`, inside the folder's lock."""
-    manifest_path = out / MANIFEST
-    started = utc_now()
-    manifest = {
-        "status": "running",
-        "fingerprint": fingerprint,
-        "command": "python -m sim.calibrate " + " ".join(sys.argv[1:]),
-        "calibrate": asdict(cfg),
-        "started": started,
-        **environment_info(),
-    }
-    write_json(manifest, manifest_path)
+        raise ConfigError(f"base: {one_line(err)}") from err
+    # the rush cost is not a pattern: skip the unhurried twin runs
+    values = {"seed": cfg.seed, "replications": cfg.replications, "measures.rush_cost": False}
+    base = set_values(base, values)
+    check_ranges({"base": base}, cfg.sampled)  # an unknown key or a bad end fails here
+    out = Path(cfg.out or f"results/calibration/{datetime.now():%Y-%m-%d_%H-%M-%S}")
     points = design(cfg.sampled, cfg.samples, cfg.method, cfg.seed)
-    chunks_dir = out / "chunks"
-    chunks_dir.mkdir(exist_ok=True)
-    starts = range(0, len(points), cfg.chunk)
-    todo = [s for s in starts if not (chunks_dir / f"part-{s:06d}.parquet").exists()]
-    t0 = time.perf_counter()
-    workers = cfg.workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        futures = {}
-        for s in todo:
-            block = points.iloc[s : s + cfg.chunk]
-            records = [{k: plain(v) for k, v in row.items()} for row in block.to_dict("records")]
-            # split a chunk over the workers, one future per slice
-            slices = np.array_split(np.arange(len(records)), workers)
-            futures[s] = [
-                pool.submit(_evaluate_chunk, base, [records[i] for i in idx], cfg.patterns)
-                for idx in slices
-                if len(idx)
-            ]
-        done_points = len(points) - sum(min(cfg.chunk, len(points) - s) for s in todo)
-        skipped = done_points  # finished before this (resumed) call
-        for s in todo:
-            scores = [row for f in futures[s] for row in f.result()]
-            block = points.iloc[s : s + cfg.chunk].reset_index(drop=True)
-            frame = pd.concat([block, pd.DataFrame(scores)], axis=1)
-            frame.insert(0, "sample", np.arange(s, s + len(block)))
-            write_parquet(frame, chunks_dir / f"part-{s:06d}.parquet")
-            done_points += len(block)
-            if progress:
-                elapsed = time.perf_counter() - t0
-                left = elapsed / max(done_points - skipped, 1) * (len(points) - done_points)
-                sys.stderr.write(
-                    f"  points {done_points}/{len(points)}  {elapsed:7.1f}s  ~{left:6.0f}s left  "
-                    f"meeting every pattern: {int(frame['accepted'].sum())} in this chunk\n"
-                )
-    samples = pd.concat(
-        [pd.read_parquet(p) for p in sorted(chunks_dir.glob("part-*.parquet"))], ignore_index=True
+    jobs = tuple(
+        Point(design="base", point=i, values={k: plain(v) for k, v in row.items()})
+        for i, row in enumerate(points.to_dict("records"))
     )
-    reports = summarise(samples, cfg.sampled, table, cfg.tolerance)
-    samples = samples.rename(columns={"accepted": "meets_all"})
-    samples["distance"] = reports.distance
-    samples["accepted"] = reports.distance <= reports.epsilon
-    write_parquet(samples, out / "samples.parquet")
-    _write_reports(out, reports)
-    manifest.update(
-        status="completed",
-        finished=utc_now(),
-        seconds=round(time.perf_counter() - t0, 1),
-        accepted=int(samples["accepted"].sum()),
-        meets_all=int(samples["meets_all"].sum()),
-        epsilon=reports.epsilon,
-        points=len(samples),
-    )
-    write_json(manifest, manifest_path)
-    return Calibration(out, reports, cfg.sampled)
+    row_keys = ("base", "samples", "replications", "seed", "method", "only")
+    settings = {k: v for k, v in asdict(cfg).items() if k in row_keys}
+    settings["parameters"] = {k: asdict(v) for k, v in cfg.sampled.items()}
+    command = "python -m sim.calibrate " + " ".join(sys.argv[1:])
+    found: dict[str, Reports] = {}
 
+    def analyse(runs: pd.DataFrame) -> dict[str, Any]:
+        scores = [score(table, part) for _, part in runs.groupby("point", sort=True)]
+        samples = pd.concat([points, pd.DataFrame(scores)], axis=1)
+        samples.insert(0, "sample", range(len(samples)))
+        found["reports"] = reports = summarise(samples, cfg.sampled, table, cfg.tolerance)
+        samples = samples.rename(columns={"accepted": "meets_all"})
+        samples["distance"] = reports.distance
+        samples["accepted"] = reports.distance <= reports.epsilon
+        write_parquet(samples, out / "samples.parquet")
+        _write_reports(out, reports)
+        path = patterns_path(cfg.patterns)
+        return {
+            "calibrate": asdict(cfg),
+            "patterns": {"path": str(path), "sha256": sha256_file(path)},
+            "accepted": int(samples["accepted"].sum()),
+            "meets_all": int(samples["meets_all"].sum()),
+            "epsilon": reports.epsilon,
+            "points": len(samples),
+        }
 
-def _current(cfg: SimConfig, key: str) -> Any:
-    node: Any = cfg
-    for part in key.split("."):
-        node = node[part] if isinstance(node, dict) else getattr(node, part, None)
-        if node is None:
-            raise ConfigError(f"parameters.{key}: no such configuration key")
-    return node
+    how = Execution(chunk=cfg.chunk, engine=cfg.engine, workers=cfg.workers, progress=progress)
+    batch = Batch(kind="calibration", designs={"base": base}, points=jobs, settings=settings)
+    run_batch(batch, out, how, command=command, analyse=analyse)
+    return Calibration(out, found["reports"], cfg.sampled)
 
 
 def _formatted(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,31 +1,23 @@
-"""Run many parameter points of a few designs, resumably (sensitivity, robustness).
-
-The engine of `sim.analysis.sensitivity` and `sim.analysis.robustness`.
+"""Designs, points and their checks, shared by the studies (sensitivity, robustness, ABC).
 
 The fast path: each design (a list of Hydra overrides, e.g. `process=open_plenary`)
 is composed once (~0.2 s), and every parameter point only changes numbers on it
 (`sim.config.set_values`: a copy, the values, validation; no Hydra), so a point costs
 the model's run time alone. Rows are those `python -m sim` writes for the same
-configuration, seed and CRN mode: the runs are made with common random numbers
-(`crn=true`), so replication r of every point and design shares its draws.
+configuration, seed and CRN mode; the studies run with common random numbers
+(`crn=true`), so replication r of every point and design shares its draws. The runs
+themselves go through the batch runner (`sim.run.batch`), as every study's do.
 
-Points are run in chunks; each chunk's run rows are written atomically to
-`<out>/runs/part-<first task>.parquet`, so a killed study re-run with the same `out`
-folder resumes from its finished chunks. `open_study` refuses a folder that holds a
-study of other inputs (a fingerprint in `manifest.json`) and locks it.
+Every value a study takes is checked here before its folder is touched: the counts
+(with upper bounds, so a typo of 10,000,000 points stops at once), the outcome
+columns (known and numeric), and every prior range (each corner of each range must be
+a valid configuration of every design).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from multiprocessing import get_context
-from pathlib import Path
+import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -33,49 +25,87 @@ import pandas as pd
 
 from sim.analysis.abc import ParameterRange, plain
 from sim.config import ConfigError, SimConfig, compose_config, set_values
-from sim.store import (
-    MANIFEST,
-    FolderBusyError,
-    FolderLock,
-    StaleLockError,
-    environment_info,
-    read_json,
-    utc_now,
-    write_json,
-    write_parquet,
-)
+from sim.run.batch import run_point
 
 __all__ = [
-    "Study",
+    "MAX_JOBS",
+    "MAX_REPLICATIONS",
+    "check_count",
+    "check_number",
+    "check_outcomes",
+    "check_ranges",
     "compose_designs",
     "evaluate",
-    "fingerprint",
-    "open_study",
     "point_values",
-    "run_tasks",
 ]
+
+MAX_JOBS = 1_000_000  # jobs (points x designs) one study may plan; each is a set of runs
+MAX_REPLICATIONS = 100_000
+
+
+def check_count(key: str, value: Any, low: int, high: int) -> int:
+    """A whole number in [low, high], or `ConfigError` naming the key and the range."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{key} = {value!r} is not allowed: expected a whole number in "
+                          f"[{low:,}, {high:,}]")  # fmt: skip
+    return value
+
+
+def check_number(key: str, value: Any, low: float, high: float) -> float:
+    """A finite number in [low, high], or `ConfigError`."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError(f"{key} = {value!r} is not allowed: expected a finite number")
+    if not low <= value <= high:
+        raise ConfigError(f"{key} = {value!r} is not allowed: expected {low} <= {key} <= {high}")
+    return float(value)
+
+
+def _compose(where: str, overrides: list[str]) -> SimConfig:
+    try:
+        return compose_config(overrides)
+    except ConfigError:
+        raise
+    except Exception as err:  # Hydra names the override; say where it came from
+        from sim.errors import one_line
+
+        raise ConfigError(f"{where}: {one_line(err)}") from err
 
 
 def compose_designs(
-    designs: dict[str, list[str]], base: list[str], seed: int, replications: int
+    designs: Mapping[str, list[str]],
+    base: list[str],
+    seed: int,
+    replications: int,
+    rush_cost: bool | None = None,
 ) -> dict[str, SimConfig]:
-    """Each design composed once (with the base overrides), with CRN on and no rush twin."""
+    """Each design composed once (with the base overrides), with CRN on.
+
+    The rush cost's unhurried twin doubles a run's time, so it is off unless asked
+    for: by `rush_cost=True` (a study whose outcomes include it), or by an override
+    of ``measures.rush_cost`` in `base` or the design (which is then kept as set).
+    """
+    for where, overrides in {
+        "base": base,
+        **{f"designs.{k}": v for k, v in designs.items()},
+    }.items():
+        if not isinstance(overrides, list | tuple) or not all(
+            isinstance(o, str) for o in overrides
+        ):
+            raise ConfigError(f"{where} = {overrides!r}: expected a list of overrides")
+    if base:  # alone first: a design's own override would hide a bad one (process=nope)
+        _compose("base", list(base))
     out = {}
     for name, overrides in designs.items():
-        cfg = compose_config([*base, *overrides])
-        out[name] = set_values(
-            cfg,
-            {
-                "seed": seed,
-                "replications": replications,
-                "crn": True,
-                "measures.rush_cost": False,
-            },
-        )
+        cfg = _compose(f"designs.{name}", [*base, *overrides])
+        values: dict[str, Any] = {"seed": seed, "replications": replications, "crn": True}
+        asked = any(o.lstrip("+~").startswith("measures.rush_cost") for o in [*base, *overrides])
+        if not asked:
+            values["measures.rush_cost"] = bool(rush_cost)
+        out[name] = set_values(cfg, values)
     return out
 
 
-def point_values(row: dict[str, Any], ranges: dict[str, ParameterRange]) -> dict[str, Any]:
+def point_values(row: Mapping[str, Any], ranges: Mapping[str, ParameterRange]) -> dict[str, Any]:
     """A sampled point as configuration values (whole numbers floored into their range)."""
     values = {}
     for key, rng in ranges.items():
@@ -86,8 +116,58 @@ def point_values(row: dict[str, Any], ranges: dict[str, ParameterRange]) -> dict
     return values
 
 
+def check_ranges(designs: Mapping[str, SimConfig], ranges: Mapping[str, ParameterRange]) -> None:
+    """Each range is low < high, finite, and both ends are valid in every design.
+
+    Why the ends: a range the model cannot take (a share above 1, a key the scenario
+    lacks) would otherwise fail at the first point that reaches it, after hours.
+    """
+    if not ranges:
+        raise ConfigError("parameters: at least one parameter to sample")
+    for key, rng in ranges.items():
+        if not (math.isfinite(rng.low) and math.isfinite(rng.high) and rng.low < rng.high):
+            raise ConfigError(f"parameters.{key}: expected finite low < high, got "
+                              f"{rng.low}, {rng.high}")  # fmt: skip
+        if rng.integer and not (float(rng.low).is_integer() and float(rng.high).is_integer()):
+            raise ConfigError(f"parameters.{key}: an integer range needs whole-number ends")
+    for name, cfg in designs.items():
+        for end in ("low", "high"):
+            values = {k: _end(r, end) for k, r in ranges.items()}
+            try:
+                set_values(cfg, values)
+            except ConfigError as err:
+                where = f" (design {name})" if len(designs) > 1 else ""
+                raise ConfigError(f"parameters: the range's {end} end{where}: {err}") from err
+
+
+def _end(rng: ParameterRange, end: str) -> Any:
+    value = rng.low if end == "low" else rng.high
+    return int(value) if rng.integer else float(value)
+
+
+def check_outcomes(cfg: SimConfig, outcomes: Iterable[str], key: str = "outcomes") -> list[str]:
+    """The outcome columns, each a numeric column of this configuration's runs table."""
+    from sim.model.outcomes import columns, describe
+
+    outcomes = list(outcomes)
+    if not outcomes or not all(isinstance(o, str) for o in outcomes):
+        raise ConfigError(f"{key} = {outcomes!r}: expected a list of outcome column names")
+    known = columns(tuple(cfg.scenario.issues), tuple(cfg.ratification.report_months))
+    unknown = [o for o in outcomes if o not in known]
+    if unknown:
+        raise ConfigError(f"{key}: {', '.join(unknown)} not outcome columns of the runs table "
+                          f"(README, 'Reading runs.parquet')")  # fmt: skip
+    text = [o for o in outcomes if (found := describe(o)) and found[0].kind == "text"]
+    if text:
+        raise ConfigError(f"{key}: {', '.join(text)} not numeric (adopted_by_code is "
+                          "adopted_by as a number)")  # fmt: skip
+    if len(set(outcomes)) != len(outcomes):
+        raise ConfigError(f"{key}: {outcomes} names a column twice")
+    return outcomes
+
+
 def evaluate(
-    base: SimConfig, values: dict[str, Any], labels: dict[str, Any] | None = None
+    base: SimConfig, values: Mapping[str, Any], labels: Mapping[str, Any] | None = None
 ) -> pd.DataFrame:
     """Run one point's replications in process: the run rows, with `labels` as columns.
 
@@ -95,123 +175,4 @@ def evaluate(
     compose once with `compose_designs` (or `sim.config.compose_config`), then call
     this with numbers (numpy scalars accepted); see docs/robustness.md.
     """
-    from sim.run.replications import run_replications
-
-    runs = run_replications(set_values(base, values), with_delegations=False).runs
-    for i, (name, value) in enumerate((labels or {}).items()):
-        runs.insert(i, name, value)
-    return runs
-
-
-def _run_slice(bases: dict[str, SimConfig], tasks: list[dict[str, Any]]) -> list[pd.DataFrame]:
-    return [
-        evaluate(bases[t["design"]], t["values"], {"point": t["point"], "design": t["design"]})
-        for t in tasks
-    ]
-
-
-def fingerprint(payload: dict[str, Any]) -> str:
-    """A short hash of everything that decides a study's rows."""
-    text = json.dumps(payload, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-@dataclass
-class Study:
-    """An open study folder: its lock and manifest."""
-
-    out: Path
-    lock: FolderLock
-    manifest: dict[str, Any]
-    t0: float
-
-    def finish(self, **fields: Any) -> None:
-        self.manifest.update(
-            status="completed",
-            finished=utc_now(),
-            seconds=round(time.perf_counter() - self.t0, 1),
-            **fields,
-        )
-        write_json(self.manifest, self.out / MANIFEST)
-        self.lock.release()
-
-
-def open_study(out: Path, kind: str, print_: str, settings: dict[str, Any]) -> Study:
-    """Lock `out` for a study of `kind`, refusing one of other inputs; write the manifest."""
-    out = Path(out)
-    key = fingerprint({"kind": kind, **settings})
-    old = read_json(out / MANIFEST, strict=True) if (out / MANIFEST).exists() else None
-    if old is not None and old.get("fingerprint") != key:
-        raise ConfigError(
-            f"{out} holds a {old.get('kind', 'study')} of other inputs (fingerprint "
-            f"{old.get('fingerprint')} vs {key}); choose another out= folder"
-        )
-    try:
-        lock = FolderLock.acquire(out, kind, takeover=True)
-    except (FolderBusyError, StaleLockError) as err:
-        raise ConfigError(f"{out}: {err}") from err
-    manifest = {
-        "kind": kind,
-        "status": "running",
-        "fingerprint": key,
-        "command": print_,
-        "settings": settings,
-        "started": (old or {}).get("started") or utc_now(),
-        **environment_info(),
-    }
-    write_json(manifest, out / MANIFEST)
-    return Study(out, lock, manifest, time.perf_counter())
-
-
-def run_tasks(
-    bases: dict[str, SimConfig],
-    tasks: list[dict[str, Any]],
-    out: Path,
-    chunk: int = 32,
-    workers: int = 0,
-    progress: bool = True,
-) -> pd.DataFrame:
-    """Run every task (`{"point", "design", "values"}`), resuming finished chunks.
-
-    Returns every run row (columns `point`, `design`, the configuration columns and
-    the outcomes), in task order.
-    """
-    folder = Path(out) / "runs"
-    folder.mkdir(parents=True, exist_ok=True)
-    starts = list(range(0, len(tasks), chunk))
-    todo = [s for s in starts if not (folder / f"part-{s:06d}.parquet").exists()]
-    workers = workers or os.cpu_count() or 1
-    t0, done = time.perf_counter(), len(starts) - len(todo)
-
-    def report(frame_start: int) -> None:
-        if progress:
-            elapsed = time.perf_counter() - t0
-            sys.stderr.write(
-                f"  chunks {done}/{len(starts)} (tasks from {frame_start})  {elapsed:7.1f}s\n"
-            )
-
-    if workers == 1:
-        for s in todo:
-            frames = _run_slice(bases, tasks[s : s + chunk])
-            write_parquet(pd.concat(frames, ignore_index=True), folder / f"part-{s:06d}.parquet")
-            done += 1
-            report(s)
-    else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = {}
-            for s in todo:
-                block = tasks[s : s + chunk]
-                slices = np.array_split(np.arange(len(block)), workers)
-                futures[s] = [
-                    pool.submit(_run_slice, bases, [block[i] for i in idx])
-                    for idx in slices
-                    if len(idx)
-                ]
-            for s in todo:
-                frames = [f for future in futures[s] for f in future.result()]
-                path = folder / f"part-{s:06d}.parquet"
-                write_parquet(pd.concat(frames, ignore_index=True), path)
-                done += 1
-                report(s)
-    parts = [pd.read_parquet(folder / f"part-{s:06d}.parquet") for s in starts]
-    return pd.concat(parts, ignore_index=True)
+    return run_point(base, values, labels or {})

@@ -24,9 +24,7 @@ import dataclasses
 import os
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -171,21 +169,20 @@ def compose_negotiation(name: str, replications: int, seed: int, *extra: str) ->
     )
 
 
-def _runs(config: SimConfig) -> pd.DataFrame:
+def _runs(configs: dict[str, SimConfig], name: str) -> pd.DataFrame:
     from sim.run.replications import run_replications
 
-    return run_replications(config, with_delegations=False).runs
+    return run_replications(configs[name], with_delegations=False).runs
 
 
 def run_arms(configs: dict[str, SimConfig], workers: int = 0) -> dict[str, pd.DataFrame]:
-    """Each configuration's runs table, in worker processes when there are cores to spare."""
-    workers = min(len(configs), workers or os.cpu_count() or 1)
-    if workers <= 1:
-        return {n: _runs(c) for n, c in configs.items()}
-    # spawn, not fork: the caller may have threads (a test process does)
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        futures = {n: pool.submit(_runs, c) for n, c in configs.items()}
-        return {n: f.result() for n, f in futures.items()}
+    """Each configuration's runs table, in process (no folder), on the local engine."""
+    from sim.run.engines import make_engine
+
+    engine = make_engine("local", min(len(configs), workers or os.cpu_count() or 1))
+    tasks = list(enumerate(configs))
+    found = dict(engine.run(_runs, configs, tasks))
+    return {name: found[i] for i, name in tasks}
 
 
 def run_negotiations(

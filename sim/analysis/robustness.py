@@ -33,11 +33,22 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.abc import ParameterRange, design
-from sim.analysis.calibration import ROOT, flatten_ranges
+from sim.analysis.calibration import flatten_ranges
 from sim.analysis.designs import lower_is_better
-from sim.analysis.experiments import compose_designs, open_study, point_values, run_tasks
+from sim.analysis.experiments import (
+    MAX_JOBS,
+    MAX_REPLICATIONS,
+    check_count,
+    check_number,
+    check_outcomes,
+    check_ranges,
+    compose_designs,
+    point_values,
+)
 from sim.analysis.tables import format_number, markdown_table
 from sim.config import ConfigError
+from sim.run.batch import Batch, Execution, Point, run_batch
+from sim.run.command import compose_settings
 from sim.store import write_text
 
 __all__ = [
@@ -63,6 +74,7 @@ class RobustnessConfig:
     outcomes: list[str] = field(default_factory=list)
     tie: float = 0.0  # differences at most this large are ties
     workers: int = 0
+    engine: str = "local"  # local cores, or ray / a Ray cluster (sim.run.engines)
     chunk: int = 40
     out: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -74,26 +86,20 @@ class RobustnessConfig:
 
 def compose_robustness(overrides: list[str] | None = None) -> RobustnessConfig:
     """Compose `configs/robustness.yaml` with Hydra overrides and check it."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.config_store import ConfigStore
-    from hydra.core.global_hydra import GlobalHydra
-    from omegaconf import OmegaConf
-
-    ConfigStore.instance().store(name="robustness_schema", node=RobustnessConfig)
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
-            composed = compose(config_name="robustness", overrides=list(overrides or []))
-    except Exception as err:  # Hydra's messages name the override; keep them
-        raise ConfigError(f"robustness: {err}") from err
-    cfg: RobustnessConfig = OmegaConf.to_object(composed)
+    cfg = compose_settings("robustness", RobustnessConfig, list(overrides or []))
     if len(cfg.designs) < 2:
         raise ConfigError("designs: at least two designs to rank")
-    if cfg.worlds < 2 or cfg.replications < 1:
-        raise ConfigError("worlds >= 2 and replications >= 1 are required")
-    if not cfg.ranges or not cfg.outcomes:
-        raise ConfigError("parameters and outcomes: at least one of each")
+    check_count("worlds", cfg.worlds, 2, MAX_JOBS)
+    check_count("replications", cfg.replications, 1, MAX_REPLICATIONS)
+    check_count("seed", cfg.seed, 0, 2**63 - 1)
+    check_count("chunk", cfg.chunk, 1, MAX_JOBS)
+    check_count("workers", cfg.workers, 0, 4096)
+    check_number("tie", cfg.tie, 0.0, float("inf"))
+    if cfg.worlds * len(cfg.designs) > MAX_JOBS:
+        raise ConfigError(f"worlds = {cfg.worlds} x {len(cfg.designs)} designs is more than "
+                          f"{MAX_JOBS:,} jobs: take fewer worlds")  # fmt: skip
+    if not cfg.ranges:
+        raise ConfigError("parameters: at least one parameter to sample")
     return cfg
 
 
@@ -224,37 +230,47 @@ def run_robustness(cfg: RobustnessConfig, progress: bool = True) -> RobustnessRe
     """Sample worlds, run every design in each (CRN, resumable), write the tables."""
     ranges = cfg.ranges
     out = Path(cfg.out or f"results/robustness/{datetime.now():%Y-%m-%d_%H-%M-%S}")
-    settings = asdict(cfg) | {"out": None, "workers": None, "chunk": None}
-    command = "python -m sim.robustness " + " ".join(sys.argv[1:])
-    study = open_study(out, "robustness", command, settings)
-    bases = compose_designs(cfg.designs, cfg.base, cfg.seed, cfg.replications)
+    rush = "rush_cost" in cfg.outcomes
+    bases = compose_designs(cfg.designs, cfg.base, cfg.seed, cfg.replications, rush_cost=rush)
+    for base in bases.values():
+        check_outcomes(base, cfg.outcomes)
+    check_ranges(bases, ranges)
     worlds = design(ranges, cfg.worlds, "lhs", cfg.seed)
     worlds.insert(0, "world", np.arange(len(worlds)))
-    write_text(worlds.to_csv(index=False), out / "worlds.csv")
-    tasks = [
-        {"point": int(row["world"]), "design": name, "values": point_values(row, ranges)}
+    jobs = tuple(
+        Point(design=name, point=int(row["world"]), values=point_values(row, ranges))
         for row in worlds.to_dict("records")
         for name in cfg.designs
-    ]
-    runs = run_tasks(bases, tasks, out, cfg.chunk, cfg.workers, progress)
-    means = (
-        runs.groupby(["point", "design"], sort=False)[cfg.outcomes]
-        .mean(numeric_only=False)
-        .astype(float)
-        .reset_index()
-        .rename(columns={"point": "world"})
     )
-    write_text(means.to_csv(index=False), out / "means.csv")
-    result = RobustnessResult(
-        out,
-        beats(means, cfg.outcomes, cfg.tie),
-        regret(means, cfg.outcomes),
-        flips(means, worlds, cfg.outcomes, cfg.tie),
-        list(cfg.designs),
-    )
-    write_tables(result)
-    study.finish(worlds=len(worlds), runs=len(runs), crn=True)
-    return result
+    row_keys = ("base", "designs", "worlds", "replications", "seed", "parameters")
+    settings = {k: v for k, v in asdict(cfg).items() if k in row_keys}  # tie, outcomes: analysis
+    command = "python -m sim.robustness " + " ".join(sys.argv[1:])
+    found: dict[str, RobustnessResult] = {}
+
+    def analyse(runs: pd.DataFrame) -> dict[str, Any]:
+        write_text(worlds.to_csv(index=False), out / "worlds.csv")
+        means = (
+            runs.groupby(["point", "design"], sort=False)[cfg.outcomes]
+            .mean(numeric_only=False)
+            .astype(float)
+            .reset_index()
+            .rename(columns={"point": "world"})
+        )
+        write_text(means.to_csv(index=False), out / "means.csv")
+        found["result"] = result = RobustnessResult(
+            out,
+            beats(means, cfg.outcomes, cfg.tie),
+            regret(means, cfg.outcomes),
+            flips(means, worlds, cfg.outcomes, cfg.tie),
+            list(cfg.designs),
+        )
+        write_tables(result)
+        return {"worlds": len(worlds), "runs": len(runs), "crn": True}
+
+    how = Execution(chunk=cfg.chunk, engine=cfg.engine, workers=cfg.workers, progress=progress)
+    batch = Batch(kind="robustness", designs=bases, points=jobs, settings=settings)
+    run_batch(batch, out, how, command=command, analyse=analyse)
+    return found["result"]
 
 
 def write_tables(result: RobustnessResult) -> None:

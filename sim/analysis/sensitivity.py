@@ -32,10 +32,20 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.abc import ParameterRange
-from sim.analysis.calibration import ROOT, flatten_ranges
-from sim.analysis.experiments import compose_designs, open_study, point_values, run_tasks
+from sim.analysis.calibration import flatten_ranges
+from sim.analysis.experiments import (
+    MAX_JOBS,
+    MAX_REPLICATIONS,
+    check_count,
+    check_outcomes,
+    check_ranges,
+    compose_designs,
+    point_values,
+)
 from sim.analysis.tables import format_number, markdown_table
 from sim.config import ConfigError
+from sim.run.batch import Batch, Execution, Point, run_batch
+from sim.run.command import compose_settings
 from sim.store import write_text
 
 __all__ = [
@@ -64,6 +74,7 @@ class SensitivityConfig:
     seed: int = 20240808
     outcomes: list[str] = field(default_factory=list)
     workers: int = 0
+    engine: str = "local"  # local cores, or ray / a Ray cluster (sim.run.engines)
     chunk: int = 64
     resamples: int = 1000  # bootstrap resamples for the intervals
     out: str | None = None
@@ -76,28 +87,22 @@ class SensitivityConfig:
 
 def compose_sensitivity(overrides: list[str] | None = None) -> SensitivityConfig:
     """Compose `configs/sensitivity.yaml` with Hydra overrides and check it."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.config_store import ConfigStore
-    from hydra.core.global_hydra import GlobalHydra
-    from omegaconf import OmegaConf
-
-    ConfigStore.instance().store(name="sensitivity_schema", node=SensitivityConfig)
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
-            composed = compose(config_name="sensitivity", overrides=list(overrides or []))
-    except Exception as err:  # Hydra's messages name the override; keep them
-        raise ConfigError(f"sensitivity: {err}") from err
-    cfg: SensitivityConfig = OmegaConf.to_object(composed)
+    cfg = compose_settings("sensitivity", SensitivityConfig, list(overrides or []))
     if cfg.method not in METHODS:
         raise ConfigError(f"method = {cfg.method!r} is not allowed: expected sobol or morris")
-    if cfg.samples < 2 or cfg.replications < 1 or cfg.levels < 2:
-        raise ConfigError("samples >= 2, replications >= 1 and levels >= 2 are required")
+    check_count("samples", cfg.samples, 2, MAX_JOBS)
+    check_count("replications", cfg.replications, 1, MAX_REPLICATIONS)
+    check_count("levels", cfg.levels, 2, 1000)
+    check_count("seed", cfg.seed, 0, 2**63 - 1)
+    check_count("chunk", cfg.chunk, 1, MAX_JOBS)
+    check_count("workers", cfg.workers, 0, 4096)
+    check_count("resamples", cfg.resamples, 10, 1_000_000)
     if len(cfg.ranges) < 2:
         raise ConfigError("parameters: at least two parameters to sample")
-    if not cfg.outcomes:
-        raise ConfigError("outcomes: at least one outcome column")
+    points = cfg.samples * (len(cfg.ranges) + (2 if cfg.method == "sobol" else 1))
+    if points > MAX_JOBS:
+        raise ConfigError(f"samples = {cfg.samples} makes {points:,} points, more than "
+                          f"{MAX_JOBS:,}: take fewer samples")  # fmt: skip
     return cfg
 
 
@@ -194,46 +199,47 @@ class SensitivityResult:
 
 
 def run_sensitivity(cfg: SensitivityConfig, progress: bool = True) -> SensitivityResult:
-    """Sample, run (resuming finished chunks), average per point, analyse, write tables."""
+    """Sample, run (resuming finished pieces), average per point, analyse, write tables."""
     ranges = cfg.ranges
     out = Path(cfg.out or f"results/sensitivity/{datetime.now():%Y-%m-%d_%H-%M-%S}")
-    settings = asdict(cfg) | {"out": None, "workers": None, "chunk": None}
-    command = "python -m sim.sensitivity " + " ".join(sys.argv[1:])
-    study = open_study(out, "sensitivity", command, settings)
-    bases = compose_designs({"base": []}, cfg.base, cfg.seed, cfg.replications)
-    missing = [o for o in cfg.outcomes if o not in _known_outcomes(bases["base"])]
-    if missing:
-        study.lock.release()
-        raise ConfigError(f"outcomes: {missing} are not outcome columns of the runs table")
+    bases = compose_designs(
+        {"base": []}, cfg.base, cfg.seed, cfg.replications, rush_cost="rush_cost" in cfg.outcomes
+    )
+    check_outcomes(bases["base"], cfg.outcomes)
+    check_ranges(bases, ranges)
     points = sample(ranges, cfg.method, cfg.samples, cfg.seed, cfg.levels)
     points.insert(0, "point", np.arange(len(points)))
-    write_text(points.to_csv(index=False), out / "sample.csv")
-    tasks = [
-        {"point": int(row["point"]), "design": "base", "values": point_values(row, ranges)}
+    jobs = tuple(
+        Point(design="base", point=int(row["point"]), values=point_values(row, ranges))
         for row in points.to_dict("records")
-    ]
-    runs = run_tasks(bases, tasks, out, cfg.chunk, cfg.workers, progress)
-    means = runs.groupby("point")[cfg.outcomes].mean(numeric_only=False).astype(float)
-    means = means.reindex(points["point"])
-    write_text(means.reset_index().to_csv(index=False), out / "points.csv")
-    table = indices(
-        ranges,
-        cfg.method,
-        points[list(ranges)],
-        means,
-        levels=cfg.levels,
-        resamples=cfg.resamples,
-        seed=cfg.seed,
     )
-    write_tables(table, out, cfg.method, command)
-    study.finish(points=len(points), runs=len(runs), crn=True)
-    return SensitivityResult(out, table, cfg.method)
+    row_keys = ("base", "method", "samples", "levels", "replications", "seed", "parameters")
+    settings = {k: v for k, v in asdict(cfg).items() if k in row_keys}  # outcomes: analysis
+    command = "python -m sim.sensitivity " + " ".join(sys.argv[1:])
+    found: dict[str, pd.DataFrame] = {}
 
+    def analyse(runs: pd.DataFrame) -> dict[str, Any]:
+        write_text(points.to_csv(index=False), out / "sample.csv")
+        means = runs.groupby("point")[cfg.outcomes].mean(numeric_only=False).astype(float)
+        means = means.reindex(points["point"])
+        write_text(means.reset_index().to_csv(index=False), out / "points.csv")
+        table = indices(
+            ranges,
+            cfg.method,
+            points[list(ranges)],
+            means,
+            levels=cfg.levels,
+            resamples=cfg.resamples,
+            seed=cfg.seed,
+        )
+        write_tables(table, out, cfg.method, command)
+        found["indices"] = table
+        return {"points": len(points), "runs": len(runs), "crn": True}
 
-def _known_outcomes(cfg) -> set[str]:
-    from sim.model.outcomes import columns
-
-    return set(columns(tuple(cfg.scenario.issues), tuple(cfg.ratification.report_months)))
+    how = Execution(chunk=cfg.chunk, engine=cfg.engine, workers=cfg.workers, progress=progress)
+    batch = Batch(kind="sensitivity", designs=bases, points=jobs, settings=settings)
+    run_batch(batch, out, how, command=command, analyse=analyse)
+    return SensitivityResult(out, found["indices"], cfg.method)
 
 
 def write_tables(table: pd.DataFrame, out: Path, method: str, command: str = "") -> None:

@@ -13,7 +13,7 @@ from sim.config.checks import reject, validate
 from sim.config.names import ConfigError
 from sim.config.schema import SimConfig, register_configs
 
-__all__ = ["CONFIG_DIR", "compose_config", "set_values", "to_sim_config"]
+__all__ = ["CONFIG_DIR", "check_overrides", "compose_config", "set_values", "to_sim_config"]
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 
@@ -29,11 +29,44 @@ def compose_config(overrides: list[str] | None = None) -> SimConfig:
     from hydra.core.global_hydra import GlobalHydra
 
     register_configs()
+    check_overrides(overrides or [])
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         cfg = compose(config_name="config", overrides=list(overrides or []))
     return to_sim_config(cfg)
+
+
+_BOOLEANS = {"true", "false"}
+
+
+@functools.cache
+def _bool_keys(node: Any = SimConfig, prefix: str = "") -> set[str]:
+    """Dotted keys of the schema's true/false fields (`channels.amendment_votes`, ...)."""
+    import typing
+
+    found: set[str] = set()
+    hints = typing.get_type_hints(node)
+    for f in dataclasses.fields(node):
+        kind = hints.get(f.name)
+        if kind is bool:
+            found.add(prefix + f.name)
+        elif dataclasses.is_dataclass(kind):
+            found |= _bool_keys(kind, f"{prefix}{f.name}.")
+    return found
+
+
+def check_overrides(overrides: list[str]) -> None:
+    """Refuse a true/false key given anything else: OmegaConf reads ``2`` as true."""
+    keys = _bool_keys()
+    for item in overrides:
+        key, sep, value = str(item).partition("=")
+        key = key.lstrip("+~")
+        if not sep or key not in keys:
+            continue
+        for part in value.split(","):  # a sweep's values
+            if part.strip().strip("'\"").lower() not in _BOOLEANS:
+                reject(key, part.strip(), "true or false")
 
 
 def _plain_value(value: Any) -> Any:

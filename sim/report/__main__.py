@@ -61,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, KeyError, ValueError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         parser.error(f"{args.results_dir}: {message}")
+    except OSError as err:  # a read-only or full disk: one line, exit 4
+        fail(err)
     print(report)
     return 0
 

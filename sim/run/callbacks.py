@@ -28,7 +28,8 @@ from omegaconf import DictConfig
 
 import sim.run.resolvers  # noqa: F401  (a worker unpickling these callbacks needs them)
 from sim.config import to_sim_config
-from sim.errors import INCOMPLETE, RefusedError, classify, fail, one_line
+from sim.config.compose import check_overrides
+from sim.errors import INCOMPLETE, RefusedError, UsageError, classify, fail, one_line
 from sim.run.progress import SweepProgress
 from sim.run.seeds import sweep_crn
 from sim.run.sweep import (
@@ -107,6 +108,7 @@ class RunCallback(Callback):
         run_dir = None
         try:
             check_keys(config)
+            check_overrides([str(o) for o in config.hydra.overrides.task])
             to_sim_config(model_inputs(config))  # before the folder exists: leaves nothing
             run_dir = Path(str(config.hydra.run.dir)).resolve()
             self._lock = open_run_folder(run_dir)
@@ -156,8 +158,32 @@ class _Sweep:
                 remove_if_empty(self.sweep_dir)
 
 
+def _check_plan(config: DictConfig, plan: list[list[str]]) -> None:
+    """Refuse what would run wrongly: a job twice, a bad true/false, joblib with 0 workers."""
+    seen: dict[tuple[str, ...], int] = {}
+    for num, job in enumerate(plan):
+        check_overrides(job)
+        key = tuple(sorted(job))
+        if key in seen:
+            raise UsageError(
+                f"jobs #{seen[key]} and #{num} are the same configuration "
+                f"({' '.join(job)}): a value is listed twice in the sweep"
+            )
+        seen[key] = num
+    launcher = config.hydra.launcher
+    if "joblib" in str(launcher.get("_target_", "")):
+        n_jobs = launcher.get("n_jobs")
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0:
+            raise UsageError(
+                f"hydra.launcher.n_jobs = {n_jobs!r} is not allowed: expected a number of "
+                "workers (1 or more), or -1 for every core"
+            )
+
+
 def _open_sweep(config: DictConfig) -> _Sweep:
     check_keys(config)
+    plan = plan_jobs(config)
+    _check_plan(config, plan)
     sweep_dir = Path(str(config.hydra.sweep.dir)).resolve()  # may claim a new folder
     resume = resume_flag(config.get("resume", False))
     try:
@@ -182,7 +208,14 @@ def _open_sweep(config: DictConfig) -> _Sweep:
                     "(without resume) for the new data"
                 )
             _warn_other_code(previous)
-        plan = plan_jobs(config)
+        crn = sweep_crn(config.get("crn", "auto"), plan)  # what every job uses
+        was = (previous or {}).get("crn")
+        if isinstance(was, bool) and was != crn:
+            raise RefusedError(
+                f"resume refused: {sweep_dir} was run with crn={str(was).lower()} and this "
+                f"attempt asks for crn={str(crn).lower()}; its jobs would mix two seed "
+                "schemes: resume it without changing crn, or start a new sweep"
+            )
         before = (sweep_dir / MANIFEST).read_bytes() if previous is not None else None
         meta = {
             **environment_info(),
@@ -191,7 +224,7 @@ def _open_sweep(config: DictConfig) -> _Sweep:
             "hydra_overrides": [str(o) for o in config.hydra.overrides.hydra],
             "launcher": str(config.hydra.launcher.get("_target_", "")),
             "seed": config.get("seed"),
-            "crn": sweep_crn(config.get("crn", "auto"), plan),  # what every job uses
+            "crn": crn,
         }
         start_sweep(sweep_dir, plan, meta, previous)
     except BaseException:

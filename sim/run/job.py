@@ -17,7 +17,8 @@ import yaml
 from sim.config import SimConfig, to_sim_config
 from sim.config.members import table_path
 from sim.errors import RefusedError
-from sim.run.replications import print_progress, run_replications
+from sim.run.progress import progress_bar
+from sim.run.replications import run_replications
 from sim.run.seeds import configuration_hash, replication_seeds, uses_crn, with_crn
 from sim.store import (
     CONFIG_FILE,
@@ -60,8 +61,8 @@ def run_job(
     `meetings.parquet`, `delegations.parquet` and, last, `manifest.json` with each
     file's size and SHA-256, the input data's digest, the CRN mode and the run seeds:
     a folder with a manifest is complete, and is never overwritten. `progress` is a
-    flag (a bar on stderr) or a `progress(done, total, elapsed)` callable; `extra` is
-    merged into the manifest.
+    flag (a bar on stderr, on a terminal only) or a `progress(done, total, elapsed)`
+    callable; `extra` is merged into the manifest.
     """
     sim_cfg: SimConfig = to_sim_config(cfg)
     sim_cfg = with_crn(sim_cfg, uses_crn(sim_cfg))  # `auto` outside a sweep: CRN
@@ -82,8 +83,11 @@ def run_job(
         sim_cfg.funding.name,
         sim_cfg.decision.rule,
     )
-    report = progress if callable(progress) else (print_progress if progress else None)
-    tables = run_replications(sim_cfg, progress=report)
+    if callable(progress):
+        tables = run_replications(sim_cfg, progress=progress)
+    else:
+        with progress_bar(sim_cfg.replications, "run", "replications", enabled=progress) as bar:
+            tables = run_replications(sim_cfg, progress=lambda *_: bar.update(1))
     compute_s = time.perf_counter() - t0
     if input_files(sim_cfg) != inputs:
         raise RefusedError(

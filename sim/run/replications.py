@@ -9,7 +9,6 @@ or worker runs it (`sim.run.seeds`).
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,11 +153,3 @@ def _tables(
     lengths = [len(p.delegations[delegation_names[0]]) for _, _, p in parts] if parts else []
     delegations = normalise("delegations", delegations, np.repeat(no_days, lengths))
     return Tables(runs, meetings, delegations)
-
-
-def print_progress(done: int, total: int, elapsed: float) -> None:
-    """A one-line progress report on stderr: replications done, elapsed, time left."""
-    left = elapsed / done * (total - done)
-    end = "\n" if done == total else "\r"
-    sys.stderr.write(f"  replications {done}/{total}  {elapsed:6.1f}s  ~{left:5.1f}s left{end}")
-    sys.stderr.flush()

@@ -27,7 +27,6 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import SimConfig, to_sim_config
 from sim.errors import REFUSED, STORAGE, USAGE, RefusedError, UsageError, classify, one_line
 from sim.run.job import input_files, run_job
-from sim.run.progress import ReplicationLog
 from sim.run.replications import configuration_row
 from sim.run.seeds import configuration_hash, crn_of_sweep, uses_crn, with_crn
 from sim.store import (
@@ -194,7 +193,7 @@ def plan_jobs(config: DictConfig) -> list[list[str]]:
 _KINDS = {USAGE: "configuration", STORAGE: "storage", REFUSED: "refused"}
 
 
-def run_sweep_job(cfg: Any, out_dir: Path, progress: bool = True) -> dict[str, Any]:
+def run_sweep_job(cfg: Any, out_dir: Path) -> dict[str, Any]:
     """A sweep job: skip if complete and whole, else run; a failure is recorded, not raised.
 
     The job holds its folder's lock while it works, so a resumed sweep never writes
@@ -214,12 +213,12 @@ def run_sweep_job(cfg: Any, out_dir: Path, progress: bool = True) -> dict[str, A
         log.error("job %s not run: %s", out_dir.name, err)
         return {"status": "busy", "error": str(err)}
     try:
-        return _run_locked(cfg, out_dir, overrides, progress)
+        return _run_locked(cfg, out_dir, overrides)
     finally:
         lock.release()
 
 
-def _run_locked(cfg: Any, out_dir: Path, overrides: list[str], progress: bool) -> dict[str, Any]:
+def _run_locked(cfg: Any, out_dir: Path, overrides: list[str]) -> dict[str, Any]:
     t0 = time.perf_counter()
     try:
         check_keys(cfg)
@@ -232,10 +231,10 @@ def _run_locked(cfg: Any, out_dir: Path, overrides: list[str], progress: bool) -
                 "job %s is damaged (%s): moved to %s, running it again", out_dir.name, why, moved
             )
         remove_temporaries(out_dir)  # left by a job killed while writing
-        reporter = ReplicationLog(out_dir.name) if progress else None
         sim_cfg = with_crn(to_sim_config(cfg), crn_of_sweep(out_dir.parent))
         extra = {"overrides": overrides, "params": job_params(sim_cfg, overrides)}
-        manifest = run_job(sim_cfg, out_dir, progress=reporter, extra=extra)
+        # the sweep's bar counts jobs; a job's own bar would interleave with it
+        manifest = run_job(sim_cfg, out_dir, progress=False, extra=extra)
     except RefusedError as err:  # never write into a complete folder
         log.error("job %s refused: %s", out_dir.name, one_line(err))
         return {"status": "failed", "error": one_line(err)}

@@ -7,7 +7,8 @@ repairs it. Timed kills only sample such points; these hit them on purpose.
 Set ``SIM_FAULT="POINT[@N][:ACTION]"`` (several separated by commas). The N-th time
 (default 1) this process reaches POINT, ACTION happens: ``kill`` (SIGKILL itself, as
 ``kill -9`` would; the default), ``enospc`` (raise the OSError of a full disk) or
-``sleep`` (pause 30 s, to hold a lock while a test tries to take it). Points:
+``sleep`` (pause 30 s, or ``SIM_FAULT_SECONDS``, to hold a lock while a test tries
+to take it, or to kill a worker while the command waits). Points:
 
 - ``write``: an atomic write's temporary file is written, not yet renamed;
 - ``renamed``: an atomic write is in place;
@@ -72,4 +73,4 @@ def checkpoint(point: str) -> None:
     elif action == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     elif action == "sleep":
-        time.sleep(30)
+        time.sleep(float(os.environ.get("SIM_FAULT_SECONDS") or 30))

@@ -272,4 +272,6 @@ def exit_code(manifest: dict[str, Any]) -> int:
         return USAGE
     if (manifest.get("aggregation_error") or {}).get("exit_code") == STORAGE:
         return STORAGE
+    if any(f.get("kind") == "storage" for f in manifest.get("failures") or []):
+        return STORAGE
     return INCOMPLETE

@@ -1,4 +1,4 @@
-"""Calibrate the assumed parameters on the record: rejection ABC against a pattern table.
+"""Calibrate the assumptions on the record: history matching in waves, three negotiations jointly.
 
     python -m sim.calibrate [key=value ...]     # configs/calibrate.yaml; --help lists them
 
@@ -20,25 +20,33 @@ log = logging.getLogger(__name__)
 
 
 def _calibrate(argv: list[str]) -> int:
-    from sim.analysis.calibration import compose_calibration, run_calibration
-    from sim.store import MANIFEST, read_json
+    from sim.analysis.calibration import compose_calibration
+    from sim.analysis.hm.report import pattern_table, range_table
+    from sim.analysis.hm.run import run_calibration
 
     cfg = compose_calibration(argv)
     result = run_calibration(cfg)
-    out = result.folder
+    out, summary = result.folder, result.summary
     try:
+        from sim.analysis.hm.report import default_point
         from sim.figures.calibration import calibration_figure
 
-        calibration_figure(result.reports, result.parameters).save(out / "figures" / "calibration")
+        matched = result.matched
+        figure = calibration_figure(
+            pattern_table(matched), range_table(matched), default_point(matched)["values"]
+        )
+        figure.save(out / "figures" / "calibration")
     except Exception as err:  # a missing browser must not lose the tables
         log.warning("calibration figure not written: %s", err)
-    manifest = read_json(out / MANIFEST, strict=True) or {}
     print(
-        f"{out}: {manifest['meets_all']} of {cfg.samples} points meet every pattern; "
-        f"{manifest['accepted']} accepted (ABC tolerance epsilon = {manifest['epsilon']:.3g})"
+        f"{out}: {summary['points_run']} points run in {len(cfg.points)} waves; "
+        f"{summary['plausible']} plausible; default: point {summary['default_point']}"
     )
-    for name in ("acceptance.md", "posterior.md", "default_point.yaml"):
-        print(out / name)
+    if summary["unreachable_patterns"]:
+        print(f"patterns no point comes within the cutoff of: {summary['unreachable_patterns']}")
+    for name in ("patterns.md", "ranges.md", "default_point.yaml", "left_out.md", "stability.md"):
+        if (out / name).exists():
+            print(out / name)
     return 0
 
 

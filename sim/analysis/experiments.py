@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.abc import ParameterRange, plain
+from sim.analysis.priors import ParameterRange, plain
 from sim.config import ConfigError, SimConfig, compose_config, set_values
 from sim.run.batch import run_point
 

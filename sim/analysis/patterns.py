@@ -25,7 +25,7 @@ import yaml
 
 from sim.config import ConfigError
 
-__all__ = ["Pattern", "PatternTable", "Target", "distance", "load_patterns", "score"]
+__all__ = ["Pattern", "PatternTable", "Target", "distance", "evaluate", "load_patterns", "score"]
 
 _BOUNDS = ("at_least", "at_most")
 _MEAN_BOUNDS = ("above_mean", "below_mean", "at_least_mean", "at_most_mean")
@@ -131,7 +131,7 @@ def _target(raw: object, where: str) -> Target:
     return Target(statistic, str(raw[statistic]), tuple(bounds))
 
 
-def _evaluate(runs: pd.DataFrame, expression: str) -> pd.Series:
+def evaluate(runs: pd.DataFrame, expression: str) -> pd.Series:
     try:
         values = runs.eval(expression, engine="python")
     except Exception as err:  # pandas raises many kinds; name the expression
@@ -142,7 +142,7 @@ def _evaluate(runs: pd.DataFrame, expression: str) -> pd.Series:
 
 
 def _target_value(target: Target, runs: pd.DataFrame) -> float:
-    values = _evaluate(runs, target.expression)
+    values = evaluate(runs, target.expression)
     if target.statistic == "share_of_runs":
         return float(values.fillna(False).astype(bool).mean()) if len(values) else np.nan
     return _mean(values)
@@ -170,7 +170,7 @@ def _judge(target: Target, value: float, runs: pd.DataFrame) -> tuple[bool, floa
         else:
             ok, miss = True, 0.0
             for expression in bound:
-                other = _mean(_evaluate(runs, expression))
+                other = _mean(evaluate(runs, expression))
                 if not np.isfinite(other):
                     return False, np.nan
                 this_ok, this_miss = {

@@ -32,8 +32,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.abc import ParameterRange, design
-from sim.analysis.calibration import flatten_ranges
 from sim.analysis.designs import lower_is_better
 from sim.analysis.experiments import (
     MAX_JOBS,
@@ -45,6 +43,7 @@ from sim.analysis.experiments import (
     compose_designs,
     point_values,
 )
+from sim.analysis.priors import ParameterRange, design, flatten_ranges
 from sim.analysis.tables import format_number, markdown_table
 from sim.config import ConfigError
 from sim.run.batch import Batch, Execution, Point, run_batch

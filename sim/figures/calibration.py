@@ -1,14 +1,14 @@
-"""The calibration figure: the patterns the points meet, and the accepted parameter ranges.
+"""The calibration figure: the patterns the plausible points meet, and what the record pins down.
 
-(a) the share of all sampled points, and of the accepted ones, meeting each pattern and
-all of them; (b) each parameter's accepted range (5-95% and median) on its prior range
-scaled to [0, 1]: a short bar is a parameter the record pins down, a full-width one a
-parameter it does not.
+(a) for each pattern, the share of the first wave's points (spread over the prior) and
+of the plausible points that meet it as the pattern table states it; (b) the
+parameters the record constrains most: each one's not-ruled-out range (5-95% of the
+final NROY candidates) on its prior scaled to [0, 1], with the default's value. A short
+bar is a parameter the record pins down; the parameters it leaves at their priors are
+listed in ranges.md, not drawn.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,72 +17,72 @@ from plotly.subplots import make_subplots
 from sim.figures.export import PaperFigure
 from sim.figures.style import PALETTE, TEMPLATE, TWO_COLUMN_IN
 
-if TYPE_CHECKING:
-    from sim.analysis.abc import ParameterRange, Reports
-
 __all__ = ["calibration_figure"]
 
 ROW_IN = 0.17  # height of one bar row
+MOST = 24  # parameters drawn: the most constrained
 
 
-def calibration_figure(reports: Reports, parameters: dict[str, ParameterRange]) -> PaperFigure:
-    """Pattern acceptance and accepted parameter ranges of one calibration."""
-    acceptance = reports.acceptance
-    posterior = reports.posterior.copy()
-    span = posterior["prior_high"] - posterior["prior_low"]
-    for column in ("q05", "median", "q95", "min", "max"):
-        posterior[f"{column}_unit"] = (posterior[column] - posterior["prior_low"]) / span
-    n_rows = max(len(acceptance), len(posterior))
+def calibration_figure(
+    patterns: pd.DataFrame, ranges: pd.DataFrame, default: dict[str, float]
+) -> PaperFigure:
+    """Pattern shares and the most constrained not-ruled-out ranges of one calibration."""
+    ranges = ranges.dropna(subset=["nroy_5"]).nsmallest(MOST, "nroy_width_share").copy()
+    span = ranges["prior_high"] - ranges["prior_low"]
+    for column in ("nroy_5", "nroy_95"):
+        ranges[f"{column}_unit"] = (ranges[column] - ranges["prior_low"]) / span
+    ranges["default_unit"] = [
+        (default.get(p, float("nan")) - lo) / (hi - lo)
+        for p, lo, hi in ranges[["parameter", "prior_low", "prior_high"]].itertuples(index=False)
+    ]
+    labels = [
+        f"{n[:4]} {p}" for n, p in patterns[["negotiation", "pattern"]].itertuples(index=False)
+    ]
+    n_rows = max(len(patterns), len(ranges))
     fig = make_subplots(
         rows=1,
         cols=2,
         column_widths=[0.35, 0.65],
-        horizontal_spacing=0.32,
-        subplot_titles=("(a) Points meeting each pattern", "(b) Accepted range on the prior"),
+        horizontal_spacing=0.3,
+        subplot_titles=("(a) Points meeting each pattern", "(b) Not-ruled-out range on the prior"),
     )
     fig.update_layout(template=TEMPLATE)
-    labels = [p if p != "all" else "all patterns" for p in acceptance["pattern"]]
     for column, name, colour in (
-        ("share_of_points", "all points", PALETTE[6]),
-        ("share_of_accepted", "accepted points", PALETTE[0]),
+        ("share_of_prior", "wave 1 (the prior)", PALETTE[6]),
+        ("share_of_plausible", "plausible points", PALETTE[0]),
     ):
         fig.add_trace(
-            go.Bar(
-                x=acceptance[column],
-                y=labels,
-                name=name,
-                orientation="h",
-                marker_color=colour,
-                hovertext=acceptance["description"],
-                showlegend=True,
-            ),
+            go.Bar(x=patterns[column], y=labels, name=name, orientation="h", marker_color=colour),
             row=1,
             col=1,
         )
-    fig.update_layout(barmode="group", showlegend=True)
-    names = [_short(p) for p in posterior["parameter"]]
+    fig.update_layout(barmode="group")
+    names = [_short(p) for p in ranges["parameter"]]
     fig.add_trace(
-        go.Scatter(
-            x=posterior["median_unit"],
+        go.Bar(
+            x=ranges["nroy_95_unit"] - ranges["nroy_5_unit"],
+            base=ranges["nroy_5_unit"],
             y=names,
-            mode="markers",
-            marker={"color": PALETTE[1], "symbol": "diamond", "size": 6},
-            showlegend=False,
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": posterior["q95_unit"] - posterior["median_unit"],
-                "arrayminus": posterior["median_unit"] - posterior["q05_unit"],
-                "color": PALETTE[0],
-                "thickness": 2.5,
-                "width": 0,
-            },
+            orientation="h",
+            marker_color=PALETTE[1],
+            name="NROY 5-95%",
             hovertext=[
-                f"{p}: prior [{lo:.3g}, {hi:.3g}], accepted 5-95% [{a:.3g}, {b:.3g}]"
-                for p, lo, hi, a, b in posterior[
-                    ["parameter", "prior_low", "prior_high", "q05", "q95"]
+                f"{p}: prior [{lo:.3g}, {hi:.3g}], NROY 5-95% [{a:.3g}, {b:.3g}]"
+                for p, lo, hi, a, b in ranges[
+                    ["parameter", "prior_low", "prior_high", "nroy_5", "nroy_95"]
                 ].itertuples(index=False)
             ],
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=ranges["default_unit"],
+            y=names,
+            mode="markers",
+            marker={"color": PALETTE[2], "symbol": "diamond", "size": 6},
+            name="the default",
         ),
         row=1,
         col=2,
@@ -98,23 +98,17 @@ def calibration_figure(reports: Reports, parameters: dict[str, ParameterRange]) 
     )
     fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_yaxes(autorange="reversed", row=1, col=2)
-    height = 1.2 + ROW_IN * n_rows
     fig.update_layout(
-        legend={"orientation": "h", "x": 0, "y": 1.12, "xanchor": "left"},
+        legend={"orientation": "h", "x": 0, "y": 1.08, "xanchor": "left"},
         margin={"r": 36},  # room for the "prior high" tick label
     )
-    data = pd.concat(
-        [
-            acceptance.assign(panel="a"),
-            posterior.assign(panel="b"),
-        ],
-        ignore_index=True,
-    )
-    return PaperFigure(fig, data, TWO_COLUMN_IN, height)
+    data = pd.concat([patterns.assign(panel="a"), ranges.assign(panel="b")], ignore_index=True)
+    return PaperFigure(fig, data, TWO_COLUMN_IN, 1.3 + ROW_IN * n_rows)
 
 
 def _short(key: str) -> str:
     """A parameter key short enough for an axis label."""
+    owner, _, key = key.rpartition("/")
     parts = key.split(".")
     keep = parts[-3:] if parts[0] == "scenario" and "blocs" in parts else parts[-2:]
-    return ".".join(keep)
+    return (f"{owner[:4]}:" if owner else "") + ".".join(keep)

@@ -1,0 +1,187 @@
+"""History matching in waves: run points, learn the summaries, rule out, run inside NROY.
+
+`history_match` is the procedure `sim.analysis.calibration` describes; this module runs
+it: each wave's points go to the batch runner (one job per point and negotiation, in
+`<out>/wave_<w>/`, resumable), their runs become summary statistics with their sampling
+variances, emulators are fitted on every point run so far, and the next wave's points
+are drawn inside the region no wave's emulators rule out. It returns what the reports
+need (`sim.analysis.hm.report`): every run point with its statistics and verdict, each
+wave's emulators, and the final NROY candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.hm.design import maximin, nroy_candidates, sobol_unit, to_values, unit_of
+from sim.analysis.hm.emulator import Emulator, fit_emulator
+from sim.analysis.hm.implausibility import implausibility, not_ruled_out
+from sim.analysis.hm.space import Space, values_for
+from sim.analysis.hm.summaries import Summary, statistics
+from sim.config import SimConfig
+from sim.run.batch import Batch, Execution, Point, run_batch
+
+__all__ = [
+    "Wave",
+    "emulated_keep",
+    "first_design",
+    "fit_emulators",
+    "judge_runs",
+    "next_points",
+    "run_points",
+    "unit_rows",
+]
+
+TRAINING_CAP = 600  # points an emulator is fitted on (a GP costs the cube of it)
+
+
+@dataclass
+class Wave:
+    """The run points of one wave (or of a left-out or stability batch)."""
+
+    name: str
+    table: pd.DataFrame  # one row per point: `point`, `wave`, parameter values, statistics
+    unit: np.ndarray  # the points in the unit cube, rows as in `table`
+    emulators: dict[str, Emulator | None] = field(default_factory=dict)
+
+
+def _stat_columns(summaries: Sequence[Summary]) -> list[str]:
+    return [s.key for s in summaries] + [f"{s.key}:var" for s in summaries]
+
+
+def run_points(
+    name: str,
+    unit: np.ndarray,
+    first_point: int,
+    space: Space,
+    designs: Mapping[str, SimConfig],
+    summaries: Sequence[Summary],
+    out: Path,
+    how: Execution,
+    command: str,
+) -> Wave:
+    """Run every point (rows of `unit`) in every negotiation; one row of statistics per point."""
+    values = to_values(unit, space.priors)
+    rows = values.to_dict("records")
+    jobs = tuple(
+        Point(design=n, point=first_point + i, values=values_for(n, row, cfg))
+        for i, row in enumerate(rows)
+        for n, cfg in designs.items()
+    )
+    batch = Batch(
+        kind="calibration",
+        designs=dict(designs),
+        points=jobs,
+        settings={"wave": name, "parameters": list(space.priors)},
+    )
+    runs = run_batch(batch, out / name, how, command=command).runs
+    by_point = {p: dict(iter(part.groupby("design"))) for p, part in runs.groupby("point")}
+    stats = []
+    for i in range(len(rows)):
+        value, variance = statistics(summaries, by_point[first_point + i])
+        stats.append({**value, **{f"{k}:var": v for k, v in variance.items()}})
+    table = pd.concat(
+        [
+            pd.DataFrame({"point": np.arange(first_point, first_point + len(rows)), "wave": name}),
+            values,
+            pd.DataFrame(stats, columns=_stat_columns(summaries)),
+        ],
+        axis=1,
+    )
+    return Wave(name, table, unit)
+
+
+def judge_runs(
+    table: pd.DataFrame,
+    summaries: Sequence[Summary],
+    cutoff: float,
+    judged: Sequence[Summary] | None = None,
+) -> pd.DataFrame:
+    """Each point's implausibility per summary from its own runs, the largest, the verdict.
+
+    The largest and the verdict are over `judged` (default: every summary).
+    """
+    out = pd.DataFrame(index=table.index)
+    for s in summaries:
+        out[f"I:{s.key}"] = implausibility(s, table[s.key], table[f"{s.key}:var"])
+    columns = [f"I:{s.key}" for s in (summaries if judged is None else judged)]
+    out["max_I"] = out[columns].max(axis=1) if columns else 0.0
+    out["plausible"] = out["max_I"] <= cutoff
+    return out
+
+
+def fit_emulators(
+    summaries: Sequence[Summary], waves: Sequence[Wave], active: int, seed: int
+) -> dict[str, Emulator | None]:
+    """One emulator per summary, on the points of `waves` (the latest first, capped)."""
+    unit = np.vstack([w.unit for w in waves])
+    table = pd.concat([w.table for w in waves], ignore_index=True)
+    rng = np.random.default_rng(seed)
+    latest = len(waves[-1].table)
+    order = np.arange(len(table))
+    if len(table) > TRAINING_CAP:  # the latest wave first: it lies where the plausible set is
+        newest = order[len(table) - latest :]
+        older = rng.permutation(order[: len(table) - latest])
+        order = np.concatenate([rng.permutation(newest), older])[:TRAINING_CAP]
+    emulators = {}
+    for i, s in enumerate(summaries):
+        emulators[s.key] = fit_emulator(
+            s.key,
+            unit[order],
+            table[s.key].to_numpy(dtype=float)[order],
+            table[f"{s.key}:var"].to_numpy(dtype=float)[order],
+            active=active,
+            seed=seed + i,
+        )
+    return emulators
+
+
+def emulated_keep(
+    emulator_sets: Sequence[Mapping[str, Emulator | None]],
+    summaries: Sequence[Summary],
+    cutoff: float,
+) -> Callable[[np.ndarray], np.ndarray]:
+    """The NROY test of unit-cube points: no wave's emulators rule them out on `summaries`."""
+
+    def keep(unit: np.ndarray) -> np.ndarray:
+        alive = np.ones(len(unit), dtype=bool)
+        for emulators in emulator_sets:
+            table = {}
+            for s in summaries:
+                emulator = emulators.get(s.key)
+                if emulator is None or not alive.any():
+                    continue
+                mean, sd = emulator.predict(unit[alive])
+                values = np.full(len(unit), 0.0)
+                values[alive] = implausibility(s, mean, sd**2)
+                table[s.key] = values
+            if table:
+                alive &= not_ruled_out(table, cutoff=cutoff)
+        return alive
+
+    return keep
+
+
+def next_points(
+    keep: Callable[[np.ndarray], np.ndarray], d: int, n: int, seed: int, pool: int
+) -> np.ndarray:
+    """`n` spread-out points of NROY (empty when the emulators rule everything out)."""
+    candidates = nroy_candidates(keep, d, 4 * n, seed, pool=pool)
+    if not len(candidates):
+        return candidates
+    return candidates[maximin(candidates, n, seed)]
+
+
+def unit_rows(table: pd.DataFrame, space: Space) -> np.ndarray:
+    """The unit-cube rows of a table's parameter columns."""
+    return unit_of(table[list(space.priors)], space.priors)
+
+
+def first_design(space: Space, n: int, seed: int) -> np.ndarray:
+    """Wave 1: a scrambled Sobol design over the whole prior."""
+    return sobol_unit(len(space.priors), n, seed)

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.priors import ParameterRange
 from sim.analysis.experiments import point_values
+from sim.analysis.priors import ParameterRange
 from sim.analysis.sensitivity import indices, sample
 from sim.sensitivity import main
 

@@ -34,6 +34,7 @@ import pandas as pd
 from sim.analysis.abc import ParameterRange
 from sim.analysis.calibration import ROOT, flatten_ranges
 from sim.analysis.experiments import compose_designs, open_study, point_values, run_tasks
+from sim.analysis.shares import as_shares, share_outcomes
 from sim.analysis.tables import format_number, markdown_table
 from sim.config import ConfigError
 from sim.store import write_text
@@ -212,8 +213,9 @@ def run_sensitivity(cfg: SensitivityConfig, progress: bool = True) -> Sensitivit
         {"point": int(row["point"]), "design": "base", "values": point_values(row, ranges)}
         for row in points.to_dict("records")
     ]
-    runs = run_tasks(bases, tasks, out, cfg.chunk, cfg.workers, progress)
-    means = runs.groupby("point")[cfg.outcomes].mean(numeric_only=False).astype(float)
+    runs = as_shares(run_tasks(bases, tasks, out, cfg.chunk, cfg.workers, progress))
+    outcomes = share_outcomes(cfg.outcomes)  # a categorical outcome as shares, not a mean code
+    means = runs.groupby("point")[outcomes].mean(numeric_only=False).astype(float)
     means = means.reindex(points["point"])
     write_text(means.reset_index().to_csv(index=False), out / "points.csv")
     table = indices(
@@ -231,9 +233,11 @@ def run_sensitivity(cfg: SensitivityConfig, progress: bool = True) -> Sensitivit
 
 
 def _known_outcomes(cfg) -> set[str]:
+    from sim.analysis.designs import DERIVED
     from sim.model.outcomes import columns
 
-    return set(columns(tuple(cfg.scenario.issues), tuple(cfg.ratification.report_months)))
+    issues, months = tuple(cfg.scenario.issues), tuple(cfg.ratification.report_months)
+    return set(columns(issues, months)) | set(DERIVED)
 
 
 def write_tables(table: pd.DataFrame, out: Path, method: str, command: str = "") -> None:

@@ -464,3 +464,47 @@ def test_the_page_registers_plotly_js_with_solara():
 
     assert str(PLOTLY_JS_DIR) in settings.assets.extra_locations
     assert page._plotly_url().endswith("/static/assets/plotly.min.js")
+
+
+# ----------------------------------------------------------------------------- polish (issue 22)
+
+
+def test_number_fields_read_as_a_person_writes_them():
+    from sim.app.controls import format_amount, parse_amount
+
+    assert format_amount(1e6) == "1,000,000" and format_amount(7_130_000.0) == "7,130,000"
+    assert format_amount(812.5) == "812.5" and format_amount(600.0) == "600"
+    assert parse_amount("1,000,000") == 1e6 and parse_amount(" $7,130,000 ") == 7.13e6
+    assert parse_amount("2e6") == 2e6 and parse_amount(format_amount(812.5)) == 812.5
+    with pytest.raises(ValueError):
+        parse_amount("a million")
+
+
+def test_equal_ideals_are_drawn_in_turns_so_each_colour_shows(two_tier):
+    view = two_tier.view()
+    spec = json.loads(figure_json(figures.text(view)))
+    ideals = [
+        (tr.get("xaxis", "x"), next(y for y in tr["y"] if y is not None), tr)
+        for tr in spec["data"]
+        if tr.get("legendgroup") != "text" and tr.get("y") and None not in tr["y"][:1]
+        and len({y for y in tr["y"] if y is not None}) == 1
+    ]  # fmt: skip
+    close = [
+        (a, b)
+        for i, a in enumerate(ideals)
+        for b in ideals[i + 1 :]
+        if a[0] == b[0] and abs(a[1] - b[1]) <= figures.EQUAL_IDEALS
+    ]
+    assert close, "the default run has groups with near-equal ideals on some issue"
+    for (_, _, a), (_, _, b) in close:
+        starts_a, starts_b = set(a["x"][::3]), set(b["x"][::3])
+        assert starts_a and starts_b and not starts_a & starts_b  # in turns, never on top
+
+
+def test_side_by_side_the_heatmaps_colour_bar_titles_stand_upright(two_tier):
+    spec = json.loads(figure_json(figures.attendance(two_tier.view())))
+    layout = spec["layout"]
+    assert layout["coloraxis"]["colorbar"]["title"]["side"] == "right"
+    assert layout["coloraxis2"]["colorbar"]["title"]["side"] == "right"
+    titles = [a["text"] for a in layout["annotations"] if a.get("text", "").startswith("(")]
+    assert max(len(t) for t in titles) <= 30  # fits half a 1440 px window

@@ -120,6 +120,8 @@ def run_job(
         },
     }
     frames = {"runs": tables.runs, "meetings": tables.meetings, "delegations": tables.delegations}
+    params = (extra or {}).get("params") or {}  # a sweep's swept keys, as columns of its rows
+    frames = {name: frame.assign(**params) for name, frame in frames.items()}
     manifest = write_results(out_dir, frames, manifest)
     log.info("wrote %s (%.2fs)", out_dir, compute_s)
     return manifest

@@ -76,6 +76,7 @@ def test_report_writes_everything(report: Path) -> None:
         "frontier_attendance_rate_LIC_by_process-meeting_usd",
         "text_trajectory",
         "attendance_heatmap",
+        "ratification_band",  # the folder holds parties by month
     ):
         assert {f"{name}.{ext}" for ext in ("pdf", "svg", "png", "csv")} <= figures, name
     comparison = {p.name for p in (out / "comparison").iterdir()}

@@ -2,6 +2,7 @@
 
     python scripts/ratification_record.py [--replications 300] [--points 8] [--seed 19]
         [--out results/ratification] [--figures docs/figures]
+    python scripts/ratification_record.py --step-points 256   # BBNJ's step over the priors
 
 Runs each treaty's negotiation (`ahc_cybercrime`, `bbnj`; the rush cost's twin skipped)
 once per replication at the defaults, then replays ratification on each run's text at
@@ -121,6 +122,27 @@ def points(n: int, seed: int) -> dict[str, dict]:
     return out
 
 
+def step_check(n: int, replications: int, seed: int) -> pd.DataFrame:
+    """BBNJ's step (21 parties at 24.5 months, 49 at 27.2) over `n` points of the priors.
+
+    Per point: the runs' mean parties at the record's dates, and the rise from 24.5 to
+    27.2 months; the Convention's at 21.5 months beside them.
+    """
+    from sim.analysis.ratification import parties_at
+
+    negotiated = {name: negotiate(name, replications, seed) for name in TREATIES}
+    rows = []
+    for label, values in points(n, seed + 1).items():
+        found = {"point": label}
+        for name, (cfg, runs) in negotiated.items():
+            table = replay(cfg, runs, values)[1]
+            days = {"ahc_cybercrime": (654,), "bbnj": (473, 746, 828, 930)}[name]
+            found |= {f"{name}_{d}": float(parties_at(table, d).mean()) for d in days}
+        found["bbnj_step"] = found["bbnj_828"] - found["bbnj_746"]
+        rows.append(found)
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=300)
@@ -128,8 +150,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "ratification")
     parser.add_argument("--figures", type=Path, default=None)
+    parser.add_argument("--step-points", type=int, default=0, help="points for the step check")
+    parser.add_argument("--step-replications", type=int, default=60)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.step_points:
+        steps = step_check(args.step_points, args.step_replications, args.seed)
+        steps.to_csv(args.out / "step_check.csv", index=False)
+        low = steps[steps["bbnj_746"] <= 30]
+        both = steps[(steps["bbnj_746"] <= 30) & (steps["bbnj_828"] >= 40)]
+        print(f"{len(both)} of {len(steps)} points: <= 30 parties at 24.5 months and >= 40 at 27.2")
+        print(f"largest rise 24.5 -> 27.2 months where <= 30 at 24.5: {low['bbnj_step'].max():.1f}")
+        return
     record = load_record()
     negotiated = {name: negotiate(name, args.replications, args.seed) for name in TREATIES}
     scores, series, tables = [], [], {}
@@ -141,6 +173,11 @@ def main() -> None:
             shown = {k: v for k, v in values.items() if k != "channels"} | values.get(
                 "channels", {}
             )
+            eif = runs_frame["entry_into_force_day"] - runs_frame["adoption_day"]
+            shown |= {
+                "in_force_days_mean": float(eif.mean()),
+                "in_force_runs": int(eif.notna().sum()),
+            }
             for pattern in SCORED[name]:
                 scores.append(
                     {
@@ -170,12 +207,17 @@ def main() -> None:
         "runs_at_or_below_record",
     ]
     print(series[columns].round(2).to_string(index=False))
-    default = pd.concat([tables[("default", n)] for n in TREATIES], ignore_index=True)
     thresholds = {n: cfg.ratification.threshold for n, (cfg, _) in negotiated.items()}
-    paper = ratification_figure(default, record, thresholds)
-    paper.save(args.out / "ratification_band")
-    if args.figures is not None:
-        paper.save(args.figures / "ratification_band", formats=("png",))
+    met = scores.groupby("point")["met"].all()
+    shown = ["default", *[p for p in met.index if met[p] and p != "default"]]
+    for label in shown:  # the default, and every point that meets P9, B5 and B6 together
+        table = pd.concat([tables[(label, n)] for n in TREATIES], ignore_index=True)
+        paper = ratification_figure(table, record, thresholds)
+        stem = "ratification_band" + ("" if label == "default" else f"_{label}")
+        paper.save(args.out / stem)
+        if args.figures is not None:
+            paper.save(args.figures / stem, formats=("png",))
+    print("points meeting P9, B5 and B6 together:", [p for p in shown if p != "default"] or "none")
 
 
 if __name__ == "__main__":

@@ -25,10 +25,13 @@ __all__ = [
     "FundingConfig",
     "MeasuresConfig",
     "ProcessConfig",
+    "RatificationChannels",
     "RatificationConfig",
     "ScenarioConfig",
+    "SignatureCount",
     "SimConfig",
     "StakeholderKindConfig",
+    "TreatyEvent",
     "register_configs",
 ]
 
@@ -240,16 +243,65 @@ class BehaviourConfig:
 
 
 @dataclass
-class RatificationConfig:
-    """Ratification hazards and the entry-into-force rule."""
+class SignatureCount:
+    """A dated count of signatory states (a fact of the record)."""
 
+    day: int = 0  # days after the model's adoption (the approval or the agreed text)
+    states: int = 0  # signatory states by that day (regional organisations left out)
+
+
+@dataclass
+class TreatyEvent:
+    """A dated treaty event around which a ratification campaign runs (a fact)."""
+
+    name: str = ""
+    day: int = 0  # days after the model's adoption
+
+
+@dataclass
+class RatificationChannels:
+    """Switches of the ratification ingredients, so a paper can isolate each one."""
+
+    signature: bool = True  # who signs and when; non-signatories accede at another pace
+    procedures: bool = True  # gamma-distributed domestic procedures (off: memoryless)
+    distance: bool = True  # a contested text is signed and ratified more slowly
+    diffusion: bool = True  # the hazard rises with the share of peers already party
+    events: bool = True  # campaigns multiply the hazard around treaty events
+
+
+def _convention_signatures() -> list[SignatureCount]:
+    return [SignatureCount(443, 71), SignatureCount(468, 72), SignatureCount(654, 73)]
+
+
+@dataclass
+class RatificationConfig:
+    """Signature, ratification and entry into force: one behaviour, each treaty's facts.
+
+    Facts (each treaty's own): `treaty`, the entry-into-force rule, the signature window,
+    its dated counts and the accession rule, the treaty events, `report_months`. The
+    behaviour (the rest, ASSUMPTION, calibrated jointly) is the same for every treaty.
+    """
+
+    treaty: bool = True  # false: no adopted treaty (the plastics INC), nothing is ratified
     threshold: int = 40
     days_after_threshold: int = 90
-    opening_delay_days: int = 443
-    base_hazard_per_year: float = 0.621
-    dislike_sensitivity: float = 7.59
+    opening_delay_days: int = 443  # signature opens this many days after adoption
+    signature_closes_day: int = 875
+    accession_opens_day: int = 443
+    signatures: list[SignatureCount] = field(default_factory=_convention_signatures)
+    events: list[TreatyEvent] = field(
+        default_factory=lambda: [TreatyEvent("hanoi_signing_ceremony", 443)]
+    )
+    base_hazard_per_year: float = 1.6
+    dislike_sensitivity: float = 6.0
+    procedure_shape: float = 3.0
+    accession_factor: float = 0.5
+    peer_gain: float = 2.0
+    event_multiplier: float = 3.0
+    event_window_days: int = 24
     horizon_years: float = 10.0
     report_months: list[int] = field(default_factory=lambda: [22])
+    channels: RatificationChannels = field(default_factory=RatificationChannels)
 
 
 @dataclass

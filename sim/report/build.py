@@ -39,6 +39,8 @@ from sim.figures import frontier, single_run
 from sim.figures.export import PaperFigure, figure_export_session
 from sim.report.captions import axis_note, name_pooled, sample_note, used_tests_note
 from sim.report.html import Section, figure_html, json_html, page, pre_html, table_html
+from sim.report.ratification import CAPTION as RATIFICATION_CAPTION
+from sim.report.ratification import ratification_paper
 from sim.store import environment_info, load_checked, load_manifest, utc_now, write_bytes
 
 __all__ = ["DEFAULT_METRICS", "FigureEntry", "make_report", "plan_groupings"]
@@ -323,6 +325,10 @@ def make_report(
             "so these two figures show the current model.</p>"
         )
     groups.append(_Group("One run in detail", "one-run", singles, note))
+    ratification = ratification_paper(folder)  # None: the folder has no parties by month
+    if ratification is not None:
+        entry = FigureEntry("ratification_band", RATIFICATION_CAPTION, ratification)
+        groups.append(_Group("Ratification against the record", "ratification", [entry]))
 
     written: dict[str, dict[str, Path]] = {}
     static = set(formats) & {"pdf", "svg", "png"}

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from sim.analysis.abc import design, plain
+
 from sim.analysis.calibration import compose_calibration
 from sim.analysis.patterns import load_patterns, score
 from sim.analysis.ratification import load_record, series_table

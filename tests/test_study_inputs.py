@@ -56,7 +56,7 @@ CASES = {
     "priors the scenario lacks": (
         "sim.calibrate",
         ['base=["scenario=bbnj"]', "points=[4]", "replications=[2]"],
-        "parameters: the range's low end: scenario.blocs.sovereignty.centre.safeguards: "
+        "parameters: the range's low end: scenario.blocs.sovereignty.centre.scope: "
         "no configuration key 'sovereignty' at this level",
     ),
     "calibration replications huge": (

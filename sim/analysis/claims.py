@@ -10,7 +10,8 @@ lies on the other side, is a finding about the model, reported with its interval
 
 Used by scripts/seed_claims.py (the claims at one point), `python -m sim.claims` (the
 claims across a calibration's plausible set) and the validation suite. Only
-`sim.api` is needed, so the same definitions measure an older checkout.
+`sim.config.compose_config` and `sim.run.replications` are needed, so the same
+definitions measure an older checkout.
 """
 
 from __future__ import annotations
@@ -226,7 +227,8 @@ def run_arms(
     `process=single_informal_room` stays 1 whatever the point says); the half budget is
     half of the point's own.
     """
-    from sim.api import compose_config, run_scenario
+    from sim.config import compose_config
+    from sim.run.replications import run_replications
 
     common = [
         f"seed={seed}",
@@ -244,7 +246,7 @@ def run_arms(
         cfg = compose_config([*common, *_overrides(arm, point.cost.process_budget_usd)])
         defining = differing_keys(default, cfg)
         cfg = _with(cfg, {k: v for k, v in values.items() if k not in defining})
-        out[arm] = run_scenario(cfg).runs.set_index("replication")
+        out[arm] = run_replications(cfg, with_delegations=False).runs.set_index("replication")
     return out
 
 

@@ -26,6 +26,7 @@ from scipy import stats
 
 __all__ = [
     "ARMS",
+    "BUDGET_SHARES",
     "CLAIMS",
     "Claim",
     "arms_of",
@@ -200,15 +201,20 @@ CLAIMS: tuple[Claim, ...] = (
 """The seed's claims (scripts/seed_claims.py numbers them as the issue does) and the trade-off."""
 
 
-def arms_of(claims: Sequence[Claim]) -> list[str]:
-    """The arms the claims need, in `ARMS` order."""
+def arms_of(claims: Sequence[Claim], catalogue: Mapping[str, Sequence[str]] = ARMS) -> list[str]:
+    """The arms the claims need, in the catalogue's order."""
     needed = {c.a for c in claims} | {c.b for c in claims}
-    return [a for a in ARMS if a in needed]
+    return [a for a in catalogue if a in needed]
 
 
-def _overrides(arm: str, budget: float) -> list[str]:
+BUDGET_SHARES = {"{half_budget}": 0.5, "{budget_x_12_7}": 12 / 7}
+"""Arm overrides that set the process budget as a share of the point's own."""
+
+
+def _overrides(overrides: Sequence[str], budget: float) -> list[str]:
     return [
-        f"cost.process_budget_usd={budget / 2}" if o == "{half_budget}" else o for o in ARMS[arm]
+        f"cost.process_budget_usd={budget * BUDGET_SHARES[o]}" if o in BUDGET_SHARES else o
+        for o in overrides
     ]
 
 
@@ -219,8 +225,11 @@ def run_arms(
     base: Sequence[str] = (),
     values: Mapping[str, object] | None = None,
     rush_cost: bool = True,
+    catalogue: Mapping[str, Sequence[str]] = ARMS,
 ) -> dict[str, pd.DataFrame]:
     """Each arm's runs, paired by replication (common random numbers), at one point.
+
+    Arms are named in `catalogue` (default `ARMS`).
 
     `base` overrides and `values` (dotted keys, e.g. a calibration point) apply to every
     arm, except the keys that define an arm's design (an informal-room count set by
@@ -243,7 +252,8 @@ def run_arms(
     point = _with(default, values)
     out = {}
     for arm in arms:
-        cfg = compose_config([*common, *_overrides(arm, point.cost.process_budget_usd)])
+        overrides = _overrides(catalogue[arm], point.cost.process_budget_usd)
+        cfg = compose_config([*common, *overrides])
         defining = differing_keys(default, cfg)
         cfg = _with(cfg, {k: v for k, v in values.items() if k not in defining})
         out[arm] = run_replications(cfg, with_delegations=False).runs.set_index("replication")

@@ -21,7 +21,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.analysis.claims import ARMS, CLAIMS, arms_of, differing_keys, evaluate
+from sim.analysis.claims import (
+    ARMS,
+    BUDGET_SHARES,
+    CLAIMS,
+    arms_of,
+    differing_keys,
+    evaluate,
+)
 from sim.analysis.experiments import MAX_JOBS, MAX_REPLICATIONS, check_count
 from sim.analysis.hm.design import maximin
 from sim.analysis.hm.space import values_for
@@ -96,7 +103,7 @@ def run_claims(cfg: ClaimsConfig, progress: bool = True) -> ClaimsResult:
     default = compose_config(common)
     designs = {}
     for arm in arms:
-        overrides = [o for o in ARMS[arm] if o != "{half_budget}"]
+        overrides = [o for o in ARMS[arm] if o not in BUDGET_SHARES]
         designs[arm] = compose_config([*common, *overrides])
     jobs = []
     for i, row in chosen.iterrows():
@@ -105,8 +112,8 @@ def run_claims(cfg: ClaimsConfig, progress: bool = True) -> ClaimsResult:
         for arm in arms:
             defining = differing_keys(default, designs[arm])
             values = {k: v for k, v in point.items() if k not in defining}
-            if "{half_budget}" in ARMS[arm]:
-                values["cost.process_budget_usd"] = budget / 2
+            for share in (BUDGET_SHARES[o] for o in ARMS[arm] if o in BUDGET_SHARES):
+                values["cost.process_budget_usd"] = budget * share
             set_values(designs[arm], values)  # a bad value fails here, before any run
             jobs.append(Point(design=arm, point=int(i), values=values))
     out = Path(cfg.out or folder / "claims")

@@ -69,6 +69,7 @@ def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Calibrated:
     }
     write_json(
         {
+            **environment_info(),
             "kind": KIND,
             "status": "completed",
             "finished": utc_now(),
@@ -77,7 +78,6 @@ def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Calibrated:
             "calibrate": asdict(cfg),
             "patterns": tables,
             **summary,
-            **environment_info(),
         },
         out / MANIFEST,
     )

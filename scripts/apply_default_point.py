@@ -166,6 +166,13 @@ def apply(point: dict[str, float], meetings: dict[str, int], check: bool) -> lis
     return edits
 
 
+def _as_typed(command) -> str | None:
+    """The command as a reader would type it (the manifest keeps sys.argv)."""
+    if not isinstance(command, list) or not command:
+        return command
+    return " ".join(["python -m sim.calibrate", *command[1:]])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
@@ -187,7 +194,7 @@ def main() -> int:
     if not args.check:
         summary = {
             "source": str(args.folder),
-            "command": manifest.get("command"),
+            "command": _as_typed(manifest.get("command")),
             "commit": manifest.get("git", {}).get("commit")
             if isinstance(manifest.get("git"), dict)
             else manifest.get("git_commit"),

@@ -47,7 +47,7 @@ def _markdown(scores: pd.DataFrame, outcomes: pd.DataFrame, comparison: dict) ->
         **{c: out[c].map(format_number) for c in ("share_reproducing_record", "ci_low", "ci_high")}
     )
     lines = [
-        "# Out-of-sample scores (behaviour fixed at the cybercrime calibration)",
+        "# Out-of-sample scores: each record's patterns at the shared (joint) calibration",
         "",
         markdown_table(shown),
         "",

@@ -33,7 +33,7 @@ def test_every_behavioural_parameter_is_the_committees(committee, name):
     [
         ("behaviour.concession_rate=0.2", "behaviour"),
         ("decision.accommodation_rate=0.5", "decision.accommodation_rate"),
-        ("process.compression.text_days=100", "process.compression"),
+        ("process.compression.night_share=0.3", "process.compression.night_share"),
         ("scenario.delegations.reservation_mean=0.1", "scenario.delegations.reservation_mean"),
         ("scenario.stakeholders.industry.capacity_mean=0.5", "industry.capacity_mean"),
         ("ratification.dislike_sensitivity=3", "ratification.dislike_sensitivity"),

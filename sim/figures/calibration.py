@@ -36,7 +36,8 @@ def calibration_figure(
         for p, lo, hi in ranges[["parameter", "prior_low", "prior_high"]].itertuples(index=False)
     ]
     labels = [
-        f"{n[:4]} {p}" for n, p in patterns[["negotiation", "pattern"]].itertuples(index=False)
+        f"{_NEGOTIATION.get(n, n)} {p}"
+        for n, p in patterns[["negotiation", "pattern"]].itertuples(index=False)
     ]
     n_rows = max(len(patterns), len(ranges))
     fig = make_subplots(
@@ -106,9 +107,13 @@ def calibration_figure(
     return PaperFigure(fig, data, TWO_COLUMN_IN, 1.3 + ROW_IN * n_rows)
 
 
+_NEGOTIATION = {"ahc_cybercrime": "AHC", "bbnj": "BBNJ", "plastics_inc": "INC"}
+"""Short names of the three negotiations for axis labels."""
+
+
 def _short(key: str) -> str:
     """A parameter key short enough for an axis label."""
     owner, _, key = key.rpartition("/")
     parts = key.split(".")
     keep = parts[-3:] if parts[0] == "scenario" and "blocs" in parts else parts[-2:]
-    return (f"{owner[:4]}:" if owner else "") + ".".join(keep)
+    return (f"{_NEGOTIATION.get(owner, owner)}: " if owner else "") + ".".join(keep)

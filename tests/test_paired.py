@@ -120,7 +120,7 @@ def test_config_built_in_code_takes_numpy_scalars() -> None:
     plain_hash = configuration_hash(cfg)
     calendar = dataclasses.replace(cfg.scenario.calendar, meetings=np.int64(4))
     scenario = dataclasses.replace(cfg.scenario, calendar=calendar)
-    behaviour = dataclasses.replace(cfg.behaviour, confidence=np.float64(0.25))
+    behaviour = dataclasses.replace(cfg.behaviour, confidence=np.float64(cfg.behaviour.confidence))
     channels = dataclasses.replace(cfg.channels, compression=np.bool_(True))
     built = SimConfig(
         **{

@@ -27,7 +27,7 @@ from sim.model.dynamics import bounded_confidence_step
 def _committee_model(*overrides: str):
     """A default-scenario model (193 delegations, 160 stakeholders) run for one day.
 
-    Money is no object (delegates are free, staff is 15 everywhere), so every
+    Money is no object (delegates are free, staff is 15 everywhere, all of it sent), so every
     delegation is in every room it can enter; persuasion is off so positions stay at
     the ideals the compromise is computed from; the chair neither compresses, accommodates
     holdouts, tables unfinished work at the zero draft nor lets objectors vote on
@@ -44,6 +44,7 @@ def _committee_model(*overrides: str):
             "decision.max_extensions=0",
             "cost.delegate_day_usd=0",
             "scenario.delegations.staff_mean={HIC:1000,UMIC:1000,LMIC:1000,LIC:1000}",
+            "behaviour.attendance_base=1.0",  # every delegation sends its whole staff
             "behaviour.persuasion_rate=0",
             "channels.compression=false",
             "channels.holdout_accommodation=false",

@@ -53,23 +53,29 @@ def test_the_example_runs_and_is_scored_on_its_pattern_table():
 
 @pytest.mark.slow
 def test_the_calibration_command_runs_on_the_example(tmp_path, capsys):
+    """The documented way to calibrate on one's own negotiation alone (docs/scenarios.md)."""
     out = tmp_path / "cal"
-    base = ",".join(f'"{o}"' for o in SCENARIO)
+    overrides = ",".join(f'"{o}"' for o in SCENARIO)
     args = [
-        f"base=[{base}]",
-        f"patterns={EXAMPLE / 'patterns.yaml'}",
-        "samples=4",
-        "replications=2",
+        "~negotiations.ahc_cybercrime",
+        "~negotiations.bbnj",
+        "~negotiations.plastics_inc",
+        f"+negotiations.coastal={{overrides:[{overrides}],"
+        f"patterns:{EXAMPLE / 'patterns.yaml'},discrepancy:{{E1:0.1,E2:0.1}}}}",
+        "points=[4]",
+        "replications=[2]",
+        "left_out=false",
+        "stability=0",
         "workers=1",
         f"out={out}",
         "only=[behaviour.concession_rate,decision.accommodation_rate]",
     ]
     assert calibrate(args) == 0, capsys.readouterr().err
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["status"] == "completed" and manifest["points"] == 4
-    samples = pd.read_parquet(out / "samples.parquet")
-    assert {"E1", "E2", "accepted", "behaviour.concession_rate"} <= set(samples.columns)
-    assert "E1" in (out / "acceptance.md").read_text()
+    assert manifest["status"] == "completed" and manifest["points_run"] == 4
+    points = pd.read_parquet(out / "points.parquet")
+    assert {"behaviour.concession_rate", "plausible"} <= set(points.columns)
+    assert "E1" in (out / "patterns.md").read_text()
 
 
 def test_the_example_table_is_the_packaged_table_s_rows():

@@ -22,7 +22,7 @@ calibration re-run with the same `out` resumes, and `engine=ray` runs it on a cl
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,9 @@ class CalibrateConfig:
     workers: int = 0
     chunk: int = 32
     out: str | None = None
-    negotiations: dict[str, NegotiationSpec] = field(default_factory=dict)
+    # name -> NegotiationSpec; typed Any so that `+negotiations.<name>={...}` can add one
+    # from the command line (compose_calibration turns each into a NegotiationSpec)
+    negotiations: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -125,8 +127,26 @@ def patterns_path(name: str) -> Path:
 def compose_calibration(overrides: list[str] | None = None) -> CalibrateConfig:
     """Compose `configs/calibrate.yaml` with `key=value` overrides and check it."""
     cfg = compose_settings("calibrate", CalibrateConfig, list(overrides or []))
+    cfg.negotiations = {k: _spec(k, v) for k, v in cfg.negotiations.items()}
     _check(cfg)
     return cfg
+
+
+def _spec(name: str, value: Any) -> NegotiationSpec:
+    """One negotiation's entry as a NegotiationSpec; an unknown key is named."""
+    if isinstance(value, NegotiationSpec):
+        return value
+    if not isinstance(value, dict):
+        raise ConfigError(f"negotiations.{name}: expected a mapping, got {value!r}")
+    allowed = {f.name for f in fields(NegotiationSpec)}
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"negotiations.{name}: unknown keys {unknown}; allowed: {', '.join(sorted(allowed))}"
+        )
+    spec = NegotiationSpec(**value)
+    spec.overrides = [str(o) for o in spec.overrides]
+    return spec
 
 
 def _check(cfg: CalibrateConfig) -> None:

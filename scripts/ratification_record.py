@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sim.analysis.abc import design, plain
+from sim.analysis.priors import design, plain
 
 from sim.analysis.calibration import compose_calibration
 from sim.analysis.patterns import load_patterns, score
@@ -113,7 +113,7 @@ def points(n: int, seed: int) -> dict[str, dict]:
     """The default, the reference points and `n` Sobol points over the ratification priors."""
     sampled = {
         k.removeprefix("ratification."): v
-        for k, v in compose_calibration([]).sampled.items()
+        for k, v in compose_calibration([]).space().priors.items()
         if k.startswith("ratification.")
     }
     out = {"default": {}, **REFERENCES}

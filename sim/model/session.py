@@ -17,7 +17,7 @@ import numpy as np
 from sim.config import SimConfig
 from sim.model.attendance import AttendancePlan, MeetingOutlook, plan_attendance
 from sim.model.chair import ChairDesk
-from sim.model.days import MeetingDays, MeetingWork
+from sim.model.days import MeetingWork
 from sim.model.decision import Decision
 from sim.model.dynamics import (
     confidence_pull,
@@ -27,6 +27,7 @@ from sim.model.dynamics import (
     reservation_now,
     salience_distance,
 )
+from sim.model.kernels import days_class, resolve_kernels
 from sim.model.ledger import Ledger
 from sim.model.metrics import run_metrics
 from sim.model.population import build_population
@@ -49,6 +50,7 @@ class Negotiation:
     `unhurried=True` runs the same seed's counterfactual: no budget limit and no
     pressure (so no concession, no closing doors, no compression, no accommodation).
     `collect=False` skips the per-meeting DataCollector (the counterfactual needs none).
+    `kernels`: `numpy` or `compiled` days, the same numbers (`sim.model.kernels`).
     """
 
     def __init__(
@@ -58,12 +60,14 @@ class Negotiation:
         *,
         unhurried: bool = False,
         collect: bool = True,
+        kernels: str | None = None,
     ) -> None:
         seed = config.seed if seed is None else seed
         self._begin(seed)
         self.config = config
         self.seed_used = seed
         self.unhurried = unhurried
+        self.kernels = resolve_kernels(kernels)
         # One stream per stage (sim.model.streams): a design change never shifts the others.
         self.streams = stage_streams(seed)
         self.population = build_population(config.scenario, self.streams["population"])
@@ -76,13 +80,11 @@ class Negotiation:
             fund_remaining_usd=config.funding.trust_fund_usd,
             n_stakeholders=len(st),
         )
-        self.stakeholder_weights = (
-            config.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
-        )
+        weight = config.behaviour.stakeholder_weight
+        self.stakeholder_weights = weight * st.capacity[:, None] * st.salience
         self._cost_shares = self.purse.cost_shares(dl.budget_usd)
-        # Fixed for the run: each delegation's weight per issue before presence, and
-        # the rooms' layouts by issues and openness (kept by the days' sitter).
-        self.days = MeetingDays(
+        # The days' sitter keeps what is fixed for the run (weights, the rooms' layouts).
+        self.days = days_class(self.kernels)(
             config, self.population, dl.expertise[:, None] * dl.salience, self.stakeholder_weights
         )
         self.attendance: AttendancePlan | None = None
@@ -175,7 +177,8 @@ class Negotiation:
         unhurried_text = None
         if self.config.measures.rush_cost and not self.unhurried:
             # The mesa-free class whatever this one is: the twin is run for its text alone.
-            twin = Negotiation(self.config, self.seed_used, unhurried=True, collect=False)
+            quiet = {"unhurried": True, "collect": False, "kernels": self.kernels}
+            twin = Negotiation(self.config, self.seed_used, **quiet)
             twin.run()
             unhurried_text = twin.chair.text.copy()
         record = RunRecord(

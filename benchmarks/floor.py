@@ -28,6 +28,7 @@ from sim.model.dynamics import (
     room_pace,
     salience_distance,
 )
+from sim.model.issue_sets import union
 from sim.model.population import build_population
 from sim.model.process import (
     compress,
@@ -156,11 +157,12 @@ def _numpy_days(cfg, pop, cap_sal, st_weights):
 def _compiled_days(cfg, pop, cap_sal, st_weights):
     """The compiled room-days (`sit_meeting`), bare: positions, text, work; tallies thrown away."""
     from sim.model.compiled.days import rules_array, sit_meeting  # imports numba
-    from sim.model.compiled.sitter import members_for, pack_rooms, rules_for
+    from sim.model.compiled.sitter import members_for, pack_rooms, ranking_of, rules_for
 
     n = len(pop.delegations)
     members = members_for(cfg, pop, cap_sal, st_weights)
     voices = float(st_weights.sum())
+    ranking = ranking_of(pop.delegations.ideal)
     packs: dict[tuple, object] = {}
     sink = [np.zeros(n) for _ in range(7)] + [np.zeros(len(pop.stakeholders))]
 
@@ -186,6 +188,7 @@ def _compiled_days(cfg, pop, cap_sal, st_weights):
             plan.remote,
             text,
             positions,
+            ranking,
         )
         return observed, covered
 
@@ -272,7 +275,7 @@ def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, ob
             informal_rooms_open(proc, meeting + 1),
             room_days_ahead(proc, meeting + 1, ahead, cal.days),
         )
-        informal_issues = np.union1d(tiers.informal, tiers.friends)
+        informal_issues = union(tiers.informal, tiers.friends)
         invited = (
             invite_friends(proc.friends, dl.expertise, dl.bloc) if len(tiers.friends) else None
         )

@@ -15,6 +15,7 @@ import pytest
 from sim.model.compiled.sitter import CompiledDays
 from sim.model.compiled.sums import column_sum, pairwise_sum
 from sim.model.days import MeetingDays
+from sim.model.issue_sets import difference, union
 from sim.model.ledger import Ledger
 from sim.model.population import build_population
 from sim.model.process import Compression, TierPlan, invite_friends
@@ -43,6 +44,16 @@ def test_column_sum_is_numpys_sum_over_rows(columns) -> None:
         expected = matrix[:rows].sum(axis=0)
         got = [column_sum(matrix, rows, j, columns) for j in range(columns)]
         assert got == list(expected)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_issue_sets_are_numpys_set_routines(seed) -> None:
+    rng = np.random.default_rng(seed)
+    parts = [rng.choice(8, rng.integers(0, 6), replace=False) for _ in range(3)]
+    got, expected = union(*parts), np.union1d(np.union1d(parts[0], parts[1]), parts[2])
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+    got, expected = difference(parts[0], parts[1]), np.setdiff1d(parts[0], parts[1])
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
 
 
 def _random_meeting(cfg, rng: np.random.Generator):
@@ -152,6 +163,7 @@ def test_a_run_is_the_same_with_either_kernels(compose, overrides) -> None:
         for key, value in records[0].row.items():
             assert _same(value, records[1].row[key]), key
         for key, series in records[0].meeting_series.items():
-            assert all(_same(x, y) for x, y in zip(series, records[1].meeting_series[key]))
+            pairs = zip(series, records[1].meeting_series[key], strict=True)
+            assert all(_same(x, y) for x, y in pairs)
         assert np.array_equal(runs[0].positions, runs[1].positions)
         assert np.array_equal(records[0].unhurried_text, records[1].unhurried_text)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import FriendsConfig, ProcessConfig
+from sim.model.issue_sets import difference, union
 
 __all__ = [
     "Compression",
@@ -141,11 +142,11 @@ def plan_tiers(
         if threshold == 0:
             hot = np.arange(d)
         if already_informal is not None:
-            hot = np.union1d(hot, already_informal)
+            hot = union(hot, already_informal)
         if overloaded is not None:
-            hot = np.union1d(hot, overloaded)
-        informal = np.setdiff1d(hot, friends)
-    plenary = np.setdiff1d(np.arange(d), np.union1d(informal, friends))
+            hot = union(hot, overloaded)
+        informal = difference(hot, friends)
+    plenary = difference(np.arange(d), union(informal, friends))
     return TierPlan(informal=informal, friends=friends, plenary=plenary)
 
 
@@ -283,7 +284,7 @@ def rooms_for_day(
     if tracks is None:
         tracks = process.max_parallel_rooms
     if stocktaking(day, tiers, days, process.stocktaking_days):
-        every = np.union1d(tiers.informal, tiers.friends).astype(np.int64)
+        every = union(tiers.informal, tiers.friends)
         return [Room(PLENARY, every, process.step_formal, True, True)]
     rooms = []
     if len(tiers.plenary):

@@ -20,7 +20,7 @@ from sim.model.chair import ChairDesk
 from sim.model.days import MeetingWork
 from sim.model.decision import Decision
 from sim.model.dynamics import (
-    confidence_pull,
+    StakeholderPull,
     disagreement,
     exposed_concession,
     pressure,
@@ -30,7 +30,7 @@ from sim.model.dynamics import (
 from sim.model.kernels import days_class, resolve_kernels
 from sim.model.ledger import Ledger
 from sim.model.metrics import run_metrics
-from sim.model.population import build_population
+from sim.model.population import Population, build_population
 from sim.model.process import Compression
 from sim.model.purse import Purse
 from sim.model.ratification import ratification_days
@@ -50,7 +50,8 @@ class Negotiation:
     `unhurried=True` runs the same seed's counterfactual: no budget limit and no
     pressure (so no concession, no closing doors, no compression, no accommodation).
     `collect=False` skips the per-meeting DataCollector (the counterfactual needs none).
-    `kernels`: `numpy` or `compiled` days, the same numbers (`sim.model.kernels`).
+    `kernels`: `numpy` or `compiled` days, the same numbers (`sim.model.kernels`);
+    `population`: the one this seed draws, if drawn already (the twin takes its run's).
     """
 
     def __init__(
@@ -61,6 +62,7 @@ class Negotiation:
         unhurried: bool = False,
         collect: bool = True,
         kernels: str | None = None,
+        population: Population | None = None,
     ) -> None:
         seed = config.seed if seed is None else seed
         self._begin(seed)
@@ -70,7 +72,8 @@ class Negotiation:
         self.kernels = resolve_kernels(kernels)
         # One stream per stage (sim.model.streams): a design change never shifts the others.
         self.streams = stage_streams(seed)
-        self.population = build_population(config.scenario, self.streams["population"])
+        draw = self.streams["population"]
+        self.population = population or build_population(config.scenario, draw)
         dl, st = self.population.delegations, self.population.stakeholders
         self.n_delegations, self.n_issues = dl.ideal.shape
         self.positions = dl.ideal.copy()
@@ -82,8 +85,8 @@ class Negotiation:
         )
         weight = config.behaviour.stakeholder_weight
         self.stakeholder_weights = weight * st.capacity[:, None] * st.salience
+        self.consultation_pull = StakeholderPull(st.ideal, self.stakeholder_weights)
         self._cost_shares = self.purse.cost_shares(dl.budget_usd)
-        # The days' sitter keeps what is fixed for the run (weights, the rooms' layouts).
         self.days = days_class(self.kernels)(
             config, self.population, dl.expertise[:, None] * dl.salience, self.stakeholder_weights
         )
@@ -177,8 +180,8 @@ class Negotiation:
         unhurried_text = None
         if self.config.measures.rush_cost and not self.unhurried:
             # The mesa-free class whatever this one is: the twin is run for its text alone.
-            quiet = {"unhurried": True, "collect": False, "kernels": self.kernels}
-            twin = Negotiation(self.config, self.seed_used, **quiet)
+            quiet = dict(unhurried=True, collect=False, kernels=self.kernels)
+            twin = Negotiation(self.config, self.seed_used, **quiet, population=self.population)
             twin.run()
             unhurried_text = twin.chair.text.copy()
         record = RunRecord(
@@ -387,7 +390,6 @@ class Negotiation:
         cal, b = self.config.scenario.calendar, self.config.behaviour
         if self.meeting > cal.consultations:
             return
-        st = self.population.stakeholders
         attend = self.streams["consultation"].random(self.n_delegations) < b.consultation_attendance
         cost = cal.consultation_days * self.config.cost.consultation_day_usd
         in_person = attend & (self.ledger.remaining_usd >= cost)  # the rest join online
@@ -395,6 +397,4 @@ class Negotiation:
         self.ledger.consultations_attended += attend
         rate = 1.0 - (1.0 - b.consultation_rate) ** cal.consultation_days
         idx = np.flatnonzero(attend)
-        self.positions[idx] = confidence_pull(
-            self.positions[idx], st.ideal, self.stakeholder_weights, b.confidence, rate
-        )
+        self.positions[idx] = self.consultation_pull(self.positions[idx], b.confidence, rate)

@@ -3,11 +3,13 @@
 Runs one short negotiation of every room layout the kernels meet (friends of the
 chair with remote participation, so every branch is typed) with `kernels=compiled`,
 which compiles `sit_meeting` for the argument types every run passes and writes it to
-`sim.model.compiled.cache_dir()`. Later processes load it in a fraction of a second.
+`sim.model.compiled.cache_dir()`, and removes the caches of earlier versions of the
+kernels. Later processes load it in a fraction of a second.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 
 from sim.model.compiled import cache_dir
@@ -19,6 +21,9 @@ def main() -> int:
     from sim.config import compose_config
     from sim.model.session import Negotiation
 
+    for stale in cache_dir().parent.glob("kernels-*"):  # earlier versions of the kernels
+        if stale != cache_dir():
+            shutil.rmtree(stale, ignore_errors=True)
     start = time.perf_counter()
     cfg = compose_config(["scenario=small", "process=friends_of_chair", "funding=hybrid"])
     Negotiation(cfg, seed=0, kernels="compiled").run()

@@ -126,7 +126,6 @@ class Scratch(NamedTuple):
     credit: np.ndarray
     proxy_credit: np.ndarray
     stakeholder_credit: np.ndarray
-    column: np.ndarray
     values: np.ndarray
     flat: np.ndarray
     prefix: np.ndarray
@@ -154,7 +153,6 @@ def scratch_for(n: int, n_issues: int, n_blocs: int, m: int) -> Scratch:
         credit=np.zeros(n),
         proxy_credit=np.zeros(n),
         stakeholder_credit=np.zeros(max(m, 1)),
-        column=np.zeros(n),
         values=np.zeros(n * k),
         flat=np.zeros(n * k),
         prefix=np.zeros(n * k + 1),
@@ -171,11 +169,14 @@ def over_time(rate: float, time: float) -> float:
 
 
 @njit(cache=True)
-def sit_days(members, rooms, rules, tally, plan_days, plan_delegates, plan_remote, text, positions):
+def sit_days(
+    members, rooms, rules, tally, plan_days, plan_delegates, plan_remote, text, positions, ranking
+):  # fmt: skip
     """Every day of one meeting, in place (`MeetingDays.sit`'s arithmetic, in its order).
 
     `plan_days`, `plan_delegates`, `plan_remote` are the attendance plan's in-person
-    days, delegates and remote followers (delegations,).
+    days, delegates and remote followers (delegations,); `ranking` the delegations
+    by position on each issue, kept sorted for `persuade` from meeting to meeting.
     """
     n, n_issues = positions.shape
     scratch = scratch_for(n, n_issues, len(members.bloc_count), len(members.stakeholder_weight))
@@ -211,12 +212,14 @@ def sit_days(members, rooms, rules, tally, plan_days, plan_delegates, plan_remot
         for j in range(r):
             _sit_room(
                 members, rooms, rules, tally, scratch, presence[:, j], first + j, j, day,
-                text, positions,
+                text, positions, ranking,
             )  # fmt: skip
 
 
 @njit(cache=True)
-def _sit_room(members, rooms, rules, tally, scratch, column, c, j, day, text, positions) -> None:
+def _sit_room(
+    members, rooms, rules, tally, scratch, column, c, j, day, text, positions, ranking
+) -> None:  # fmt: skip
     """Room `c` (column `j` of the day's rooms, `column` its presence) sits one day."""
     is_open = rooms.open[c]
     for i in range(len(column)):
@@ -257,7 +260,7 @@ def _sit_room(members, rooms, rules, tally, scratch, column, c, j, day, text, po
         for s in range(m):
             tally.stakeholder_influence[s] += scratch.stakeholder_credit[s]
     if persuasion > 0 and n_here > 1:
-        persuade(room, scratch, positions, n_here, confidence, persuasion)
+        persuade(room, scratch, positions, column, ranking, confidence, persuasion)
     tally.movement[0] += moved
     if rooms.kind[c] != PLENARY:
         tally.movement[1] += moved
@@ -269,7 +272,7 @@ def sit_meeting(
     day_turn, turn_start, kind, step, is_open, issue_start, issues, admits_row, admits, rank,
     factor, rules, in_person_days, delegate_days, present_days, remote_days, informal_days,
     influence, proxy_influence, stakeholder_influence, covered_days, observed_days, work_left,
-    pace, movement, plan_days, plan_delegates, plan_remote, text, positions,
+    pace, movement, plan_days, plan_delegates, plan_remote, text, positions, ranking,
 ):  # fmt: skip
     """`sit_days` called with its tuples' arrays one by one, `rules` as a float array.
 
@@ -291,7 +294,7 @@ def sit_meeting(
     )  # fmt: skip
     sit_days(
         members, rooms, rules_from(rules), tally, plan_days, plan_delegates, plan_remote, text,
-        positions,
+        positions, ranking,
     )  # fmt: skip
 
 

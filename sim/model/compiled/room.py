@@ -161,30 +161,34 @@ def draft(members, room, scratch, positions, text, seated, step: float) -> float
 
 
 @njit(cache=True)
-def persuade(room, scratch, positions, n_here: int, confidence: float, rate: float) -> None:
-    """One bounded-confidence step among the `n_here` delegations seated, in place.
+def persuade(room, scratch, positions, presence, ranking, confidence: float, rate: float) -> None:
+    """One bounded-confidence step among the delegations present, in place.
 
-    Reads their positions from `scratch.actors` (as `draft` left them). Each issue's
-    positions are sorted and laid end to end at offsets 4 apart (`flat`; positions
-    live in [0, 1]), with one running prefix sum over all of them, as numpy's
-    `bounded_confidence_sorted` does; each window's bounds are `searchsorted`'s.
+    Each issue's positions of those present are sorted and laid end to end at offsets
+    4 apart (`flat`; positions live in [0, 1]), with one running prefix sum over all of
+    them, as numpy's `bounded_confidence_sorted` does; each window's bounds are
+    `searchsorted`'s. The sorting keeps `ranking` (issues x delegations), every
+    delegation ordered by position on each issue, from call to call: positions move a
+    little between room-days, so re-sorting it is nearly linear, and those present are
+    read off it in order (ties move alike, so any order of equal positions will do).
     """
     issues, k = room.issues, len(room.issues)
-    size = n_here * k
     flat, values, prefix, who = scratch.flat, scratch.values, scratch.prefix, scratch.who
-    column = scratch.column
     prefix[0] = 0.0
+    size = 0
     for j in range(k):
+        issue = issues[j]
         offset = 4.0 * j
-        for a in range(n_here):
-            column[a] = scratch.actors[a, j]
-        order = np.argsort(column[:n_here])  # ties move alike: any order will do
-        base = j * n_here
-        for t in range(n_here):
-            values[base + t] = column[order[t]]
-            flat[base + t] = values[base + t] + offset
-            who[base + t] = scratch.here[order[t]]
-            prefix[base + t + 1] = prefix[base + t] + (flat[base + t] - offset)
+        line = ranking[issue]
+        _resort(line, positions[:, issue])
+        for i in line:
+            if presence[i] > 0:
+                values[size] = positions[i, issue]
+                flat[size] = values[size] + offset
+                who[size] = i
+                prefix[size + 1] = prefix[size] + (flat[size] - offset)
+                size += 1
+    n_here = size // k
     # The window [x - confidence, x + confidence] of each sorted x, by a merge: the
     # queries rise with x, so each bound only moves forward.
     lo = hi = 0
@@ -197,3 +201,16 @@ def persuade(room, scratch, positions, n_here: int, confidence: float, rate: flo
             hi += 1
         mean = (prefix[hi] - prefix[lo]) / (hi - lo)
         positions[who[t], issues[t // n_here]] = values[t] + rate * (mean - values[t])
+
+
+@njit(cache=True)
+def _resort(line, key) -> None:
+    """Sort the indices `line` by `key` in place (insertion sort: fast when nearly sorted)."""
+    for a in range(1, len(line)):
+        item = line[a]
+        value = key[item]
+        b = a - 1
+        while b >= 0 and key[line[b]] > value:
+            line[b + 1] = line[b]
+            b -= 1
+        line[b + 1] = item

@@ -40,7 +40,7 @@ from sim.model.process import (
     stocktaking,
 )
 
-__all__ = ["CompiledDays", "PackedRooms", "members_for", "pack_rooms", "rules_for"]
+__all__ = ["CompiledDays", "PackedRooms", "members_for", "pack_rooms", "ranking_of", "rules_for"]
 
 KIND_CODES = {"plenary": PLENARY, "informal": INFORMAL, "friends": FRIENDS}
 KIND_NAMES = {code: name for name, code in KIND_CODES.items()}
@@ -159,6 +159,11 @@ def rules_for(config: SimConfig, night_share: float, stakeholder_voices: float) 
     )
 
 
+def ranking_of(positions: np.ndarray) -> np.ndarray:
+    """Delegations ordered by position on each issue (issues x delegations), for `persuade`."""
+    return np.ascontiguousarray(np.argsort(positions, axis=0, kind="stable").T, dtype=np.int64)
+
+
 class CompiledDays:
     """Sits a meeting's days in one compiled call; the interface of `MeetingDays`."""
 
@@ -174,6 +179,7 @@ class CompiledDays:
         self.n_delegations, self.n_issues = population.delegations.ideal.shape
         self.members = members_for(config, population, capability_salience, stakeholder_weights)
         self.stakeholder_voices = float(stakeholder_weights.sum())
+        self.ranking = ranking_of(population.delegations.ideal)  # kept sorted by the kernel
         self._packed: dict[tuple, PackedRooms] = {}
 
     def packed(self, tiers: TierPlan, tracks: int, invited: np.ndarray | None) -> PackedRooms:
@@ -232,6 +238,7 @@ class CompiledDays:
             np.ascontiguousarray(plan.remote, dtype=np.bool_),
             text,
             positions,
+            self.ranking,
         )
         ledger.movement_total = float(tally.movement[0])
         ledger.movement_closed = float(tally.movement[1])

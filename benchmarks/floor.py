@@ -17,10 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import SimConfig
-from sim.model.attendance import MeetingOutlook, plan_attendance
+from sim.model.attendance import MeetingOutlook
 from sim.model.dynamics import (
-    confidence_pull,
-    disagreement,
     exposed_concession,
     over_time,
     pressure,
@@ -29,6 +27,7 @@ from sim.model.dynamics import (
     salience_distance,
 )
 from sim.model.issue_sets import union
+from sim.model.kernels import mechanisms
 from sim.model.population import build_population
 from sim.model.process import (
     compress,
@@ -225,6 +224,7 @@ def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, ob
     zero_draft = text.copy()
     informal_issues = np.array([], dtype=np.int64)
     days = (_compiled_days if kernels == "compiled" else _numpy_days)(cfg, pop, cap_sal, st_weights)
+    mech = mechanisms(kernels, cfg, pop, st_weights)  # attendance, disagreement, pull
     work_total = np.full(n_issues, proc.compression.text_days / max(n_issues, 1))
     work_left = work_total.copy()
     planned = cal.meetings
@@ -253,9 +253,9 @@ def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, ob
             cost_share_usd=shares,
             fund_remaining_usd=fund_remaining,
         )
-        plan = plan_attendance(outlook, dl, cfg)
+        plan = mech.attendance(outlook)
         present = plan.delegates > 0
-        spread = disagreement(positions[present]) if present.sum() >= 2 else np.zeros(n_issues)
+        spread = mech.disagreement(positions, present)
         threshold = door_threshold(proc, level, channels.closing_doors)
         tiers = plan_tiers(spread, meeting + 1, proc, informal_issues, threshold)
         left = np.maximum(work_left, 0.0)
@@ -325,9 +325,7 @@ def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, ob
             spent = spent + paid
             rate = 1.0 - (1.0 - b.consultation_rate) ** cal.consultation_days
             idx = np.flatnonzero(attend)
-            positions[idx] = confidence_pull(
-                positions[idx], st.ideal, st_weights, b.confidence, rate
-            )
+            positions[idx] = mech.pull(positions[idx], b.confidence, rate)
     ratify = None
     if adopted_by is not None:
         dislike = salience_distance(dl.ideal, text, dl.salience)

@@ -1,13 +1,16 @@
-"""Which code sits a meeting's days: the numpy reference or the compiled kernels.
+"""Which code computes a run's mechanisms: the numpy reference or the compiled kernels.
 
 Both give the same numbers bit for bit (`tests/test_compiled.py`, `benchmarks/golden.py`),
 so the choice is about time only:
 
-- `numpy` (`sim.model.days.MeetingDays`): the reference, room-day by room-day; nothing
-  to import beyond numpy, so a lone short run starts soonest;
-- `compiled` (`sim.model.compiled.sitter.CompiledDays`): one numba call per meeting,
-  3-5x faster a run, for a one-off cost of about half a second per process (importing
-  numba and loading the kernels from the cache `make setup` builds).
+- `numpy` (`sim.model.mechanisms.Mechanisms`): the reference: the days room-day by
+  room-day (`sim.model.days.MeetingDays`), attendance, disagreement and the
+  consultations' pull as numpy functions; nothing to import beyond numpy, so a lone
+  short run starts soonest;
+- `compiled` (`sim.model.compiled.mechanisms.CompiledMechanisms`): the same mechanisms
+  as numba kernels, one call each per meeting, 3x faster a run, for a one-off cost of
+  about half a second per process (importing numba, loading the kernels from the cache
+  `make setup` builds).
 
 `None` picks the `SIM_KERNELS` environment variable if set, else `compiled`. A command
 that runs a few runs and exits (`python -m sim`, one replication) asks `kernels_for`,
@@ -19,10 +22,16 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["COMPILED_FROM", "KERNELS", "days_class", "kernels_for", "resolve_kernels"]
+import numpy as np
+
+from sim.config import SimConfig
+from sim.model.mechanisms import Mechanisms
+from sim.model.population import Population
+
+__all__ = ["COMPILED_FROM", "KERNELS", "kernels_for", "mechanisms", "resolve_kernels"]
 
 KERNELS = ("numpy", "compiled")
-COMPILED_FROM = 32  # runs that repay loading the kernels (~0.6 s of CPU; ~15 ms saved a run)
+COMPILED_FROM = 32  # runs that repay loading the kernels (~0.6 s of CPU; ~18 ms saved a run)
 
 
 def resolve_kernels(kernels: str | None = None) -> str:
@@ -41,12 +50,12 @@ def kernels_for(runs: int) -> str:
     return "compiled" if loaded or runs >= COMPILED_FROM else "numpy"
 
 
-def days_class(kernels: str) -> type:
-    """The class that sits a meeting's days for `kernels` (imported on first use)."""
+def mechanisms(
+    kernels: str, config: SimConfig, population: Population, stakeholder_weights: np.ndarray
+) -> Mechanisms:
+    """A run's mechanisms on `kernels` (the compiled ones imported on first use)."""
     if resolve_kernels(kernels) == "compiled":
-        from sim.model.compiled.sitter import CompiledDays  # imports numba
+        from sim.model.compiled.mechanisms import CompiledMechanisms  # imports numba
 
-        return CompiledDays
-    from sim.model.days import MeetingDays
-
-    return MeetingDays
+        return CompiledMechanisms(config, population, stakeholder_weights)
+    return Mechanisms(config, population, stakeholder_weights)

@@ -15,22 +15,20 @@ from copy import deepcopy
 import numpy as np
 
 from sim.config import SimConfig
-from sim.model.attendance import AttendancePlan, MeetingOutlook, plan_attendance
+from sim.model.attendance import AttendancePlan, MeetingOutlook
 from sim.model.chair import ChairDesk
 from sim.model.days import MeetingWork
 from sim.model.decision import Decision
 from sim.model.dynamics import (
-    StakeholderPull,
-    disagreement,
     exposed_concession,
     pressure,
     reservation_now,
     salience_distance,
 )
-from sim.model.kernels import days_class, resolve_kernels
+from sim.model.kernels import mechanisms, resolve_kernels
 from sim.model.ledger import Ledger
 from sim.model.metrics import run_metrics
-from sim.model.population import Population, build_population
+from sim.model.population import build_population
 from sim.model.process import Compression
 from sim.model.purse import Purse
 from sim.model.ratification import ratification_days
@@ -51,7 +49,8 @@ class Negotiation:
     pressure (so no concession, no closing doors, no compression, no accommodation).
     `collect=False` skips the per-meeting DataCollector (the counterfactual needs none).
     `kernels`: `numpy` or `compiled` days, the same numbers (`sim.model.kernels`);
-    `population`: the one this seed draws, if drawn already (the twin takes its run's).
+    `twin_of`: the run (same config and seed) whose unhurried twin this is: its draws and
+    its mechanisms (`sim.model.mechanisms.Mechanisms`, fixed for a run) are reused.
     """
 
     def __init__(
@@ -62,7 +61,7 @@ class Negotiation:
         unhurried: bool = False,
         collect: bool = True,
         kernels: str | None = None,
-        population: Population | None = None,
+        twin_of: Negotiation | None = None,
     ) -> None:
         seed = config.seed if seed is None else seed
         self._begin(seed)
@@ -73,7 +72,7 @@ class Negotiation:
         # One stream per stage (sim.model.streams): a design change never shifts the others.
         self.streams = stage_streams(seed)
         draw = self.streams["population"]
-        self.population = population or build_population(config.scenario, draw)
+        self.population = twin_of.population if twin_of else build_population(config.scenario, draw)
         dl, st = self.population.delegations, self.population.stakeholders
         self.n_delegations, self.n_issues = dl.ideal.shape
         self.positions = dl.ideal.copy()
@@ -85,10 +84,11 @@ class Negotiation:
         )
         weight = config.behaviour.stakeholder_weight
         self.stakeholder_weights = weight * st.capacity[:, None] * st.salience
-        self.consultation_pull = StakeholderPull(st.ideal, self.stakeholder_weights)
         self._cost_shares = self.purse.cost_shares(dl.budget_usd)
-        self.days = days_class(self.kernels)(
-            config, self.population, dl.expertise[:, None] * dl.salience, self.stakeholder_weights
+        self.mechanisms = (
+            twin_of.mechanisms
+            if twin_of
+            else mechanisms(self.kernels, config, self.population, self.stakeholder_weights)
         )
         self.attendance: AttendancePlan | None = None
         self.objecting = np.zeros(self.n_delegations, dtype=bool)
@@ -181,7 +181,7 @@ class Negotiation:
         if self.config.measures.rush_cost and not self.unhurried:
             # The mesa-free class whatever this one is: the twin is run for its text alone.
             quiet = dict(unhurried=True, collect=False, kernels=self.kernels)
-            twin = Negotiation(self.config, self.seed_used, **quiet, population=self.population)
+            twin = Negotiation(self.config, self.seed_used, **quiet, twin_of=self)
             twin.run()
             unhurried_text = twin.chair.text.copy()
         record = RunRecord(
@@ -248,7 +248,7 @@ class Negotiation:
         stakeholder_before = self.ledger.stakeholder_influence.sum()
         delegation_before = self.ledger.influence.sum() + self.ledger.proxy_influence.sum()
         text, positions, ledger = self.chair.text, self.positions, self.ledger
-        self.work = work = self.days.sit(
+        self.work = work = self.mechanisms.days.sit(
             plan, tiers, squeeze, invited, text, positions, ledger, self.work_left
         )
         cost = self.purse.meeting_usd
@@ -296,14 +296,11 @@ class Negotiation:
             cost_share_usd=self._cost_shares,
             fund_remaining_usd=self.ledger.fund_remaining_usd,
         )
-        return plan_attendance(outlook, dl, self.config)
+        return self.mechanisms.attendance(outlook)
 
     def _disagreement(self, plan: AttendancePlan) -> np.ndarray:
         """Disagreement among the delegations in the room on the meeting's first day."""
-        present = plan.delegates > 0
-        if present.sum() < 2:
-            return np.zeros(self.n_issues)
-        return disagreement(self.positions[present])
+        return self.mechanisms.disagreement(self.positions, plan.delegates > 0)
 
     def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
         """Settle the meeting: delegations, the trust fund and the process budget pay."""
@@ -397,4 +394,4 @@ class Negotiation:
         self.ledger.consultations_attended += attend
         rate = 1.0 - (1.0 - b.consultation_rate) ** cal.consultation_days
         idx = np.flatnonzero(attend)
-        self.positions[idx] = self.consultation_pull(self.positions[idx], b.confidence, rate)
+        self.positions[idx] = self.mechanisms.pull(self.positions[idx], b.confidence, rate)

@@ -5,7 +5,9 @@ numpy calls per room-day on arrays of a few hundred numbers, so a run's time is 
 overhead. Here the same days are one compiled call per meeting (`sitter.CompiledDays`,
 the same interface), built from one kernel per mechanism: `sums` (numpy's summation
 orders), `room` (seating, drafting, persuasion) and `days` (presence, the ledger's
-counts, each room's pace and work).
+counts, each room's pace and work); `meeting` compiles the meeting's other mechanisms
+(attendance, disagreement, the consultations' pull), and `mechanisms.CompiledMechanisms`
+puts them behind `sim.model.mechanisms.Mechanisms`' interface.
 
 Compiling takes about a minute, so the kernels are cached on disk (`make setup` builds
 the cache: `python -m sim.model.compiled`). numba checks a cached kernel against its
@@ -27,7 +29,7 @@ import numba
 __all__ = ["KERNEL_SOURCES", "cache_dir"]
 
 HERE = Path(__file__).resolve().parent
-KERNEL_SOURCES = ("sums.py", "room.py", "days.py")
+KERNEL_SOURCES = ("sums.py", "room.py", "days.py", "meeting.py")
 
 
 def cache_dir() -> Path:

@@ -1,10 +1,10 @@
 """Build the compiled kernels' on-disk cache: `python -m sim.model.compiled` (`make setup`).
 
-Runs one short negotiation of every room layout the kernels meet (friends of the
-chair with remote participation, so every branch is typed) with `kernels=compiled`,
-which compiles `sit_meeting` for the argument types every run passes and writes it to
-`sim.model.compiled.cache_dir()`, and removes the caches of earlier versions of the
-kernels. Later processes load it in a fraction of a second.
+Runs a short negotiation with every room layout the kernels meet (friends of the
+chair with remote participation) and a default one (with consultations) on
+`kernels=compiled`, which compiles every kernel for the argument types every run
+passes and writes them to `sim.model.compiled.cache_dir()`, and removes the caches of
+earlier versions of the kernels. Later processes load them in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def main() -> int:
         if stale != cache_dir():
             shutil.rmtree(stale, ignore_errors=True)
     start = time.perf_counter()
-    cfg = compose_config(["scenario=small", "process=friends_of_chair", "funding=hybrid"])
-    Negotiation(cfg, seed=0, kernels="compiled").run()
+    for overrides in (["scenario=small", "process=friends_of_chair", "funding=hybrid"], []):
+        Negotiation(compose_config(overrides), seed=0, kernels="compiled").run()
     seconds = time.perf_counter() - start
     print(f"compiled kernels ready in {cache_dir()} ({seconds:.1f} s)")
     return 0

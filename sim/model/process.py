@@ -292,7 +292,7 @@ def rooms_for_day(
     if len(tiers.informal):
         k = min(tracks, len(tiers.informal))
         start = rotation(day, tiers, tracks)
-        today = np.roll(tiers.informal, -start)[:k]
+        today = np.concatenate((tiers.informal[start:], tiers.informal[:start]))[:k]
         for issue in np.sort(today):
             rooms.append(
                 Room(
@@ -371,7 +371,7 @@ def room_ranks(
             value[~room.invited, j] = -np.inf
     order = np.argsort(-value, axis=1, kind="stable")
     rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(r)[None, :].repeat(n, axis=0), axis=1)
+    rank[np.arange(n)[:, None], order] = np.arange(r)
     return np.where(np.isfinite(value), rank, np.iinfo(rank.dtype).max)
 
 

@@ -167,3 +167,24 @@ def test_a_run_is_the_same_with_either_kernels(compose, overrides) -> None:
             assert all(_same(x, y) for x, y in pairs)
         assert np.array_equal(runs[0].positions, runs[1].positions)
         assert np.array_equal(records[0].unhurried_text, records[1].unhurried_text)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["scenario.bogus=1"], ["replications=1"]])
+def test_help_errors_and_a_lone_run_import_no_numba(args, tmp_path) -> None:
+    """numba costs ~0.6 s to import and load: only runs that repay it may pay it."""
+    import subprocess
+    import sys
+
+    from tests.shared import ROOT
+
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['sim', *{args!r}, 'progress=false', 'hydra.run.dir={tmp_path}']\n"
+        "try:\n    runpy.run_module('sim', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('numba' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr[-2000:]

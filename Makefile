@@ -72,10 +72,12 @@ $(STAMP): pyproject.toml $(LOCKFILE) | $(VUV)
 	@touch "$@"
 	@echo ">> $(VENV) is ready ($$("$(VPY)" -V))"
 
-kernels: $(KERNEL_STAMP) ## Compile the numba kernels into their on-disk cache (about a minute)
+kernels: $(KERNEL_STAMP) ## Compile the numba kernels: just in time (cached) and ahead of time (~1-2 min)
 
-# Compiling takes about a minute; every later process loads the cache in a fraction of
-# a second. The cache folder is named by a hash of the kernels' sources.
+# Compiles the kernels into numba's on-disk cache, then ahead of time into
+# sim/model/compiled/_aot*.so (numba.pycc), which a process loads in a millisecond
+# without importing numba. Both are named by a hash of the kernels' sources: an edited
+# kernel is recompiled, never run stale (sim/model/compiled/__init__.py).
 $(KERNEL_STAMP): $(STAMP) $(KERNEL_SOURCES)
 	"$(VPY)" -m sim.model.compiled
 	@touch "$@"

@@ -155,8 +155,9 @@ def _numpy_days(cfg, pop, cap_sal, st_weights):
 
 def _compiled_days(cfg, pop, cap_sal, st_weights):
     """The compiled room-days (`sit_meeting`), bare: positions, text, work; tallies thrown away."""
-    from sim.model.compiled.days import rules_array, sit_meeting  # imports numba
+    from sim.model.compiled.load import kernels
     from sim.model.compiled.sitter import members_for, pack_rooms, ranking_of, rules_for
+    from sim.model.compiled.tables import rules_array
 
     n = len(pop.delegations)
     members = members_for(cfg, pop, cap_sal, st_weights)
@@ -172,7 +173,7 @@ def _compiled_days(cfg, pop, cap_sal, st_weights):
             packs[key] = pack_rooms(cfg, pop, tiers, squeeze.tracks, invited)
         packed = packs[key]
         observed, covered = np.zeros(n), np.zeros(n)
-        sit_meeting(
+        kernels().sit_meeting(
             *members,
             *packed.rooms,
             rules_array(rules_for(cfg, squeeze.night_share, voices)),

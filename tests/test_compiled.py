@@ -188,3 +188,32 @@ def test_help_errors_and_a_lone_run_import_no_numba(args, tmp_path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.stdout.strip().splitlines()[-1] == "False", done.stderr[-2000:]
+
+
+def test_a_build_from_other_sources_is_not_used(monkeypatch) -> None:
+    from sim.model.compiled import load
+
+    load.ahead_of_time.cache_clear()
+    monkeypatch.setattr(load, "source_hash", lambda: "edited-since")
+    try:
+        assert not load.ahead_of_time()  # the stamp names other sources: just in time
+    finally:
+        monkeypatch.undo()
+        load.ahead_of_time.cache_clear()
+
+
+@pytest.mark.slow
+def test_ahead_of_time_and_just_in_time_give_the_same_run(compose, monkeypatch) -> None:
+    """Both builds come from the same functions; a whole run through each is the same."""
+    from sim.model.compiled import load
+
+    if not load.ahead_of_time():
+        pytest.skip("no ahead-of-time build (make kernels)")
+    cfg = compose("process=friends_of_chair", "funding=hybrid")
+    built = Negotiation(cfg, seed=3, kernels="compiled").run().row
+    from sim.model.compiled import mechanisms, sitter
+
+    for module in (sitter, mechanisms):  # they hold `kernels` by name
+        monkeypatch.setattr(module, "kernels", load.just_in_time)
+    jitted = Negotiation(cfg, seed=3, kernels="compiled").run().row
+    assert all(_same(value, jitted[key]) for key, value in built.items())

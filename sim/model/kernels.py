@@ -5,22 +5,22 @@ so the choice is about time only:
 
 - `numpy` (`sim.model.mechanisms.Mechanisms`): the reference: the days room-day by
   room-day (`sim.model.days.MeetingDays`), attendance, disagreement and the
-  consultations' pull as numpy functions; nothing to import beyond numpy, so a lone
-  short run starts soonest;
+  consultations' pull as numpy functions;
 - `compiled` (`sim.model.compiled.mechanisms.CompiledMechanisms`): the same mechanisms
-  as numba kernels, one call each per meeting, 3x faster a run, for a one-off cost of
-  about half a second per process (importing numba, loading the kernels from the cache
-  `make setup` builds).
+  as kernels, one call each per meeting, 3-4x faster a run. `make setup` builds them
+  ahead of time (a millisecond to load, no numba); without that build they are
+  compiled by numba just in time, which costs ~0.6 s of CPU and ~120 MB a process
+  (`sim.model.compiled.load`).
 
 `None` picks the `SIM_KERNELS` environment variable if set, else `compiled`. A command
-that runs a few runs and exits (`python -m sim`, one replication) asks `kernels_for`,
-which keeps numpy below `COMPILED_FROM` runs unless the kernels are loaded already.
+that runs a few runs and exits (`python -m sim`, one replication) asks `kernels_for`:
+compiled when they are ready to hand (built ahead of time, or loaded already), numpy
+below `COMPILED_FROM` runs otherwise.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from sim.model.population import Population
 __all__ = ["COMPILED_FROM", "KERNELS", "kernels_for", "mechanisms", "resolve_kernels"]
 
 KERNELS = ("numpy", "compiled")
-COMPILED_FROM = 32  # runs that repay loading the kernels (~0.6 s of CPU; ~18 ms saved a run)
+COMPILED_FROM = 32  # runs that repay compiling just in time (~0.6 s of CPU; ~18 ms saved a run)
 
 
 def resolve_kernels(kernels: str | None = None) -> str:
@@ -43,11 +43,12 @@ def resolve_kernels(kernels: str | None = None) -> str:
 
 
 def kernels_for(runs: int) -> str:
-    """The kernels for `runs` runs in this process: compiled once they repay loading."""
+    """The kernels for `runs` runs in this process: compiled if at hand or if they repay it."""
     if os.environ.get("SIM_KERNELS"):
         return resolve_kernels()
-    loaded = "sim.model.compiled.days" in sys.modules
-    return "compiled" if loaded or runs >= COMPILED_FROM else "numpy"
+    from sim.model.compiled.load import loaded  # imports no numba
+
+    return "compiled" if loaded() or runs >= COMPILED_FROM else "numpy"
 
 
 def mechanisms(

@@ -4,7 +4,8 @@
 day (delegates in person cover their best-ranked rooms, remote delegates follow the
 plenary), the ledger's day counts, and for each room its pace (`room_pace`), its work,
 its seating, drafting and persuasion (`sim.model.compiled.room`). Its inputs are
-named tuples of arrays, so the kernel reads as the numpy model does:
+named tuples of arrays (`sim.model.compiled.tables`), so the kernel reads as the numpy
+model does:
 
 - `Members`: what is fixed for a run (capability x salience, blocs, stakeholders);
 - `Rooms`: the meeting's rooms, packed by `sim.model.compiled.pack` (the rooms of each
@@ -16,123 +17,17 @@ named tuples of arrays, so the kernel reads as the numpy model does:
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
-from numba import njit
 
+from sim.model.compiled.jit import njit
 from sim.model.compiled.room import draft, persuade, seat
 from sim.model.compiled.sums import pairwise_sum
+from sim.model.compiled.tables import PLENARY, Members, Room, Rooms, Rules, Scratch, Tally
 
-__all__ = [
-    "Members",
-    "Room",
-    "Rooms",
-    "Rules",
-    "Scratch",
-    "Tally",
-    "scratch_for",
-    "sit_days",
-    "sit_meeting",
-]
-
-PLENARY, INFORMAL, FRIENDS = 0, 1, 2  # room kinds (`Rooms.kind`)
+__all__ = ["scratch_for", "sit_days", "sit_meeting"]
 
 
-class Members(NamedTuple):
-    """What the rooms read of the delegations and stakeholders, fixed for a run."""
-
-    capability_salience: np.ndarray  # (delegations, issues): expertise x salience
-    bloc: np.ndarray  # (delegations,) int64
-    bloc_count: np.ndarray  # (blocs,) members per bloc (at least 1); empty: no coordinators
-    proxy_weight: float
-    stakeholder_weight: np.ndarray  # (stakeholders, issues)
-    stakeholder_ideal: np.ndarray  # (stakeholders, issues)
-
-
-class Room(NamedTuple):
-    """One room as the room kernels see it (built inside `sit_days`)."""
-
-    issues: np.ndarray  # int64 issue indices
-    admits: np.ndarray  # bool (delegations,); empty: everyone
-    open: bool  # stakeholders admitted
-
-
-class Rooms(NamedTuple):
-    """A meeting's rooms: days sit turns, a turn is a run of rooms (columns of rank)."""
-
-    day_turn: np.ndarray  # (days,) the turn each day sits
-    turn_start: np.ndarray  # (turns + 1,) first room of each turn
-    kind: np.ndarray  # (rooms,) PLENARY, INFORMAL or FRIENDS
-    step: np.ndarray  # (rooms,) the design's daily step
-    open: np.ndarray  # (rooms,) bool
-    issue_start: np.ndarray  # (rooms + 1,) offsets into `issues`
-    issues: np.ndarray  # int64, every room's issues end to end
-    admits_row: np.ndarray  # (rooms,) row of `admits`, -1: everyone
-    admits: np.ndarray  # (invitation lists, delegations) bool
-    rank: np.ndarray  # (delegations, rooms) int64: covered when rank < delegates
-    factor: np.ndarray  # (delegations, rooms) presence of a delegate there
-
-
-class Rules(NamedTuple):
-    """The scalars of a meeting's days."""
-
-    days: int
-    night_share: float
-    remote_participation: bool
-    remote_effectiveness: float
-    room_size: bool
-    half_voices: float
-    stakeholder_voices: float
-    persuasion_rate: float
-    confidence: float
-    audience_costs: bool
-    audience_cost: float
-
-
-class Tally(NamedTuple):
-    """What the days add to, in place (the ledger's arrays, exposure, work, pace)."""
-
-    in_person_days: np.ndarray
-    delegate_days: np.ndarray
-    present_days: np.ndarray
-    remote_days: np.ndarray
-    informal_days: np.ndarray
-    influence: np.ndarray
-    proxy_influence: np.ndarray
-    stakeholder_influence: np.ndarray
-    covered_days: np.ndarray
-    observed_days: np.ndarray
-    work_left: np.ndarray
-    pace: np.ndarray  # (days, rooms a day at most): each room-day's pace
-    movement: np.ndarray  # (2,): all rooms, closed rooms
-
-
-class Scratch(NamedTuple):
-    """Work arrays of the room kernels, sized for the largest room of a run."""
-
-    here: np.ndarray
-    proxied: np.ndarray
-    counts: np.ndarray
-    bloc_here: np.ndarray
-    bloc_sums: np.ndarray
-    weights: np.ndarray
-    actors: np.ndarray
-    product: np.ndarray
-    total: np.ndarray
-    safe_total: np.ndarray
-    share: np.ndarray
-    move: np.ndarray
-    credit: np.ndarray
-    proxy_credit: np.ndarray
-    stakeholder_credit: np.ndarray
-    values: np.ndarray
-    flat: np.ndarray
-    prefix: np.ndarray
-    who: np.ndarray
-
-
-@njit(cache=True)
+@njit
 def scratch_for(n: int, n_issues: int, n_blocs: int, m: int) -> Scratch:
     """Work arrays for rooms of up to `n` delegations, `n_blocs` blocs, `m` stakeholders."""
     rows = n + n_blocs + m
@@ -160,7 +55,7 @@ def scratch_for(n: int, n_issues: int, n_blocs: int, m: int) -> Scratch:
     )
 
 
-@njit(cache=True)
+@njit
 def over_time(rate: float, time: float) -> float:
     """`sim.model.dynamics.over_time`: a daily rate compounded over `time` days."""
     if time == 1.0:
@@ -168,7 +63,7 @@ def over_time(rate: float, time: float) -> float:
     return 1.0 - (1.0 - rate) ** time
 
 
-@njit(cache=True)
+@njit
 def sit_days(
     members, rooms, rules, tally, plan_days, plan_delegates, plan_remote, text, positions, ranking
 ):  # fmt: skip
@@ -216,7 +111,7 @@ def sit_days(
             )  # fmt: skip
 
 
-@njit(cache=True)
+@njit
 def _sit_room(
     members, rooms, rules, tally, scratch, column, c, j, day, text, positions, ranking
 ) -> None:  # fmt: skip
@@ -266,7 +161,7 @@ def _sit_room(
         tally.movement[1] += moved
 
 
-@njit(cache=True)
+@njit
 def sit_meeting(
     capability_salience, bloc, bloc_count, proxy_weight, stakeholder_weight, stakeholder_ideal,
     day_turn, turn_start, kind, step, is_open, issue_start, issues, admits_row, admits, rank,
@@ -298,12 +193,7 @@ def sit_meeting(
     )  # fmt: skip
 
 
-def rules_array(rules: Rules) -> np.ndarray:
-    """`Rules` as the float array `sit_meeting` takes."""
-    return np.array([float(value) for value in rules], dtype=np.float64)
-
-
-@njit(cache=True)
+@njit
 def rules_from(values) -> Rules:
     """`Rules` back from `rules_array`."""
     return Rules(

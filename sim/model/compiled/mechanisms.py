@@ -2,9 +2,9 @@
 
 `sim.model.mechanisms.Mechanisms` with every mechanism a kernel call: the days
 (`CompiledDays`), attendance, disagreement and the consultations' pull
-(`sim.model.compiled.meeting`). What the kernels need that is fixed for a run (the
-trust fund's queue, the stakeholders sorted) is prepared here once, by the numpy
-reference's own code.
+(`sim.model.compiled.meeting`), from `sim.model.compiled.load`. What the kernels need
+that is fixed for a run (the trust fund's queue, the stakeholders sorted) is prepared
+here once, by the numpy reference's own code.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sim.model.attendance import (
     allowance_share,
     trust_fund_queue,
 )
-from sim.model.compiled.meeting import attend, pull, spread
+from sim.model.compiled.load import kernels
 from sim.model.compiled.sitter import CompiledDays
 from sim.model.dynamics import StakeholderPull
 from sim.model.mechanisms import Mechanisms
@@ -38,7 +38,9 @@ class CompiledPull(StakeholderPull):
             self._sorted = self._sort()
         flat, weight_prefix, pulled_prefix = self._sorted
         rows = np.ascontiguousarray(x, dtype=np.float64)
-        return pull(rows, flat, weight_prefix, pulled_prefix, float(confidence), float(rate))
+        return kernels().pull(
+            rows, flat, weight_prefix, pulled_prefix, float(confidence), float(rate)
+        )
 
 
 class CompiledMechanisms(Mechanisms):
@@ -82,7 +84,7 @@ class CompiledMechanisms(Mechanisms):
             ],
             dtype=np.float64,
         )
-        delegates, in_person, funded, remote, own_cost, paid, n_funded = attend(
+        delegates, in_person, funded, remote, own_cost, paid, n_funded = kernels().attend(
             outlook.remaining_usd,
             outlook.stakes,
             outlook.cost_share_usd,
@@ -102,4 +104,4 @@ class CompiledMechanisms(Mechanisms):
         )
 
     def disagreement(self, positions: np.ndarray, present: np.ndarray) -> np.ndarray:
-        return spread(positions, present)
+        return kernels().spread(positions, present)

@@ -10,14 +10,14 @@ order of need, the stakeholders sorted) is computed once by the caller in numpy.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from sim.model.compiled.jit import njit
 from sim.model.compiled.sums import column_sum
 
 __all__ = ["attend", "pull", "spread"]
 
 
-@njit(cache=True)
+@njit
 def attend(
     remaining, stakes, contribution, staff, by_need, fund_spent, fund_wanted, rules, days: int
 ):  # fmt: skip
@@ -72,7 +72,7 @@ def attend(
     return delegates, in_person, funded, remote, own_cost, paid, total_funded
 
 
-@njit(cache=True)
+@njit
 def spread(positions, present):
     """`sim.model.dynamics.disagreement(positions[present])`: numpy's std of each issue.
 
@@ -100,7 +100,7 @@ def spread(positions, present):
     return out
 
 
-@njit(cache=True)
+@njit
 def pull(x, flat, weight_prefix, pulled_prefix, confidence: float, rate: float):
     """`sim.model.dynamics.StakeholderPull`'s query: each row of `x` toward the sources.
 

@@ -20,14 +20,14 @@ these kernels read their fields by name.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from sim.model.compiled.jit import njit
 from sim.model.compiled.sums import column_sum, pairwise_sum
 
 __all__ = ["draft", "persuade", "seat"]
 
 
-@njit(cache=True)
+@njit
 def seat(members, room, scratch, presence, step: float) -> tuple[int, int, int]:
     """Seat one room-day; returns (delegations here, bloc rows, stakeholder rows).
 
@@ -79,7 +79,7 @@ def seat(members, room, scratch, presence, step: float) -> tuple[int, int, int]:
     return n_here, n_blocs, m
 
 
-@njit(cache=True)
+@njit
 def _seat_proxies(members, room, scratch, presence, n_here: int) -> int:
     """Bloc coordinators' rows of `scratch.weights`; returns their number (0: none speaks).
 
@@ -117,7 +117,7 @@ def _seat_proxies(members, room, scratch, presence, n_here: int) -> int:
     return n_blocs
 
 
-@njit(cache=True)
+@njit
 def draft(members, room, scratch, positions, text, seated, step: float) -> float:
     """Move the text toward the compromise of those seated; returns sum |move|.
 
@@ -160,7 +160,7 @@ def draft(members, room, scratch, positions, text, seated, step: float) -> float
     return pairwise_sum(scratch.share, 0, k)
 
 
-@njit(cache=True)
+@njit
 def persuade(room, scratch, positions, presence, ranking, confidence: float, rate: float) -> None:
     """One bounded-confidence step among the delegations present, in place.
 
@@ -203,7 +203,7 @@ def persuade(room, scratch, positions, presence, ranking, confidence: float, rat
         positions[who[t], issues[t // n_here]] = values[t] + rate * (mean - values[t])
 
 
-@njit(cache=True)
+@njit
 def _resort(line, key) -> None:
     """Sort the indices `line` by `key` in place (insertion sort: fast when nearly sorted)."""
     for a in range(1, len(line)):

@@ -4,8 +4,9 @@ The chair's plan for a meeting (tiers, tracks, the friends invited) decides whic
 rooms sit on each day; `CompiledDays` packs them once per plan (`pack_rooms`: the same
 `rooms_for_day`, `room_ranks` and presence factors as `MeetingDays`), keeps the packed
 tables for the run (a plan recurs from meeting to meeting), and hands the meeting to
-`sim.model.compiled.days.sit_days`. Same inputs, same outputs, same numbers as
-`MeetingDays.sit`, bit for bit (`tests/test_compiled.py`, `benchmarks/golden.py`).
+`sim.model.compiled.days.sit_days` (`sit_meeting`, from `sim.model.compiled.load`).
+Same inputs, same outputs, same numbers as `MeetingDays.sit`, bit for bit
+(`tests/test_compiled.py`, `benchmarks/golden.py`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import numpy as np
 
 from sim.config import SimConfig
 from sim.model.attendance import AttendancePlan
-from sim.model.compiled.days import (
+from sim.model.compiled.load import kernels
+from sim.model.compiled.tables import (
     FRIENDS,
     INFORMAL,
     PLENARY,
@@ -25,7 +27,6 @@ from sim.model.compiled.days import (
     Rules,
     Tally,
     rules_array,
-    sit_meeting,
 )
 from sim.model.days import MeetingWork
 from sim.model.ledger import Ledger
@@ -228,7 +229,7 @@ class CompiledDays:
             pace=np.zeros((days, max(packed.widest, 1))),
             movement=np.array([ledger.movement_total, ledger.movement_closed]),
         )
-        sit_meeting(
+        kernels().sit_meeting(
             *self.members,
             *packed.rooms,
             rules_array(rules_for(self.config, squeeze.night_share, self.stakeholder_voices)),

@@ -16,12 +16,13 @@ sums in one of two orders, and these functions reproduce both:
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from sim.model.compiled.jit import njit
 
 __all__ = ["column_sum", "pairwise_sum"]
 
 
-@njit(cache=True)
+@njit
 def _block_sum(values, start: int, n: int) -> float:
     """A sum of at most 128 elements as numpy does it: 8 accumulators, then one by one."""
     if n < 8:
@@ -51,7 +52,7 @@ def _block_sum(values, start: int, n: int) -> float:
     return res
 
 
-@njit(cache=True)
+@njit
 def pairwise_sum(values, start: int, n: int) -> float:
     """Sum of `values[start:start + n]` (1-d, any stride) in numpy's pairwise order.
 
@@ -88,7 +89,7 @@ def pairwise_sum(values, start: int, n: int) -> float:
     return total
 
 
-@njit(cache=True)
+@njit
 def column_sum(matrix, rows: int, column: int, columns: int) -> float:
     """`matrix[:rows].sum(axis=0)[column]` as numpy sums a C array of `columns` columns."""
     if columns == 1:

@@ -49,8 +49,7 @@ class Negotiation:
     pressure (so no concession, no closing doors, no compression, no accommodation).
     `collect=False` skips the per-meeting DataCollector (the counterfactual needs none).
     `kernels`: `numpy` or `compiled` days, the same numbers (`sim.model.kernels`);
-    `twin_of`: the run (same config and seed) whose unhurried twin this is: its draws and
-    its mechanisms (`sim.model.mechanisms.Mechanisms`, fixed for a run) are reused.
+    `twin_of`: the run whose unhurried twin this is (its config, seed, draws, mechanisms).
     """
 
     def __init__(
@@ -245,8 +244,7 @@ class Negotiation:
         if len(tiers.friends):
             dl = self.population.delegations
             invited = self.chair.invite_friends(dl.expertise, dl.bloc)
-        stakeholder_before = self.ledger.stakeholder_influence.sum()
-        delegation_before = self.ledger.influence.sum() + self.ledger.proxy_influence.sum()
+        before = self._credited() if self._collect else (0.0, 0.0)
         text, positions, ledger = self.chair.text, self.positions, self.ledger
         self.work = work = self.mechanisms.days.sit(
             plan, tiers, squeeze, invited, text, positions, ledger, self.work_left
@@ -259,14 +257,21 @@ class Negotiation:
         self.text_history.append(self.chair.text.copy())
         if self.running and self.next_meeting() is not None:
             self._consult()
-        stakeholder_gain = self.ledger.stakeholder_influence.sum() - stakeholder_before
-        total_gain = (
-            stakeholder_gain
-            + self.ledger.influence.sum()
-            + self.ledger.proxy_influence.sum()
-            - delegation_before
-        )
-        self.meeting_log = {
+        if self._collect:  # the log feeds the reporters alone: a twin keeps none
+            self.meeting_log = self._meeting_log(cost, tiers, work, decision, before)
+            self._collect_meeting()
+
+    def _credited(self) -> tuple[float, float]:
+        """Influence credited so far: to stakeholders, and to delegations (with proxies)."""
+        led = self.ledger
+        return led.stakeholder_influence.sum(), led.influence.sum() + led.proxy_influence.sum()
+
+    def _meeting_log(self, cost, tiers, work, decision, before) -> dict[str, object]:
+        """What the meeting leaves for the reporters beyond the model's own state."""
+        stakeholder_gain = self.ledger.stakeholder_influence.sum() - before[0]
+        led = self.ledger
+        total_gain = stakeholder_gain + led.influence.sum() + led.proxy_influence.sum() - before[1]
+        return {
             "cost_usd": cost,
             "informal_issues": len(tiers.informal),
             "friends_issues": len(tiers.friends),
@@ -279,8 +284,6 @@ class Negotiation:
             ),
             "decision": decision,
         }
-        if self._collect:
-            self._collect_meeting()
 
     def _decide_attendance(self, ahead: int) -> AttendancePlan:
         """Attendance, each budget planned over the meetings held and the `ahead` still paid for.

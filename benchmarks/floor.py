@@ -43,7 +43,7 @@ from sim.model.process import (
     stocktaking,
 )
 from sim.model.purse import Purse
-from sim.model.ratification import ratification_days
+from sim.model.ratification import ratify as ratify_states
 from sim.model.sitting import RoomLayout, seat, sit
 from sim.model.streams import stage_streams
 from sim.model.tabling import table_draft
@@ -328,11 +328,8 @@ def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, ob
             idx = np.flatnonzero(attend)
             positions[idx] = mech.pull(positions[idx], b.confidence, rate)
     ratify = None
-    if adopted_by is not None:
-        dislike = salience_distance(dl.ideal, text, dl.salience)
-        ratify = ratification_days(
-            dislike, dl.legislative, cfg.ratification, streams["ratification"]
-        )
+    if adopted_by is not None:  # `ratify` is None too when the scenario has no treaty
+        ratify = ratify_states(dl, text, cfg.ratification, streams["ratification"])
     return {
         "text": text,
         "positions": positions,

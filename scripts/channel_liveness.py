@@ -23,7 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.validation.liveness import (  # noqa: E402
+from tests.validation.liveness import (
     CHANNELS,
     liveness_table,
     prior_points,

@@ -24,6 +24,7 @@ from sim.app.designs import (
     config_overrides,
     default_setup,
     options,
+    run_seed,
     with_design,
 )
 from sim.app.plot import PLOTLY_JS_DIR, figure_json
@@ -109,6 +110,41 @@ def test_the_configuration_shown_composes_the_same_run():
 
 
 @pytest.mark.parametrize(
+    ("scenario", "process", "seed"),
+    [("ahc_cybercrime", "two_tier", 0), ("small", "open_plenary", 5)],
+)
+def test_the_printed_overrides_rebuild_the_apps_run(scenario, process, seed):
+    """`python -m sim <what the page prints>` runs the negotiation the app showed.
+
+    The command line runs replication 0 of the configuration the overrides compose, with
+    the seed `sim.run.seeds` derives from the base seed; the app must use that seed, not
+    the base seed itself (issue 22: pasting the overrides gave another negotiation).
+    """
+    from sim.api import run_scenario
+
+    setup = replace(with_design(default_setup(scenario), "A", process=process), seed=seed)
+    session = Session(setup)
+    session.run()
+    shown = config_overrides(session.tracks[0].config)
+    cli = run_scenario(shown).runs
+    assert len(cli) == 1 and cli.loc[0, "run_seed"] == run_seed(session.tracks[0].config)
+    cli_row = cli.iloc[0].to_dict()
+    app_row = session.views()[0].row
+    differing = [k for k in app_row if not _same(_plain(app_row[k]), _plain(cli_row[k]))]
+    assert differing == []
+    assert run_seed(session.tracks[0].config) != seed  # the base seed is not the run's seed
+
+
+def _plain(value: object) -> object:
+    """A table cell as the model's row holds it (pandas NA and numpy scalars unwrapped)."""
+    import pandas as pd
+
+    if value is None or pd.isna(value):
+        return math.nan  # a missing count is <NA> in the table, NaN in the model's row
+    return value.item() if isinstance(value, np.generic) else value
+
+
+@pytest.mark.parametrize(
     ("field", "value", "words"),
     [
         ("meeting_usd", -5.0, "Meeting cost (USD): -5.0 is not allowed"),
@@ -147,7 +183,7 @@ def test_a_stepped_run_is_the_models_own_run(process):
     from sim.model import NegotiationModel
 
     track = _finished_track(process)
-    direct = NegotiationModel(track.config, seed=track.config.seed).run().row
+    direct = NegotiationModel(track.config, seed=run_seed(track.config)).run().row
     stepped = track.view().row
     assert stepped.keys() == direct.keys()
     assert [k for k in direct if not _same(stepped[k], direct[k])] == []
@@ -428,3 +464,47 @@ def test_the_page_registers_plotly_js_with_solara():
 
     assert str(PLOTLY_JS_DIR) in settings.assets.extra_locations
     assert page._plotly_url().endswith("/static/assets/plotly.min.js")
+
+
+# ----------------------------------------------------------------------------- polish (issue 22)
+
+
+def test_number_fields_read_as_a_person_writes_them():
+    from sim.app.controls import format_amount, parse_amount
+
+    assert format_amount(1e6) == "1,000,000" and format_amount(7_130_000.0) == "7,130,000"
+    assert format_amount(812.5) == "812.5" and format_amount(600.0) == "600"
+    assert parse_amount("1,000,000") == 1e6 and parse_amount(" $7,130,000 ") == 7.13e6
+    assert parse_amount("2e6") == 2e6 and parse_amount(format_amount(812.5)) == 812.5
+    with pytest.raises(ValueError):
+        parse_amount("a million")
+
+
+def test_equal_ideals_are_drawn_in_turns_so_each_colour_shows(two_tier):
+    view = two_tier.view()
+    spec = json.loads(figure_json(figures.text(view)))
+    ideals = [
+        (tr.get("xaxis", "x"), next(y for y in tr["y"] if y is not None), tr)
+        for tr in spec["data"]
+        if tr.get("legendgroup") != "text" and tr.get("y") and None not in tr["y"][:1]
+        and len({y for y in tr["y"] if y is not None}) == 1
+    ]  # fmt: skip
+    close = [
+        (a, b)
+        for i, a in enumerate(ideals)
+        for b in ideals[i + 1 :]
+        if a[0] == b[0] and abs(a[1] - b[1]) <= figures.EQUAL_IDEALS
+    ]
+    assert close, "the default run has groups with near-equal ideals on some issue"
+    for (_, _, a), (_, _, b) in close:
+        starts_a, starts_b = set(a["x"][::3]), set(b["x"][::3])
+        assert starts_a and starts_b and not starts_a & starts_b  # in turns, never on top
+
+
+def test_side_by_side_the_heatmaps_colour_bar_titles_stand_upright(two_tier):
+    spec = json.loads(figure_json(figures.attendance(two_tier.view())))
+    layout = spec["layout"]
+    assert layout["coloraxis"]["colorbar"]["title"]["side"] == "right"
+    assert layout["coloraxis2"]["colorbar"]["title"]["side"] == "right"
+    titles = [a["text"] for a in layout["annotations"] if a.get("text", "").startswith("(")]
+    assert max(len(t) for t in titles) <= 30  # fits half a 1440 px window

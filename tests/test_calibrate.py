@@ -1,8 +1,15 @@
-"""Pattern tables and the rejection-ABC calibration (`python -m sim.calibrate`)."""
+"""Pattern tables and the history-matching calibration (`python -m sim.calibrate`).
+
+Each piece against its closed form (summaries, implausibility, the design), the
+emulator against a function it must learn, and the whole procedure on a record the
+model itself made at a known point: the calibration must not rule that point out, and
+must rule much of the prior out.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -10,21 +17,39 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis.abc import ParameterRange, design, summarise
 from sim.analysis.calibration import compose_calibration
+from sim.analysis.hm.design import maximin, nroy_candidates, to_values, unit_of
+from sim.analysis.hm.emulator import fit_emulator
+from sim.analysis.hm.implausibility import implausibility, not_ruled_out
+from sim.analysis.hm.space import values_for
+from sim.analysis.hm.summaries import statistics, summaries_of
 from sim.analysis.patterns import load_patterns, score
+from sim.analysis.priors import ParameterRange, design
 from sim.calibrate import main
 from sim.config import ConfigError
 from tests.shared import ROOT
 
+SMALL = [
+    "~negotiations.bbnj",
+    "~negotiations.plastics_inc",
+    'negotiations.ahc_cybercrime.overrides=["scenario=small"]',
+    "negotiations.ahc_cybercrime.parameters={}",
+    "left_out=false",
+    "workers=1",
+]
+"""A calibration on the small scenario alone (the committee's patterns, two parameters)."""
 
-def _table(tmp_path, patterns) -> Path:
-    path = tmp_path / "patterns.yaml"
+
+def _table(tmp_path, patterns, name="patterns.yaml") -> Path:
+    path = tmp_path / name
     path.write_text(yaml.safe_dump({"name": "toy", "patterns": patterns}))
     return path
 
 
-def test_the_committee_table_keeps_the_ids_and_sources(tmp_path):
+# ----------------------------------------------------------------- pattern tables
+
+
+def test_the_committee_table_keeps_the_ids_and_sources():
     table = load_patterns(ROOT / "configs/patterns/ahc_cybercrime.yaml")
     assert [p.id for p in table.patterns] == [f"P{i}" for i in range(1, 12)]
     assert all(p.source for p in table.patterns)
@@ -32,52 +57,48 @@ def test_the_committee_table_keeps_the_ids_and_sources(tmp_path):
     assert table.patterns[5].kind == "interpretation"
 
 
-def test_targets_are_judged_on_shares_and_means():
-    runs = pd.DataFrame(
-        {
-            "adopted": [True, True, False, True],
-            "extensions_used": [1, 1, 0, 0],
-            "x": [1.0, 2.0, 3.0, np.nan],
-            "y": [0.0, 0.0, 3.0, 5.0],
-        }
-    )
-    table = load_patterns(_write(runs_patterns()))
-    out = score(table, runs)
+TOY = [
+    {
+        "id": "A",
+        "pattern": "half adopted at the extension",
+        "source": "toy",
+        "targets": [{"share_of_runs": "adopted & (extensions_used == 1)", "at_least": 0.5}],
+    },
+    {
+        "id": "B",
+        "pattern": "x as large as y, at most 2",
+        "source": "toy",
+        "targets": [{"mean": "x", "at_least": 1.0, "at_most": 2.0}],
+    },
+    {
+        "id": "C",
+        "pattern": "x above y",
+        "source": "toy",
+        "targets": [{"mean": "x", "above_mean": ["y", "0.5 * y"]}],
+    },
+    {
+        "id": "D",
+        "pattern": "x at most half of y",
+        "source": "toy",
+        "targets": [{"mean": "x", "at_most_mean": "0.5 * y"}],
+    },
+]
+RUNS = pd.DataFrame(
+    {
+        "adopted": [True, True, False, True],
+        "extensions_used": [1, 1, 0, 0],
+        "x": [1.0, 2.0, 3.0, np.nan],
+        "y": [0.0, 0.0, 3.0, 5.0],
+    }
+)
+
+
+def test_targets_are_judged_on_shares_and_means(tmp_path):
+    out = score(load_patterns(_table(tmp_path, TOY)), RUNS)
     assert out["A.0"] == pytest.approx(0.5) and out["A"] is True  # 2 of 4 >= 0.5
-    assert out["B.0"] == pytest.approx(2.0)  # mean of x skips NaN
-    assert out["B"] is True  # 2.0 > mean(y) = 2.0? no: at_least_mean, 2.0 >= 2.0
-    assert out["C"] is False  # 2.0 is not above 2.0
+    assert out["B.0"] == pytest.approx(2.0) and out["B"] is True  # mean of x skips NaN
+    assert out["C"] is False  # 2.0 is not above mean(y) = 2.0
     assert out["accepted"] is False
-
-
-def runs_patterns():
-    return [
-        {
-            "id": "A",
-            "pattern": "half adopted at the extension",
-            "source": "toy",
-            "targets": [{"share_of_runs": "adopted & (extensions_used == 1)", "at_least": 0.5}],
-        },
-        {
-            "id": "B",
-            "pattern": "x as large as y",
-            "source": "toy",
-            "targets": [{"mean": "x", "at_least_mean": "y", "at_most": 2.0}],
-        },
-        {
-            "id": "C",
-            "pattern": "x above y",
-            "source": "toy",
-            "targets": [{"mean": "x", "above_mean": ["y", "0.5 * y"]}],
-        },
-    ]
-
-
-def _write(patterns) -> Path:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp())
-    return _table(folder, patterns)
 
 
 @pytest.mark.parametrize(
@@ -91,21 +112,7 @@ def _write(patterns) -> Path:
             [{"id": "A", "pattern": "p", "source": "s", "targets": [{"mean": "x", "atleast": 1}]}],
             "unknown key 'atleast'",
         ),
-        (
-            [
-                {
-                    "id": "A",
-                    "pattern": "p",
-                    "source": "s",
-                    "targets": [{"share_of_runs": "x", "above_mean": "y"}],
-                }
-            ],
-            "unknown key 'above_mean'",
-        ),
-        (
-            [{"id": "A", "pattern": "p", "source": "s", "kind": "rule"}] * 2,
-            "ids must be unique",
-        ),
+        ([{"id": "A", "pattern": "p", "source": "s", "kind": "rule"}] * 2, "ids must be unique"),
     ],
 )
 def test_bad_pattern_tables_are_refused_naming_the_place(tmp_path, patterns, message):
@@ -113,199 +120,184 @@ def test_bad_pattern_tables_are_refused_naming_the_place(tmp_path, patterns, mes
         load_patterns(_table(tmp_path, patterns))
 
 
-def test_a_missing_table_or_a_bad_expression_is_named(tmp_path):
-    with pytest.raises(ConfigError, match="does not exist"):
-        load_patterns(tmp_path / "nope.yaml")
-    table = load_patterns(
-        _table(
-            tmp_path,
-            [
-                {
-                    "id": "A",
-                    "pattern": "p",
-                    "source": "s",
-                    "targets": [{"mean": "no_such_column", "at_least": 1}],
-                }
-            ],
-        )
-    )
-    with pytest.raises(ConfigError, match="no_such_column"):
-        score(table, pd.DataFrame({"x": [1.0]}))
+# ----------------------------------------------------------------- summaries
+
+
+def test_each_target_is_a_statistic_with_the_interval_the_record_allows(tmp_path):
+    table = load_patterns(_table(tmp_path, TOY))
+    s = {x.pattern: x for x in summaries_of(table, "toy", dict.fromkeys("ABCD", 0.1))}
+    assert (s["A"].low, s["A"].high) == (0.5, math.inf)
+    assert (s["B"].low, s["B"].high) == (1.0, 2.0)
+    assert (s["C"].low, s["C"].high) == (0.0, math.inf)  # x - max(y means) > 0
+    assert (s["D"].low, s["D"].high) == (-math.inf, 0.0)  # x - 0.5 y <= 0
+    values, variances = statistics(list(s.values()), {"toy": RUNS})
+    assert values["toy:A.0"] == pytest.approx(0.5)
+    assert variances["toy:A.0"] == pytest.approx(((2.5 / 5) * (1 - 2.5 / 5)) / 4)  # smoothed
+    assert values["toy:B.0"] == pytest.approx(2.0)
+    assert variances["toy:B.0"] == pytest.approx(np.var([1.0, 2.0, 3.0], ddof=1) / 3)
+    # C: the binding mean is y's (2.0 > 1.0); x - y per run where both are defined
+    assert values["toy:C.0"] == pytest.approx(np.mean([1.0, 2.0, 0.0]))
+    assert values["toy:D.0"] == pytest.approx(np.mean([1.0, 2.0, 1.5]))
+    with pytest.raises(ConfigError, match="no model-discrepancy sd for pattern D"):
+        summaries_of(table, "toy", dict.fromkeys("ABC", 0.1))
+
+
+# ----------------------------------------------------------------- implausibility
+
+
+def test_implausibility_is_the_distance_in_standard_deviations(tmp_path):
+    table = load_patterns(_table(tmp_path, TOY))
+    b = next(x for x in summaries_of(table, "toy", dict.fromkeys("ABCD", 0.3)) if x.pattern == "B")
+    mean = np.array([1.5, 2.5, 0.2, np.nan])
+    variance = np.array([0.07, 0.16, 0.0, 0.1])
+    expected = [0.0, 0.5 / 0.5, 0.8 / 0.3, np.inf]  # sqrt(0.16 + 0.09) = 0.5
+    np.testing.assert_allclose(implausibility(b, mean, variance), expected)
+    table_ = {"a": np.array([1.0, 3.5]), "b": np.array([2.9, 0.1])}
+    np.testing.assert_array_equal(not_ruled_out(table_, cutoff=3.0), [True, False])
+
+
+# ----------------------------------------------------------------- design and space
 
 
 def test_the_design_covers_the_prior_ranges_with_integers_where_asked():
-    parameters = {
-        "a": ParameterRange(2.0, 4.0),
-        "b": ParameterRange(2, 6, integer=True),
-    }
+    parameters = {"a": ParameterRange(2.0, 4.0), "b": ParameterRange(2, 6, integer=True)}
     points = design(parameters, 256, "sobol", seed=1)
     assert points["a"].between(2.0, 4.0).all()
     assert set(points["b"]) == {2, 3, 4, 5, 6}
-    assert points["b"].dtype == np.int64
-    again = design(parameters, 256, "sobol", seed=1)
-    pd.testing.assert_frame_equal(points, again)
-    assert design(parameters, 64, "lhs", seed=1)["a"].between(2.0, 4.0).all()
+    unit = np.random.default_rng(0).random((50, 2))
+    values = to_values(unit, parameters)
+    back = unit_of(values, parameters)
+    np.testing.assert_allclose(back[:, 0], unit[:, 0])
+    assert (np.floor(back[:, 1] * 5) == np.floor(unit[:, 1] * 5)).all()  # same integer cell
 
 
-def _samples(b_met):
-    """40 points: pattern A met by all, B by `b_met`, C by none (the same shortfall everywhere)."""
+def test_maximin_spreads_and_nroy_candidates_keep_only_what_passes():
     rng = np.random.default_rng(0)
-    n = len(b_met)
-    frame = pd.DataFrame({"sample": np.arange(n), "a": rng.random(n), "b": rng.random(n)})
-    frame["A"], frame["A.0"], frame["A.0.shortfall"] = True, rng.random(n), 0.0
-    frame["B"] = b_met
-    frame["B.0"] = rng.random(n)
-    frame["B.0.shortfall"] = np.where(b_met, 0.0, 0.2 + rng.random(n))
-    frame["C"], frame["C.0"], frame["C.0.shortfall"] = False, rng.random(n), 0.3
-    frame["accepted"] = False
-    return frame
+    cloud = np.vstack([rng.normal(0.2, 0.01, (200, 2)), [[0.9, 0.9]]])
+    picked = maximin(cloud, 2, seed=0)
+    assert 200 in picked  # the lone far point is always among two spread ones
+    keep = lambda u: u[:, 0] < 0.01  # noqa: E731  a sliver of 1% of the cube
+    found = nroy_candidates(keep, 3, 500, seed=0, pool=2000)
+    assert len(found) >= 500 and (found[:, 0] < 0.01).all()
 
 
-def test_summary_takes_the_nearest_points_when_none_meets_every_pattern():
-    table = load_patterns(
-        _write(
-            [
-                {"id": k, "pattern": k, "source": "toy", "targets": [{"mean": "x", "at_least": 0}]}
-                for k in "ABC"
-            ]
-        )
-    )
-    b_met = np.zeros(40, dtype=bool)
-    b_met[[3, 7, 20]] = True
-    samples = _samples(b_met)
-    samples.loc[[3, 7, 20], "a"] = [0.2, 0.5, 0.9]
-    samples.loc[[3, 7, 20], "b"] = [0.5, 0.52, 0.5]
-    parameters = {"a": ParameterRange(0, 1), "b": ParameterRange(0, 1)}
-    reports = summarise(samples, parameters, table, tolerance=0.075)
-    assert reports.unreachable == ("C",)
-    accepted = np.flatnonzero(reports.distance <= reports.epsilon)
-    np.testing.assert_array_equal(accepted, [3, 7, 20])  # nearest: B met, C missed alike
-    assert reports.epsilon > 0
-    row = reports.acceptance.set_index("pattern")
-    assert row.loc["all", "points"] == 0
-    assert row.loc["B", "share_of_accepted"] == 1.0 and row.loc["B", "points"] == 3
-    assert "no point meets C" in reports.default_basis and "0 points meet them all" in (
-        reports.default_basis
-    )
-    assert reports.default_point["sample"] == 7  # nearest the median of the three
-    post = reports.posterior.set_index("parameter")
-    assert post.loc["a", "median"] == pytest.approx(0.5)
-    assert reports.co_satisfaction.loc["A", "B"] == pytest.approx(3 / 40)
+def test_a_negotiation_takes_the_shared_values_its_own_and_its_budget(compose):
+    point = {
+        "behaviour.confidence": 0.3,
+        "cost.budget_per_planned_meeting_usd": 1.0e6,
+        "bbnj/scenario.blocs.high_ambition.centre.eia": 0.9,
+        "plastics_inc/scenario.blocs.high_ambition.centre.production": 0.8,
+    }
+    bbnj = values_for("bbnj", point, compose("scenario=bbnj"))
+    assert bbnj == {
+        "behaviour.confidence": 0.3,
+        "cost.process_budget_usd": 4.0e6,  # four planned sessions
+        "scenario.blocs.high_ambition.centre.eia": 0.9,
+    }
+    assert values_for("ahc_cybercrime", point, compose())["cost.process_budget_usd"] == 7.0e6
 
 
-def test_summary_accepts_exactly_the_points_meeting_every_pattern_when_enough_do():
-    table = load_patterns(
-        _write(
-            [
-                {"id": k, "pattern": k, "source": "toy", "targets": [{"mean": "x", "at_least": 0}]}
-                for k in "AB"
-            ]
-        )
-    )
-    b_met = np.arange(40) % 4 == 0  # 10 of 40 meet both
-    samples = _samples(b_met).drop(columns=["C", "C.0", "C.0.shortfall"])
-    reports = summarise(samples, {"a": ParameterRange(0, 1)}, table, tolerance=0.1)
-    assert reports.epsilon == 0.0
-    np.testing.assert_array_equal(np.flatnonzero(reports.distance == 0), np.flatnonzero(b_met))
-    assert reports.default_basis.startswith("the 10 points meeting every pattern")
+# ----------------------------------------------------------------- emulator
 
 
-def test_distance_scales_each_shortfall_by_the_spread_of_its_statistic():
-    from sim.analysis.patterns import distance
-
-    table = load_patterns(
-        _write(
-            [
-                {
-                    "id": "D",
-                    "pattern": "days",
-                    "source": "toy",
-                    "targets": [{"mean": "days_held", "at_least": 70}],
-                },
-                {
-                    "id": "S",
-                    "pattern": "share",
-                    "source": "toy",
-                    "targets": [{"share_of_runs": "adopted", "at_least": 0.5}],
-                },
-            ]
-        )
-    )
-    samples = pd.DataFrame(
-        {
-            "D.0": [60.0, 70.0, 80.0, 90.0],
-            "D.0.shortfall": [10.0, 0.0, 0.0, 0.0],
-            "S.0": [0.4, 0.5, 0.6, 0.7],
-            "S.0.shortfall": [0.0, 0.0, 0.0, np.nan],  # undefined: the largest shortfall
-        }
-    )
-    d = distance(samples, table)
-    # MAD of days = 10: a 10-day miss weighs 1; an undefined share is one spread away
-    np.testing.assert_allclose(d, [1.0, 0.0, 0.0, 1.0])
+def test_the_emulator_learns_the_inputs_that_matter_and_knows_where_it_is_unsure():
+    rng = np.random.default_rng(1)
+    unit = rng.random((200, 6))
+    truth = lambda u: np.sin(3 * u[:, 0]) + 0.5 * u[:, 2] ** 2  # noqa: E731
+    noise = np.full(200, 0.01**2)
+    emulator = fit_emulator("toy", unit, truth(unit) + rng.normal(0, 0.01, 200), noise, active=3)
+    assert {0, 2} <= set(emulator.active.tolist())
+    fresh = rng.random((300, 6))
+    mean, sd = emulator.predict(fresh)
+    residual = ((mean - truth(fresh)) ** 2).mean()
+    assert residual < 0.05 * truth(fresh).var()
+    assert emulator.score > 0.9
+    assert np.all(sd > 0)
 
 
-def test_calibration_config_is_checked(tmp_path):
-    with pytest.raises(ConfigError, match="method"):
-        compose_calibration(["method=grid"])
-    with pytest.raises(ConfigError, match="samples"):
-        compose_calibration(["samples=0"])
-    with pytest.raises(ConfigError):
-        compose_calibration(["no_such_key=1"])
+# ----------------------------------------------------------------- configuration
 
 
-def test_a_pattern_table_is_chosen_by_its_path_although_configs_has_a_patterns_folder():
-    """Hydra would take `patterns=` for the config group configs/patterns/ and refuse it."""
-    cfg = compose_calibration(["patterns=configs/patterns/bbnj.yaml", "samples=8"])
-    assert (cfg.patterns, cfg.samples) == ("configs/patterns/bbnj.yaml", 8)
-    assert compose_calibration([]).patterns == "configs/patterns/ahc_cybercrime.yaml"
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("points=[10]", "one number of each per wave"),
+        ("cutoff=0", "cutoff = 0.0 is not allowed"),
+        ("calibrate_on=[nope]", "calibrate_on: ['nope'] not among negotiations"),
+        ("only=[behaviour.nope]", "not sampled parameters"),
+        ("~negotiations.bbnj.discrepancy.B2", "no model-discrepancy sd for pattern B2"),
+        ("negotiations.bbnj.discrepancy.B1=-1", "discrepancy.B1 = -1.0: expected a number > 0"),
+        ("no_such_key=1", "no_such_key"),
+    ],
+)
+def test_the_calibration_config_is_checked(override, message):
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        compose_calibration([override])
+
+
+def test_the_default_calibration_samples_every_assumption_it_lists():
+    cfg = compose_calibration([])
+    space = cfg.space()
+    assert len(space.priors) >= 70
+    assert "behaviour.audience_cost" in space.priors
+    assert "ahc_cybercrime/scenario.blocs.sovereignty.centre.scope" in space.priors
+    assert {s.negotiation for s in cfg.summaries()} == {"ahc_cybercrime", "bbnj", "plastics_inc"}
+
+
+# ----------------------------------------------------------------- the whole procedure
 
 
 @pytest.mark.slow
-def test_a_small_calibration_writes_its_reports_and_resumes(tmp_path, capsys):
+def test_history_matching_keeps_the_point_that_made_the_record(tmp_path, compose):
+    """A record made by the model at concession_rate 0.2: that point stays plausible."""
+    from sim.run.replications import run_replications
+
+    truth = compose(
+        "scenario=small", "behaviour.concession_rate=0.2", "replications=40", "crn=true"
+    )
+    gap = float(run_replications(truth, with_delegations=False).runs["stance_gap"].mean())
+    patterns = [
+        {
+            "id": "K1",
+            "pattern": "the stances' gap the model made at concession_rate 0.2",
+            "source": "the model itself (a known-answer test)",
+            "targets": [{"mean": "stance_gap", "at_least": 0.95 * gap, "at_most": 1.05 * gap}],
+        }
+    ]
+    table = _table(tmp_path, patterns, "known.yaml")
     out = tmp_path / "cal"
     args = [
-        'base=["scenario=small"]',
-        "samples=4",
-        "replications=2",
-        "chunk=2",
-        "workers=1",
+        *SMALL,
+        f"negotiations.ahc_cybercrime.patterns={table}",
+        "+negotiations.ahc_cybercrime.discrepancy.K1=0.003",
+        "only=[behaviour.concession_rate,behaviour.audience_cost]",
+        "points=[40,20]",
+        "replications=[6,6]",
+        "candidates=4000",
+        "stability=4",
         f"out={out}",
-        "parameters.behaviour.concession_rate.high=0.3",
-        "only=[behaviour.concession_rate,process.informal_from_meeting]",
     ]
     assert main(args) == 0
-    for name in ("samples.parquet", "acceptance.md", "posterior.md", "default_point.yaml"):
-        assert (out / name).is_file(), name
+    ranges = pd.read_csv(out / "ranges.csv").set_index("parameter")
+    rate = ranges.loc["behaviour.concession_rate"]
+    assert rate["nroy_5"] <= 0.2 <= rate["nroy_95"]
+    assert rate["nroy_width_share"] < 0.7  # the record rules much of the prior out
+    point = yaml.safe_load(
+        (out / "default_point.yaml").read_text(encoding="utf-8").split("\n", 2)[2]
+    )
+    assert 0.1 <= point["values"]["behaviour.concession_rate"] <= 0.3
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["status"] == "completed" and manifest["points"] == 4
-    samples = pd.read_parquet(out / "samples.parquet")
-    assert len(samples) == 4 and {"P1", "P9", "accepted"} <= set(samples.columns)
-    point = yaml.safe_load((out / "default_point.yaml").read_text())
-    assert set(point) == {"behaviour.concession_rate", "process.informal_from_meeting"}
-    # resuming keeps the finished pieces; other inputs into the same folder are refused
-    before = {str(p): p.stat().st_mtime_ns for p in (out / "pieces").rglob("*.*")}
-    assert len(before) == 2 * 2  # two pieces of two points: runs.parquet and manifest.json
+    assert manifest["status"] == "completed" and manifest["plausible"] > 0
+    for name in ("points.parquet", "nroy.parquet", "patterns.md", "ranges.md", "stability.md"):
+        assert (out / name).is_file(), name
+    # resuming re-uses every wave's runs
+    pieces = {str(p): p.stat().st_mtime_ns for p in out.rglob("pieces/*/runs.parquet")}
     assert main(args) == 0
-    assert {str(p): p.stat().st_mtime_ns for p in (out / "pieces").rglob("*.*")} == before
-    capsys.readouterr()
-    assert main([*args[:-2], "only=[behaviour.concession_rate]"]) == 3  # REFUSED
-    err = capsys.readouterr().err
-    assert "holds a calibration of other inputs (other only, parameters)" in err
+    assert {str(p): p.stat().st_mtime_ns for p in out.rglob("pieces/*/runs.parquet")} == pieces
 
 
 def test_an_unknown_parameter_key_stops_before_any_run(tmp_path, capsys):
-    code = main([f"out={tmp_path / 'x'}", "samples=2", "+parameters.cost.nope={low: 0, high: 1}"])
+    code = main([*SMALL, f"out={tmp_path / 'x'}", "+parameters.cost.nope={low: 0, high: 1}"])
     assert code == 2
     assert "cost.nope" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()  # nothing written for a refused configuration
-    code = main([f"out={tmp_path / 'y'}", "samples=2", "only=[cost.nope]"])
-    assert code == 2 and "only" in capsys.readouterr().err
-    code = main(
-        [f"out={tmp_path / 'z'}", "samples=2", "parameters.cost.process_budget_usd.low=2e7"]
-    )
-    assert code == 2 and "expected finite low < high" in capsys.readouterr().err
-    code = main(
-        [f"out={tmp_path / 'w'}", "samples=2", "+parameters.cost.meeting_usd={low: 1, hi: 2}"]
-    )
-    assert code == 2 and "a range has low, high" in capsys.readouterr().err
-    assert not any((tmp_path / d).exists() for d in "yzw")

@@ -22,6 +22,7 @@ OUTPUTS = (
     "runs.parquet",
     "meetings.parquet",
     "delegations.parquet",
+    "ratification.parquet",
     "config.yaml",
     "manifest.json",
 )

@@ -160,6 +160,20 @@ def test_png_resolution(exported: tuple[dict[str, Path], pd.DataFrame]) -> None:
     assert dpi == pytest.approx(DPI, abs=1)
 
 
+def test_png_resolution_is_recorded_without_touching_a_pixel() -> None:
+    import io
+
+    from PIL import Image
+
+    pixels = (np.arange(40 * 30 * 3) % 251).astype(np.uint8).reshape(30, 40, 3)
+    raw = io.BytesIO()
+    Image.fromarray(pixels).save(raw, format="PNG")
+    out = export_mod._png_with_dpi(raw.getvalue(), 300)
+    assert _png_info(out) == (40, 30, pytest.approx(300, abs=0.01))
+    with Image.open(io.BytesIO(out)) as image:
+        np.testing.assert_array_equal(np.asarray(image), pixels)
+
+
 def test_csv_round_trips(exported: tuple[dict[str, Path], pd.DataFrame]) -> None:
     paths, data = exported
     pd.testing.assert_frame_equal(pd.read_csv(paths["csv"]), data)

@@ -45,14 +45,25 @@ def test_the_plotted_data_are_the_means_the_consensus_shares_and_the_record():
     assert paper.width_in == pytest.approx(7.0)
 
 
-def test_each_negotiation_has_a_marker_its_record_and_the_gap_in_every_panel():
+def test_each_negotiation_has_a_marker_per_panel_and_its_record_apart():
+    """Issue 22: the record's hollow marker was drawn at the model's x value.
+
+    The record measured no inclusiveness, so its outcome sits in a panel of its own.
+    """
     paper = negotiations_figure(_runs())
     traces = paper.figure.data
-    # per negotiation and panel: the dotted gap, the model's marker, the record's marker;
+    # per negotiation: the model's marker in every panel and one record marker;
     # plus one legend entry for the hollow markers
-    assert len(traces) == 3 * len(NEGOTIATIONS) * len(MEASURES) + 1
+    assert len(traces) == len(NEGOTIATIONS) * (len(MEASURES) + 1) + 1
     legend = [t.name for t in traces if t.showlegend is not False and t.name]
     assert legend == [spec.label for spec in NEGOTIATIONS.values()] + ["the record (hollow)"]
+    record_axis = f"x{len(MEASURES) + 1}"
+    records = [t for t in traces if t.name == "the record"]
+    assert len(records) == len(NEGOTIATIONS) and {t.xaxis for t in records} == {record_axis}
+    models = [t for t in traces if t.name in {s.label for s in NEGOTIATIONS.values()}]
+    assert record_axis not in {t.xaxis for t in models}
+    expected = {float(spec.adopted_by_consensus) for spec in NEGOTIATIONS.values()}
+    assert {t.y[0] for t in records} == expected
 
 
 def test_a_subset_of_negotiations_is_drawn_in_the_given_order():

@@ -76,6 +76,7 @@ def test_report_writes_everything(report: Path) -> None:
         "frontier_attendance_rate_LIC_by_process-meeting_usd",
         "text_trajectory",
         "attendance_heatmap",
+        "ratification_band",  # the folder holds parties by month
     ):
         assert {f"{name}.{ext}" for ext in ("pdf", "svg", "png", "csv")} <= figures, name
     comparison = {p.name for p in (out / "comparison").iterdir()}
@@ -165,8 +166,8 @@ def test_report_opens_offline_in_chromium(report: Path) -> None:
     assert seen["errors"] == []
     outside = [u for u in seen["requests"] if not u.startswith(("file:", "data:", "blob:"))]
     assert outside == [], outside
-    assert seen["figures"] == 9
-    assert seen["plots"] == 9 and seen["svgs"] >= 9  # every figure drawn by plotly.js
+    assert seen["figures"] == 10  # nine of designs and one run, and ratification
+    assert seen["plots"] == 10 and seen["svgs"] >= 10  # every figure drawn by plotly.js
 
 
 def test_command_line(sweep_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

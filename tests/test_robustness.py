@@ -87,3 +87,49 @@ def test_robustness_command_end_to_end(tmp_path) -> None:
     # CRN: in each world both designs ran replication 0 from the same seed
     assert runs.groupby("point")["run_seed"].nunique().eq(1).all()
     assert (out / "robustness.md").read_text().startswith("## Share of worlds")
+
+
+def test_a_tie_is_not_a_loss_and_shows_neutral_not_red() -> None:
+    """Issue 22: a design that ties in every world was drawn as never beating the other."""
+    from sim.figures.robustness import robustness_figure
+
+    worlds = np.arange(10)
+    means = pd.concat(
+        [
+            pd.DataFrame({"world": worlds, "design": "A", "score": 1.0}),
+            pd.DataFrame({"world": worlds, "design": "B", "score": 1.0}),
+            pd.DataFrame({"world": worlds, "design": "C", "score": np.r_[0.0, np.ones(9)]}),
+        ],
+        ignore_index=True,
+    )
+    table = beats(means, ["score"], higher={"score": True}).set_index(["design_a", "design_b"])
+    assert table.loc[("A", "B"), ["share_a_better", "share_b_better", "share_tied"]].tolist() == [
+        0.0,
+        0.0,
+        1.0,
+    ]
+    assert table.loc[("C", "A"), "share_b_better"] == pytest.approx(0.1)
+    figure = robustness_figure(
+        table.reset_index(), regret(means, ["score"], higher={"score": True}), ["A", "B", "C"]
+    ).figure
+    z = np.asarray(figure.data[0].z, dtype=float)  # rows A, B, C; columns A, B, C
+    assert z[0, 1] == 0.0 and z[1, 0] == 0.0  # tied everywhere: neutral, not red
+    assert z[0, 2] == pytest.approx(0.1) and z[2, 0] == pytest.approx(-0.1)
+    assert "1.00 tied" in figure.data[0].text[0][1]
+
+
+def test_a_categorical_outcome_is_read_as_shares_not_a_mean_code() -> None:
+    from sim.analysis.shares import as_shares, share_outcomes
+
+    assert share_outcomes(["attendance_rate_LIC", "adopted_by_code", "adopted"]) == [
+        "attendance_rate_LIC",
+        "adopted_by_consensus",
+        "adopted",
+    ]
+    runs = pd.DataFrame(
+        {"adopted_by": ["none", "vote", "consensus", "consensus"], "adopted": [0, 1, 1, 1]}
+    ).astype({"adopted": bool})
+    runs["adopted_by_code"] = [0, 1, 2, 2]
+    means = as_shares(runs)[share_outcomes(["adopted_by_code"])].mean()
+    assert means.to_dict() == {"adopted_by_consensus": 0.5, "adopted": 0.75}
+    assert runs["adopted_by_code"].mean() == 1.25  # what averaging the code said

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.priors import ParameterRange
 from sim.analysis.experiments import point_values
+from sim.analysis.priors import ParameterRange
 from sim.analysis.sensitivity import indices, sample
 from sim.sensitivity import main
 
@@ -68,7 +68,10 @@ def test_sensitivity_command_end_to_end_and_resume(tmp_path, capsys) -> None:
     ]
     assert main(args) == 0
     table = pd.read_csv(out / "indices.csv")
-    assert set(table["outcome"]) == {"attendance_rate_LIC", "adopted_by_code"}
+    # the categorical adopted_by_code is analysed as shares of runs, not as a mean code
+    assert set(table["outcome"]) == {"attendance_rate_LIC", "adopted_by_consensus", "adopted"}
+    points = pd.read_csv(out / "points.csv")
+    assert "adopted_by_code" not in points and points["adopted_by_consensus"].between(0, 1).all()
     assert len(pd.read_csv(out / "sample.csv")) == 4 * (3 + 1)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "completed" and manifest["crn"] is True

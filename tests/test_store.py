@@ -168,6 +168,7 @@ def test_job_manifest_records_each_file_and_the_input_data(job) -> None:
         "runs.parquet",
         "meetings.parquet",
         "delegations.parquet",
+        "ratification.parquet",
     }
     table = manifest["inputs"]["scenario.delegations.table"]
     assert table["path"].endswith("sim/data/un_member_states.csv") and len(table["sha256"]) == 64

@@ -39,7 +39,23 @@ SENSITIVITY = [
     "+parameters={behaviour:{attendance_base:{low:0.0,high:0.9},pressure_gain:{low:0,high:5}}}",
     "chunk=2",
 ]  # 9 jobs
-CALIBRATION = [*SMALL, "samples=4", "chunk=2", "only=[behaviour.concession_rate]"]
+CALIBRATION = [  # history matching on the small scenario alone: one wave of 4 points
+    "~negotiations.bbnj",
+    "~negotiations.plastics_inc",
+    'negotiations.ahc_cybercrime.overrides=["scenario=small"]',
+    "negotiations.ahc_cybercrime.parameters={}",
+    "only=[behaviour.concession_rate]",
+    "points=[4]",
+    "replications=[2]",
+    "left_out=false",
+    "stability=0",
+    "candidates=200",
+    "workers=1",
+    "chunk=2",
+]
+STUDY_SETTINGS = {  # the smallest settings each command takes, for the folder tests
+    "sim.calibrate": CALIBRATION,
+}
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -153,7 +169,7 @@ def test_a_custom_table_edited_before_a_resume_is_refused(tmp_path) -> None:
     table.write_bytes(original)
     done = run(tmp_path, "sim.calibrate", *args)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads((out / "manifest.json").read_text())["inputs"][str(table)]
+    assert json.loads((out / "wave_1" / "manifest.json").read_text())["inputs"][str(table)]
 
 
 def test_damaged_and_swapped_pieces_are_moved_aside_and_run_again(tmp_path, truth) -> None:
@@ -184,7 +200,7 @@ def test_a_finished_run_or_sweep_is_never_written_into(tmp_path, run_cli, module
     assert single.returncode == 0 and sweep.returncode == 0
     for folder in (Path(single.stdout.strip()), Path(sweep.stdout.strip().splitlines()[-1])):
         before = snapshot(folder)
-        args = ["replications=1", "workers=1", f"out={folder}"]
+        args = [*STUDY_SETTINGS.get(module, ["replications=1", "workers=1"]), f"out={folder}"]
         done = run(tmp_path, module, *args)
         assert done.returncode == 3, done.stderr[-3000:]
         assert "choose a new or empty folder" in one_error_line(done.stderr)

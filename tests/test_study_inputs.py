@@ -55,17 +55,21 @@ CASES = {
     # calibrate
     "priors the scenario lacks": (
         "sim.calibrate",
-        ['base=["scenario=bbnj"]', "samples=4", "replications=1"],
-        "parameters: the range's low end: scenario.blocs.sovereignty.centre.safeguards: "
+        ['base=["scenario=bbnj"]', "points=[4]", "replications=[2]"],
+        "parameters: the range's low end: scenario.blocs.sovereignty.centre.scope: "
         "no configuration key 'sovereignty' at this level",
     ),
     "calibration replications huge": (
         "sim.calibrate",
-        ["replications=10000000"],
-        "replications = 10000000 is not allowed",
+        ["replications=[10000000,2,2]"],
+        "replications[0] = 10000000 is not allowed",
     ),
-    "tolerance 0": ("sim.calibrate", ["tolerance=0"], "tolerance = 0 is not allowed"),
-    "patterns missing": ("sim.calibrate", ["patterns=/no/such.yaml"], "does not exist"),
+    "cutoff 0": ("sim.calibrate", ["cutoff=0"], "cutoff = 0.0 is not allowed"),
+    "patterns missing": (
+        "sim.calibrate",
+        ["negotiations.bbnj.patterns=/no/such.yaml"],
+        "does not exist",
+    ),
     # out_of_sample
     "oos seed negative": ("sim.out_of_sample", ["seed=-1"], "seed = -1 is not allowed"),
     "oos replications huge": (

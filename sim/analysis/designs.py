@@ -36,6 +36,7 @@ __all__ = [
     "lower_is_better",
     "metric_label",
     "option_label",
+    "parameter_label",
     "resolve_by",
     "summary_table",
     "varying_columns",
@@ -187,6 +188,25 @@ def format_value(column: str, value: object) -> str:
             return f"${number:g}"
         return f"{column.rsplit('.', 1)[-1].replace('_', ' ')} {number:g}"
     return str(value)
+
+
+def parameter_label(key: str) -> str:
+    """A readable label for a configuration key, from its own words.
+
+    `behaviour.pressure_gain` -> "Pressure gain"; `cost.process_budget_usd` -> "Process
+    budget (USD)"; `scenario.delegations.budget_usd.LIC` -> "Budget, low-income states
+    (USD)"; a scenario bloc's key names its bloc ("Sovereignty bloc: centre safeguards").
+    """
+    parts = key.split(".")
+    if "blocs" in parts[:-1]:
+        at = parts.index("blocs")
+        return f"{parts[at + 1].capitalize()} bloc: " + " ".join(parts[at + 2 :]).replace("_", " ")
+    member = parts[-1] if parts[-1] in GROUP_NAMES else None
+    words = parts[-2] if member and len(parts) > 1 else parts[-1]
+    unit = " (USD)" if words.endswith("_usd") else ""
+    text = words.removesuffix("_usd").replace("_", " ")
+    text = text[:1].upper() + text[1:]
+    return f"{text}, {GROUP_NAMES[member]}{unit}" if member else f"{text}{unit}"
 
 
 def metric_label(column: str, short: bool = False) -> str:

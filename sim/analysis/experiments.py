@@ -147,13 +147,19 @@ def _end(rng: ParameterRange, end: str) -> Any:
 
 
 def check_outcomes(cfg: SimConfig, outcomes: Iterable[str], key: str = "outcomes") -> list[str]:
-    """The outcome columns, each a numeric column of this configuration's runs table."""
+    """The outcome columns, each a numeric column of this configuration's runs table.
+
+    The shares derived from it (`adopted_by_consensus`, ...: `sim.analysis.designs.DERIVED`)
+    count as columns.
+    """
+    from sim.analysis.designs import DERIVED
     from sim.model.outcomes import columns, describe
 
     outcomes = list(outcomes)
     if not outcomes or not all(isinstance(o, str) for o in outcomes):
         raise ConfigError(f"{key} = {outcomes!r}: expected a list of outcome column names")
-    known = columns(tuple(cfg.scenario.issues), tuple(cfg.ratification.report_months))
+    known = set(columns(tuple(cfg.scenario.issues), tuple(cfg.ratification.report_months)))
+    known |= set(DERIVED)
     unknown = [o for o in outcomes if o not in known]
     if unknown:
         raise ConfigError(f"{key}: {', '.join(unknown)} not outcome columns of the runs table "

@@ -98,13 +98,23 @@ NEGOTIATIONS: dict[str, Negotiation] = {
 
 # The keys a negotiation brings as its own facts (docs/scenarios.md); every other input -
 # behaviour, the chair's decision and process parameters, the delegations' resources,
-# the ratification hazards, stakeholders' capacities, funding, channels - is held at the
+# the ratification behaviour, stakeholders' capacities, funding, channels - is held at the
 # cybercrime calibration for the out-of-sample test, and the process budget per planned
 # session is the calibrated one.
 FACTS: dict[str, set[str]] = {
     "scenario": {"name", "issues", "calendar", "blocs", "stakeholders"},
     "decision": {"rule", "max_extensions", "vote_threshold"},
-    "ratification": {"threshold", "days_after_threshold", "opening_delay_days", "report_months"},
+    "ratification": {
+        "treaty",
+        "threshold",
+        "days_after_threshold",
+        "opening_delay_days",
+        "signature_closes_day",
+        "accession_opens_day",
+        "signatures",
+        "events",
+        "report_months",
+    },
     "process": {"informal_from_meeting"},
     "cost": {"process_budget_usd"},
     "channels": {"amendment_votes"},

@@ -9,8 +9,9 @@ estimating on the differences (instead of on two independent samples) uses that:
   interval for the mean difference and Cohen's d_z (mean difference / s.d. of the
   differences); with ``nonparametric`` the Wilcoxon signed-rank test
   (`scipy.stats.wilcoxon`) with the matched-pairs rank-biserial correlation;
-- a proportion gets McNemar's exact test (a binomial test on the discordant pairs),
-  the difference in proportions with its paired Wald interval and Cohen's h.
+- a proportion gets McNemar's exact test (statsmodels' `mcnemar`, a binomial test on
+  the discordant pairs), the difference in proportions with its paired Wald interval
+  and Cohen's h.
 
 `pair_rows` finds the pairs: rows of two designs that share the base seed, the
 replication and every other varying configuration column (and so, under CRN, the
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.contingency_tables import mcnemar
 
-from sim.analysis.stats import LEVEL, PairTest, pair_test
+from sim.analysis.stats import LEVEL, PairTest, cohens_h, pair_test
 
 __all__ = ["VarianceReduction", "pair_rows", "paired_test", "variance_reduction"]
 
@@ -61,11 +63,12 @@ def _both_finite(a, b) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _mean_difference_interval(d: np.ndarray, level: float) -> tuple[float, float]:
-    n = len(d)
-    if n < 2:
+    if len(d) < 2:
         return math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(d.std(ddof=1)) / math.sqrt(n)
-    return float(d.mean()) - half, float(d.mean()) + half
+    if float(d.std(ddof=1)) == 0:  # every pair differs by the same amount: exact
+        return float(d.mean()), float(d.mean())
+    interval = stats.ttest_1samp(d, 0.0).confidence_interval(level)
+    return float(interval.low), float(interval.high)
 
 
 def _paired_t(d: np.ndarray) -> tuple[float, float, float]:
@@ -99,7 +102,8 @@ def _mcnemar(x: np.ndarray, y: np.ndarray, level: float) -> dict[str, float]:
     only_a = int(((x == 1) & (y == 0)).sum())
     only_b = int(((x == 0) & (y == 1)).sum())
     discordant = only_a + only_b
-    p = 1.0 if discordant == 0 else float(stats.binomtest(only_a, discordant, 0.5).pvalue)
+    table = [[0, only_a], [only_b, 0]]  # the concordant cells do not enter the test
+    p = 1.0 if discordant == 0 else float(mcnemar(table, exact=True).pvalue)
     pa, pb = (float(x.mean()), float(y.mean())) if n else (math.nan, math.nan)
     diff = pa - pb
     if n:
@@ -108,8 +112,15 @@ def _mcnemar(x: np.ndarray, y: np.ndarray, level: float) -> dict[str, float]:
         low, high = max(diff - z * se, -1.0), min(diff + z * se, 1.0)
     else:
         low = high = math.nan
-    h = 2 * math.asin(math.sqrt(pa)) - 2 * math.asin(math.sqrt(pb)) if n else math.nan
-    return {"pa": pa, "pb": pb, "p": p, "stat": float(only_a), "h": h, "low": low, "high": high}
+    return {
+        "pa": pa,
+        "pb": pb,
+        "p": p,
+        "stat": float(only_a),
+        "h": cohens_h(pa, pb),
+        "low": low,
+        "high": high,
+    }
 
 
 def paired_test(

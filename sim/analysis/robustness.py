@@ -7,14 +7,15 @@ r of each design in a world shares its draws), and each outcome is averaged over
 world's replications. Per outcome ("better" is the outcome's declared direction):
 
 - `beats`: for each ordered pair of designs, the share of worlds in which A does
-  better than B (ties, within `tie`, count for neither);
+  better than B, in which B does better and in which they tie (within `tie`): a
+  tie is not a loss, so a design that never does worse is never shown as beaten;
 - `regret`: a design's regret in a world is how far it falls short of the best
   design there; per design the largest (minimax) and mean regret and the share of
   worlds it is best; the minimax-regret design is the one whose worst regret is least;
 - `flips`: for each pair whose ranking flips (A better in between 10% and 90% of
   the worlds), the single parameter and threshold that best separate the worlds
-  where A wins from those where B wins (a depth-one decision tree, a one-cut
-  PRIM-style box), with the share A wins on each side.
+  where A wins from those where B wins (scikit-learn's depth-one decision tree, a
+  one-cut PRIM-style box), with the share A wins on each side.
 
 Pure functions over a table of world-by-design means, so a toy model with a known
 answer tests them; `run_robustness` runs the study (`sim.analysis.experiments`).
@@ -44,6 +45,7 @@ from sim.analysis.experiments import (
     point_values,
 )
 from sim.analysis.priors import ParameterRange, design, flatten_ranges
+from sim.analysis.shares import as_shares, share_outcomes
 from sim.analysis.tables import format_number, markdown_table
 from sim.config import ConfigError
 from sim.run.batch import Batch, Execution, Point, run_batch
@@ -128,6 +130,7 @@ def beats(
                     "design_b": b,
                     "worlds": len(diff),
                     "share_a_better": float((diff > tie).mean()) if len(diff) else np.nan,
+                    "share_b_better": float((diff < -tie).mean()) if len(diff) else np.nan,
                     "share_tied": float((diff.abs() <= tie).mean()) if len(diff) else np.nan,
                 }
             )
@@ -158,19 +161,22 @@ def regret(
     return pd.DataFrame(rows)
 
 
-def _best_cut(x: np.ndarray, wins: np.ndarray) -> tuple[float, float, float, float]:
-    """Threshold on x best separating wins from losses: (threshold, accuracy, below, above)."""
-    order = np.argsort(x, kind="stable")
-    xs, ws = x[order], wins[order].astype(float)
-    best = (np.nan, max(ws.mean(), 1 - ws.mean()), np.nan, np.nan)
-    for i in range(1, len(xs)):
-        if xs[i] == xs[i - 1]:
-            continue
-        below, above = ws[:i].mean(), ws[i:].mean()
-        agree = (max(below, 1 - below) * i + max(above, 1 - above) * (len(xs) - i)) / len(xs)
-        if agree > best[1] + 1e-12:
-            best = ((xs[i] + xs[i - 1]) / 2, agree, below, above)
-    return best
+def _best_cut(x: pd.DataFrame, wins: np.ndarray) -> tuple[str, float, float, float, float]:
+    """The one cut on one parameter that best separates wins from losses.
+
+    A depth-one decision tree (scikit-learn, Gini impurity): (parameter, threshold,
+    accuracy, share of wins below, share above); no parameter and a NaN threshold when
+    no cut improves on the majority.
+    """
+    from sklearn.tree import DecisionTreeClassifier
+
+    tree = DecisionTreeClassifier(max_depth=1, random_state=0).fit(x.to_numpy(float), wins)
+    accuracy = float(tree.score(x.to_numpy(float), wins))
+    feature, threshold = int(tree.tree_.feature[0]), float(tree.tree_.threshold[0])
+    if feature < 0:  # a leaf: all wins or all losses
+        return "", np.nan, accuracy, np.nan, np.nan
+    below = x.iloc[:, feature].to_numpy(float) <= threshold
+    return str(x.columns[feature]), threshold, accuracy, wins[below].mean(), wins[~below].mean()
 
 
 def flips(
@@ -196,8 +202,7 @@ def flips(
             diff = (table[a] - table[b]).dropna()
             x = worlds.set_index("world").loc[diff.index]
             wins = (diff > tie).to_numpy()
-            cuts = [(p, *_best_cut(x[p].to_numpy(dtype=float), wins)) for p in params]
-            parameter, threshold, accuracy, below, above = max(cuts, key=lambda c: c[2])
+            parameter, threshold, accuracy, below, above = _best_cut(x[params], wins)
             rows.append(
                 {
                     "outcome": outcome,
@@ -248,8 +253,10 @@ def run_robustness(cfg: RobustnessConfig, progress: bool = True) -> RobustnessRe
 
     def analyse(runs: pd.DataFrame) -> dict[str, Any]:
         write_text(worlds.to_csv(index=False), out / "worlds.csv")
+        runs = as_shares(runs)
+        outcomes = share_outcomes(cfg.outcomes)  # a categorical outcome as shares, not a code
         means = (
-            runs.groupby(["point", "design"], sort=False)[cfg.outcomes]
+            runs.groupby(["point", "design"], sort=False)[outcomes]
             .mean(numeric_only=False)
             .astype(float)
             .reset_index()
@@ -258,9 +265,9 @@ def run_robustness(cfg: RobustnessConfig, progress: bool = True) -> RobustnessRe
         write_text(means.to_csv(index=False), out / "means.csv")
         found["result"] = result = RobustnessResult(
             out,
-            beats(means, cfg.outcomes, cfg.tie),
-            regret(means, cfg.outcomes),
-            flips(means, worlds, cfg.outcomes, cfg.tie),
+            beats(means, outcomes, cfg.tie),
+            regret(means, outcomes),
+            flips(means, worlds, outcomes, cfg.tie),
             list(cfg.designs),
         )
         write_tables(result)

@@ -41,6 +41,7 @@ from sim.analysis.experiments import (
     point_values,
 )
 from sim.analysis.priors import ParameterRange, flatten_ranges
+from sim.analysis.shares import as_shares, share_outcomes
 from sim.analysis.tables import format_number, markdown_table
 from sim.config import ConfigError
 from sim.run.batch import Batch, Execution, Point, run_batch
@@ -219,7 +220,9 @@ def run_sensitivity(cfg: SensitivityConfig, progress: bool = True) -> Sensitivit
 
     def analyse(runs: pd.DataFrame) -> dict[str, Any]:
         write_text(points.to_csv(index=False), out / "sample.csv")
-        means = runs.groupby("point")[cfg.outcomes].mean(numeric_only=False).astype(float)
+        runs = as_shares(runs)
+        outcomes = share_outcomes(cfg.outcomes)  # a categorical outcome as shares, not a code
+        means = runs.groupby("point")[outcomes].mean(numeric_only=False).astype(float)
         means = means.reindex(points["point"])
         write_text(means.reset_index().to_csv(index=False), out / "points.csv")
         table = indices(

@@ -9,9 +9,11 @@ last digit, so both take their means, intervals and tests from here.
 - Two designs are compared with Welch's t-test (or Mann-Whitney U) for a continuous
   metric and Fisher's exact test for a proportion; effect sizes are Hedges' g, the
   rank-biserial correlation, and the difference in proportions with Cohen's h.
-- Holm's step-down correction is implemented here (``scipy.stats`` only ships
-  Benjamini-Hochberg): it controls the family-wise error rate without assuming
-  independence between the tests.
+- Holm's step-down correction (statsmodels' `multipletests`) controls the family-wise
+  error rate without assuming independence between the tests.
+
+The intervals and tests are scipy's and statsmodels'; this module only decides which
+one a metric gets and what an undefined case (no variance, an empty design) returns.
 """
 
 from __future__ import annotations
@@ -23,10 +25,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    proportion_effectsize,
+)
 
 __all__ = [
     "Interval",
     "PairTest",
+    "cohens_h",
     "holm",
     "is_proportion",
     "mean_interval",
@@ -106,16 +115,13 @@ def wilson_interval(successes: int, n: int, level: float = LEVEL) -> Interval:
     """Proportion ``successes / n`` with its Wilson score interval."""
     if n <= 0:
         return Interval(n=0, estimate=math.nan, low=math.nan, high=math.nan, kind="proportion")
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    low, high = proportion_confint(successes, n, alpha=1 - level, method="wilson")
     p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return Interval(
         n=n,
         estimate=p,
-        low=0.0 if successes == 0 else max(0.0, centre - half),  # exact at the bounds
-        high=1.0 if successes == n else min(1.0, centre + half),
+        low=0.0 if successes == 0 else max(0.0, float(low)),  # exact at the bounds
+        high=1.0 if successes == n else min(1.0, float(high)),
         sd=math.sqrt(p * (1 - p)),
         kind="proportion",
     )
@@ -132,20 +138,12 @@ def summarise(
 
 
 def holm(pvalues: pd.Series | np.ndarray | list[float]) -> np.ndarray:
-    """Holm-adjusted p-values, in the input order; NaNs stay NaN and do not count.
-
-    With the m finite p-values sorted ascending, p_(i) is multiplied by m - i + 1
-    (i from 1), then made non-decreasing with a running maximum and capped at 1.
-    """
+    """Holm-adjusted p-values, in the input order; NaNs stay NaN and do not count."""
     p = np.asarray(pvalues, dtype=float)
     out = np.full(p.shape, np.nan)
-    finite = np.flatnonzero(np.isfinite(p))
-    m = len(finite)
-    if m == 0:
-        return out
-    order = finite[np.argsort(p[finite], kind="stable")]
-    scaled = p[order] * (m - np.arange(m))
-    out[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    finite = np.isfinite(p)
+    if finite.any():
+        out[finite] = multipletests(p[finite], method="holm")[1]
     return out
 
 
@@ -177,25 +175,28 @@ def _welch_interval(a: np.ndarray, b: np.ndarray, level: float = LEVEL) -> tuple
     """The Welch-Satterthwaite t interval of mean(a) - mean(b)."""
     if len(a) < 2 or len(b) < 2:
         return math.nan, math.nan
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    diff = float(a.mean() - b.mean())
-    se = math.sqrt(va + vb)
-    if se == 0:
+    if a.var(ddof=1) == 0 and b.var(ddof=1) == 0:  # no spread: the difference is exact
+        diff = float(a.mean() - b.mean())
         return diff, diff
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    return diff - half, diff + half
+    interval = stats.ttest_ind(a, b, equal_var=False).confidence_interval(level)
+    return float(interval.low), float(interval.high)
 
 
-def _newcombe(ka: int, na: int, kb: int, nb: int) -> tuple[float, float]:
+def _newcombe(ka: int, na: int, kb: int, nb: int, level: float = LEVEL) -> tuple[float, float]:
     """Newcombe's hybrid score interval of pa - pb (from the two Wilson intervals)."""
     if not (na and nb):
         return math.nan, math.nan
-    a, b = wilson_interval(ka, na), wilson_interval(kb, nb)
-    d = a.estimate - b.estimate
-    low = d - math.sqrt((a.estimate - a.low) ** 2 + (b.high - b.estimate) ** 2)
-    high = d + math.sqrt((a.high - a.estimate) ** 2 + (b.estimate - b.low) ** 2)
-    return low, high
+    low, high = confint_proportions_2indep(
+        ka, na, kb, nb, method="newcomb", compare="diff", alpha=1 - level
+    )
+    return float(low), float(high)
+
+
+def cohens_h(pa: float, pb: float) -> float:
+    """Cohen's h, the difference of arcsine-transformed proportions (NaN if either is)."""
+    if math.isnan(pa) or math.isnan(pb):
+        return math.nan
+    return float(proportion_effectsize(pa, pb))
 
 
 def _mann_whitney(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
@@ -231,7 +232,7 @@ def pair_test(
             odds, p = math.nan, math.nan
         pa = ka / len(a) if len(a) else math.nan
         pb = kb / len(b) if len(b) else math.nan
-        h = 2 * math.asin(math.sqrt(pa)) - 2 * math.asin(math.sqrt(pb))
+        h = cohens_h(pa, pb)
         low, high = _newcombe(ka, len(a), kb, len(b))
         return PairTest(
             n_a=len(a),
@@ -255,6 +256,7 @@ def pair_test(
     else:
         statistic, p = _welch(a, b)
         effect, test, effect_name = _hedges_g(a, b), "Welch t", "Hedges' g"
+    interval = _welch_interval(a, b)
     return PairTest(
         n_a=len(a),
         n_b=len(b),
@@ -266,6 +268,6 @@ def pair_test(
         p=p,
         effect=effect_name,
         effect_size=effect,
-        diff_low=_welch_interval(a, b)[0],
-        diff_high=_welch_interval(a, b)[1],
+        diff_low=interval[0],
+        diff_high=interval[1],
     )

@@ -12,7 +12,7 @@ import solara
 from sim.analysis.designs import option_label
 from sim.app.designs import CHOICES, NUMBERS, Setup, options, with_design
 
-__all__ = ["Controls", "RunControls"]
+__all__ = ["AmountInput", "Controls", "RunControls", "format_amount", "parse_amount"]
 
 _WRAP = {"flex-wrap": "wrap", "gap": "8px"}
 
@@ -46,12 +46,44 @@ def DesignControls(setup: Setup, which: str, on_setup) -> None:
         def set_number(value: float, name: str = name) -> None:
             on_setup(with_design(setup, which, **{name: float(value)}))
 
-        solara.InputFloat(
-            label,
-            value=getattr(design, name),
-            on_value=set_number,
-            classes=[f"nsim-{which}-{name}"],
-        )
+        AmountInput(label, getattr(design, name), set_number, f"nsim-{which}-{name}")
+
+
+def format_amount(value: float) -> str:
+    """A number as a person writes it: `1,000,000`, `7,130,000`, `812.5` (not `1000000.0`)."""
+    if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities: as Python
+        return str(value)
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def parse_amount(text: str) -> float:
+    """The number in a field: thousands separators, spaces and a `$` allowed; ValueError else."""
+    cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "").removeprefix("$")
+    return float(cleaned)
+
+
+@solara.component
+def AmountInput(label: str, value: float, on_value, class_name: str) -> None:
+    """A number field that shows `1,000,000` and reads it back (Solara's shows `1000000.0`)."""
+    error, set_error = solara.use_state(None)
+
+    def changed(text: str) -> None:
+        try:
+            number = parse_amount(text)
+        except ValueError:
+            set_error("Value must be a number")
+            return
+        set_error(None)
+        on_value(number)
+
+    solara.InputText(
+        label,
+        value=format_amount(value),
+        on_value=changed,
+        continuous_update=False,
+        error=error or False,
+        classes=[class_name],
+    )
 
 
 @solara.component

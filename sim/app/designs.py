@@ -25,6 +25,7 @@ __all__ = [
     "config_overrides",
     "default_setup",
     "options",
+    "run_seed",
     "with_design",
 ]
 
@@ -157,6 +158,19 @@ def config_overrides(config: SimConfig) -> list[str]:
         *numbers,
         f"seed={config.seed}",
     ]
+
+
+def run_seed(config: SimConfig) -> int:
+    """The seed the app's run uses: replication 0's, derived as the command line does.
+
+    `python -m sim <config_overrides(config)>` runs replication 0 of the configuration,
+    whose seed `sim.run.seeds.replication_seeds` derives from the base seed (and, without
+    common random numbers, the configuration); using the base seed directly would run
+    another negotiation than the one the page prints.
+    """
+    from sim.run.seeds import replication_seeds
+
+    return replication_seeds(replace(config, replications=1))[0]
 
 
 def _label_error(message: str) -> str:

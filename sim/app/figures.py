@@ -96,6 +96,13 @@ def attendance(view: TrackView, height: int = 340) -> go.Figure:
         return empty("No meeting held yet: press Step or Run.", height)
     fig = attendance_heatmap(run_trace(view), template=None).figure
     fig.update_yaxes(title_text="Delegations by budget (poorest at the bottom)", col=1)
+    # Half a 1440 px window wide (side by side), the paper's horizontal colour-bar titles
+    # run into the next panel and panel (b)'s title is clipped: upright titles, short names.
+    fig.update_layout(coloraxis_colorbar_title_side="right", coloraxis2_colorbar_title_side="right")
+    short = {"(a)": "(a) Delegates in person", "(b)": "(b) Closed room-days covered"}
+    for note in fig.layout.annotations:
+        if note.text and note.text[:3] in short:
+            note.text = short[note.text[:3]]
     return screen(fig, height)
 
 
@@ -148,6 +155,7 @@ def text(view: TrackView, y_range: tuple[float, float] | None = None, height: in
             tr.name = f"draft text ({status})"
         elif tr.x is not None and len(tr.x) == 2:  # an ideal: across the planned meetings
             tr.x = (0, span)
+    _interleave_equal_ideals(fig, span)
     if y_range is not None:
         fig.update_yaxes(range=list(y_range))
     fig.update_xaxes(range=[-0.2, span + 0.2], dtick=1 if span <= 12 else None)
@@ -155,6 +163,37 @@ def text(view: TrackView, y_range: tuple[float, float] | None = None, height: in
         legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
     )
     return screen(fig, height)
+
+
+EQUAL_IDEALS = 0.015
+"""Ideals closer than this on one issue (about 3 px on screen) would read as one line."""
+
+
+def _interleave_equal_ideals(fig: go.Figure, span: int) -> None:
+    """Draw ideal lines that coincide in turns, a meeting each, so every colour shows.
+
+    Two groups with the same mean ideal on an issue would otherwise be one line with the
+    other hidden under it; alternating segments show both colours (and hover names both).
+    """
+    panels: dict[tuple[str, str], list[go.Scatter]] = {}
+    for tr in fig.data:
+        if tr.legendgroup != "text" and tr.x is not None and len(tr.x) == 2 and tr.y[0] is not None:
+            panels.setdefault((tr.xaxis or "x", tr.yaxis or "y"), []).append(tr)
+    for lines in panels.values():
+        lines.sort(key=lambda tr: tr.y[0])
+        groups, current = [], [lines[0]]
+        for tr in lines[1:]:
+            if abs(tr.y[0] - current[-1].y[0]) <= EQUAL_IDEALS:
+                current.append(tr)
+            else:
+                groups.append(current)
+                current = [tr]
+        groups.append(current)
+        for group in (g for g in groups if len(g) > 1):
+            for k, tr in enumerate(group):
+                starts = range(k, max(span, 1), len(group))
+                tr.x = [v for m in starts for v in (m, m + 1, None)]
+                tr.y = [v for _ in starts for v in (tr.y[0], tr.y[0], None)]
 
 
 def _shade_closed(fig: go.Figure, trace: RunTrace) -> None:

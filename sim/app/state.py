@@ -7,7 +7,9 @@ read from the model's public state after the step (the ledger's running totals a
 differenced). The views draw `TrackView`s: immutable snapshots, so a page rendering
 while a run plays never sees a meeting half recorded.
 
-Side by side, both designs run on the same scenario and the same seed: the population
+A run's seed is replication 0's as the command line derives it (`run_seed`), so the
+printed overrides run the same negotiation under `python -m sim`. Side by side, both
+designs run on the same scenario and the same seed: the population
 (who negotiates, their budgets, staff, ideals and saliences) is the first draw of the
 model's seeded generator and depends on the scenario only, so both runs see exactly
 the same delegations. Later draws (who attends intersessional consultations,
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.app.designs import Design, Setup, build_config
+from sim.app.designs import Design, Setup, build_config, run_seed
 from sim.config import INCOME_GROUPS, STAKEHOLDER_KINDS, SimConfig
 
 if TYPE_CHECKING:
@@ -165,7 +167,7 @@ class Track:
         from sim.model import NegotiationModel  # mesa is slow to import
 
         self.name, self.design, self.config = name, design, config
-        self.model = NegotiationModel(config, seed=config.seed)
+        self.model = NegotiationModel(config, seed=run_seed(config))
         self._tap = _TierTap(self.model.chair)
         self.people = People.of(self.model)
         self.records: tuple[MeetingRecord, ...] = ()

@@ -22,7 +22,13 @@ from sim.config.names import (
     STAKEHOLDER_KINDS,
     ConfigError,
 )
-from sim.config.schema import FundingConfig, ProcessConfig, ScenarioConfig, SimConfig
+from sim.config.schema import (
+    FundingConfig,
+    ProcessConfig,
+    RatificationConfig,
+    ScenarioConfig,
+    SimConfig,
+)
 
 __all__ = ["plain_numbers", "reject", "validate"]
 
@@ -151,20 +157,49 @@ def validate(cfg: SimConfig) -> None:
     _prob("behaviour.audience_cost", b.audience_cost)
     _number("behaviour.room_half_voices", b.room_half_voices, 1e-3, 1e9)
     _number("behaviour.acquiescence_cost", b.acquiescence_cost, 0.0, 100.0)
-    r = cfg.ratification
-    _integer("ratification.threshold", r.threshold, 1, 10_000)
-    _integer("ratification.days_after_threshold", r.days_after_threshold, 0, 10_000)
-    _integer("ratification.opening_delay_days", r.opening_delay_days, 0, 100_000)
-    _number("ratification.base_hazard_per_year", r.base_hazard_per_year, 0.0, 100.0)
-    _number("ratification.dislike_sensitivity", r.dislike_sensitivity, 0.0, 1000.0)
-    _number("ratification.horizon_years", r.horizon_years, 5.0, 1000.0)
-    for months in r.report_months:
-        _integer("ratification.report_months", months, 1, 12 * 1000)
+    _validate_ratification(cfg.ratification)
     for name in ("channels", "measures"):
         for f in dataclasses.fields(getattr(cfg, name)):
             value = getattr(getattr(cfg, name), f.name)
             if not isinstance(value, bool):
                 reject(f"{name}.{f.name}", value, "true or false")
+
+
+def _validate_ratification(r: RatificationConfig) -> None:
+    """The treaty's facts, then the behaviour every treaty shares (one for all)."""
+    if not isinstance(r.treaty, bool):
+        reject("ratification.treaty", r.treaty, "true or false")
+    _integer("ratification.threshold", r.threshold, 1, 10_000)
+    _integer("ratification.days_after_threshold", r.days_after_threshold, 0, 10_000)
+    _integer("ratification.opening_delay_days", r.opening_delay_days, 0, 100_000)
+    opening = r.opening_delay_days
+    _integer("ratification.signature_closes_day", r.signature_closes_day, opening, 100_000)
+    _integer("ratification.accession_opens_day", r.accession_opens_day, 0, 100_000)
+    last_day, last_count = -1, 0
+    for k, count in enumerate(r.signatures):
+        key = f"ratification.signatures[{k}]"
+        _integer(f"{key}.day", count.day, opening, r.signature_closes_day)
+        _integer(f"{key}.states", count.states, last_count, 10_000)
+        if count.day <= last_day:
+            reject(f"{key}.day", count.day, f"a day after the previous count's ({last_day})")
+        last_day, last_count = count.day, count.states
+    for k, event in enumerate(r.events):
+        if not isinstance(event.name, str) or not event.name.isidentifier():
+            reject(f"ratification.events[{k}].name", event.name, "letters, digits and _")
+        _integer(f"ratification.events[{k}].day", event.day, 0, 100_000)
+    _number("ratification.base_hazard_per_year", r.base_hazard_per_year, 0.0, 100.0)
+    _number("ratification.dislike_sensitivity", r.dislike_sensitivity, 0.0, 1000.0)
+    _number("ratification.procedure_shape", r.procedure_shape, 0.05, 100.0)
+    _prob("ratification.accession_factor", r.accession_factor)
+    _number("ratification.peer_gain", r.peer_gain, 0.0, 100.0)
+    _number("ratification.event_multiplier", r.event_multiplier, 0.0, 1000.0)
+    _integer("ratification.event_window_days", r.event_window_days, 0, 10_000)
+    _number("ratification.horizon_years", r.horizon_years, 5.0, 1000.0)
+    for months in r.report_months:
+        _integer("ratification.report_months", months, 1, 12 * 1000)
+    for f in dataclasses.fields(r.channels):
+        if not isinstance(getattr(r.channels, f.name), bool):
+            reject(f"ratification.channels.{f.name}", getattr(r.channels, f.name), "true or false")
 
 
 def _validate_scenario(s: ScenarioConfig) -> None:

@@ -25,10 +25,13 @@ __all__ = [
     "FundingConfig",
     "MeasuresConfig",
     "ProcessConfig",
+    "RatificationChannels",
     "RatificationConfig",
     "ScenarioConfig",
+    "SignatureCount",
     "SimConfig",
     "StakeholderKindConfig",
+    "TreatyEvent",
     "register_configs",
 ]
 
@@ -53,25 +56,25 @@ class DelegationsConfig:
     table: str = "un_member_states"  # packaged table name, or a path to a CSV file
     include: list[str] = field(default_factory=list)  # ISO3 codes; empty = every row
     budget_usd: dict[str, float] = field(
-        default_factory=lambda: _by_group(8.0e5, 2.5e5, 8.0e4, 6.14e4)
+        default_factory=lambda: _by_group(1840000.0, 100000, 65600.0, 21200.0)
     )
-    budget_sigma: float = 0.8
-    staff_mean: dict[str, float] = field(default_factory=lambda: _by_group(6.0, 4.0, 2.5, 1.6))
+    budget_sigma: float = 0.77
+    staff_mean: dict[str, float] = field(default_factory=lambda: _by_group(6.42, 4.01, 3.16, 1.99))
     staff_max: int = 15
     expertise_mean: dict[str, float] = field(
-        default_factory=lambda: _by_group(0.75, 0.55, 0.42, 0.32)
+        default_factory=lambda: _by_group(0.694, 0.668, 0.51, 0.222)
     )
-    expertise_concentration: float = 12.0
+    expertise_concentration: float = 18.8
     legislative_capacity: dict[str, float] = field(
-        default_factory=lambda: _by_group(0.8, 0.6, 0.45, 0.35)
+        default_factory=lambda: _by_group(0.767, 0.711, 0.332, 0.295)
     )
     other_language_share: dict[str, float] = field(
         default_factory=lambda: {"AFR": 0.45, "APG": 0.5, "EEG": 0.4, "GRULAC": 0.8, "WEOG": 0.2}
     )
-    ideal_sd: float = 0.1
-    salience_concentration: float = 20.0
-    reservation_mean: float = 0.115
-    reservation_sd: float = 0.03
+    ideal_sd: float = 0.18
+    salience_concentration: float = 15.5
+    reservation_mean: float = 0.0766
+    reservation_sd: float = 0.0235
 
 
 @dataclass
@@ -125,7 +128,7 @@ class FriendsConfig:
 class CompressionConfig:
     """How the chair fits the open text into the meeting-days the budget still pays for."""
 
-    text_days: float = 90.1  # issue-days of negotiation the whole text needs
+    text_days: float = 40.0  # issue-days of negotiation the whole text needs
     max_parallel_rooms: int = 3  # informal tracks the chair may run at once when pressed
     night_share: float = 0.5  # a night sitting adds this share of a day (3 h on two 3-h meetings)
 
@@ -136,14 +139,14 @@ class ProcessConfig:
 
     name: str = "two_tier"
     informal_rooms: bool = True
-    disagreement_threshold: float = 0.0605
-    door_pressure_gain: float = 0.643  # the threshold falls by this share per unit pressure
+    disagreement_threshold: float = 0.35
+    door_pressure_gain: float = 1.0  # the threshold falls by this share per unit pressure
     informal_from_meeting: int = 0  # 0 = whenever the negotiation calls for it
-    stocktaking_days: int = 1  # plenary days a meeting keeps when every issue is behind doors
+    stocktaking_days: int = 0  # plenary days a meeting keeps when every issue is behind doors
     max_parallel_rooms: int = 2
     observers_in_informal: bool = False
-    step_formal: float = 0.04
-    step_informal: float = 0.15
+    step_formal: float = 0.0172
+    step_informal: float = 0.256
     compression: CompressionConfig = field(default_factory=CompressionConfig)
     friends: FriendsConfig = field(default_factory=FriendsConfig)
 
@@ -170,11 +173,11 @@ class DecisionConfig:
 
     rule: str = "consensus_then_vote"
     vote_threshold: float = 2.0 / 3.0
-    earliest_tabling_meeting: int = 3
+    earliest_tabling_meeting: int = 2
     max_extensions: int = 1
-    abstain_margin: float = 0.25
-    accommodation_rate: float = 0.952  # share of the gap to the holdouts closed per unit pressure
-    consensus_value: float = 0.383  # blocking power of objectors a fallback vote would outvote
+    abstain_margin: float = 0.108
+    accommodation_rate: float = 1.0  # share of the gap to the holdouts closed per unit pressure
+    consensus_value: float = 0.502  # blocking power of objectors a fallback vote would outvote
 
 
 @dataclass
@@ -183,9 +186,9 @@ class CostConfig:
 
     meeting_usd: float = 1.0e6
     delegate_day_usd: float = 600.0
-    process_budget_usd: float = 7.13e6
+    process_budget_usd: float = 9170000
     extension_authorised: bool = True  # an extension meeting brings its own authorisation
-    consultation_day_usd: float = 300.0
+    consultation_day_usd: float = 393.0
 
 
 @dataclass
@@ -217,39 +220,88 @@ class BehaviourConfig:
     Units, meanings and which values are calibrated: `configs/behaviour/default.yaml`.
     """
 
-    confidence: float = 0.25
-    persuasion_rate: float = 0.02
-    stakeholder_weight: float = 0.296
-    consultation_rate: float = 0.1
-    consultation_attendance: float = 0.6
-    uninterpreted_presence: float = 0.7
-    plenary_priority: float = 0.753
+    confidence: float = 0.29
+    persuasion_rate: float = 0.0312
+    stakeholder_weight: float = 0.283
+    consultation_rate: float = 0.065
+    consultation_attendance: float = 0.596
+    uninterpreted_presence: float = 0.543
+    plenary_priority: float = 0.161
     bloc_coordination: bool = True
-    bloc_proxy_weight: float = 0.5
-    pressure_budget_weight: float = 0.369
-    pressure_gain: float = 1.42
-    burden_gain: float = 1.0
-    concession_rate: float = 0.0772
-    attendance_base: float = 0.306
-    attendance_stakes_gain: float = 1.5
-    attendance_progress_gain: float = 0.279
-    lateness_weight: float = 1.0
-    audience_cost: float = 0.5
-    room_half_voices: float = 90.0
-    acquiescence_cost: float = 0.5
+    bloc_proxy_weight: float = 0.957
+    pressure_budget_weight: float = 0.485
+    pressure_gain: float = 2.78
+    burden_gain: float = 1.45
+    concession_rate: float = 0.251
+    attendance_base: float = 0.142
+    attendance_stakes_gain: float = 0.493
+    attendance_progress_gain: float = 0.546
+    lateness_weight: float = 0.21
+    audience_cost: float = 0.315
+    room_half_voices: float = 92.3
+    acquiescence_cost: float = 0.644
+
+
+@dataclass
+class SignatureCount:
+    """A dated count of signatory states (a fact of the record)."""
+
+    day: int = 0  # days after the model's adoption (the approval or the agreed text)
+    states: int = 0  # signatory states by that day (regional organisations left out)
+
+
+@dataclass
+class TreatyEvent:
+    """A dated treaty event around which a ratification campaign runs (a fact)."""
+
+    name: str = ""
+    day: int = 0  # days after the model's adoption
+
+
+@dataclass
+class RatificationChannels:
+    """Switches of the ratification ingredients, so a paper can isolate each one."""
+
+    signature: bool = True  # who signs and when; non-signatories accede at another pace
+    procedures: bool = True  # gamma-distributed domestic procedures (off: memoryless)
+    distance: bool = True  # a contested text is signed and ratified more slowly
+    diffusion: bool = True  # the hazard rises with the share of peers already party
+    events: bool = True  # campaigns multiply the hazard around treaty events
+
+
+def _convention_signatures() -> list[SignatureCount]:
+    return [SignatureCount(443, 71), SignatureCount(468, 72), SignatureCount(654, 73)]
 
 
 @dataclass
 class RatificationConfig:
-    """Ratification hazards and the entry-into-force rule."""
+    """Signature, ratification and entry into force: one behaviour, each treaty's facts.
 
+    Facts (each treaty's own): `treaty`, the entry-into-force rule, the signature window,
+    its dated counts and the accession rule, the treaty events, `report_months`. The
+    behaviour (the rest, ASSUMPTION, calibrated jointly) is the same for every treaty.
+    """
+
+    treaty: bool = True  # false: no adopted treaty (the plastics INC), nothing is ratified
     threshold: int = 40
     days_after_threshold: int = 90
-    opening_delay_days: int = 443
-    base_hazard_per_year: float = 0.621
-    dislike_sensitivity: float = 7.59
+    opening_delay_days: int = 443  # signature opens this many days after adoption
+    signature_closes_day: int = 875
+    accession_opens_day: int = 443
+    signatures: list[SignatureCount] = field(default_factory=_convention_signatures)
+    events: list[TreatyEvent] = field(
+        default_factory=lambda: [TreatyEvent("hanoi_signing_ceremony", 443)]
+    )
+    base_hazard_per_year: float = 3.0
+    dislike_sensitivity: float = 8.51
+    procedure_shape: float = 5.0
+    accession_factor: float = 0.618
+    peer_gain: float = 0.515
+    event_multiplier: float = 1.39
+    event_window_days: int = 30
     horizon_years: float = 10.0
     report_months: list[int] = field(default_factory=lambda: [22])
+    channels: RatificationChannels = field(default_factory=RatificationChannels)
 
 
 @dataclass

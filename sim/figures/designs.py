@@ -52,6 +52,7 @@ __all__ = [
     "inclusiveness_vs_cost",
     "representation",
     "text_distance",
+    "y_range",
 ]
 
 
@@ -99,13 +100,28 @@ def inclusiveness_vs_cost(
             **where,
         )
         prefix = f"({chr(96 + c)}) " if panels > 1 else ""
-        fig.update_yaxes(title_text=prefix + metric_label(name), **where)
+        fig.update_yaxes(title_text=prefix + metric_label(name), range=y_range(part_table), **where)
     width, height = SIZES["inclusiveness_vs_cost"]
     width = width if panels == 1 else TWO_COLUMN_IN
     shown = [t.name for t in fig.data if t.showlegend is not False]
     rows = legend_top(fig, shown, width)
     data = table.rename(columns={"mean": metrics[0]}) if panels == 1 else table
     return PaperFigure(fig, data, width, height + LEGEND_ROW_IN * (rows - 1))
+
+
+def y_range(table: pd.DataFrame) -> list[float] | None:
+    """The y axis of a cost panel: its means and bands with 5% room.
+
+    Set, not left to Plotly, so a caption can say where the axis starts: a narrow range
+    far from 0 reads as a large effect otherwise.
+    """
+    values = table[["mean", "ci_low", "ci_high"]].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return None
+    low, high = float(values.min()), float(values.max())
+    pad = 0.05 * (high - low) or 0.05 * abs(high) or 0.05
+    return [low - pad, high + pad]
 
 
 def _cost_line(fig, part, design, x, scale, i, *, legend: bool, where: dict) -> None:
@@ -144,7 +160,10 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
 
     Three panels sharing the designs' axis: (a) probability of adoption, (b) the share
     of runs adopted by consensus, by vote, or not at all, (c) meetings to adoption
-    (adopted runs only); 95% Wilson or t intervals.
+    (adopted runs only); 95% Wilson or t intervals. When every run was adopted (a
+    fallback vote), panel (a) would be 1 for every design: it is dropped, the others
+    are lettered (a) and (b), and a note above the figure says why (its numbers stay in
+    the data).
     """
     check_columns(runs, "adopted", "adopted_by", "adoption_meeting")
     by = resolve_by(runs, by)
@@ -160,19 +179,24 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
     check_designs(designs, by)
     n = len(designs)
     position = {d: n - 1 - i for i, d in enumerate(designs)}  # first design on top
+    constant = bool(runs["adopted"].astype(bool).all())  # panel (a) would say nothing
+    first = 0 if constant else 1  # the column of panel (a), 0 when it is dropped
     fig = make_subplots(
         rows=1,
-        cols=3,
+        cols=3 - constant,
         shared_yaxes=True,
         horizontal_spacing=0.035,
     )
     fig.update_layout(template=TEMPLATE)
     offsets = dict(zip(how, (0.22, 0.0, -0.22), strict=True))
-    panels = [("adopted", 1, 0), *[(m, 2, k) for k, m in enumerate(how)]]
-    panels.append(("adoption_meeting", 3, 0))
+    panels = [("adopted", first, 0), *[(m, first + 1, k) for k, m in enumerate(how)]]
+    panels.append(("adoption_meeting", first + 2, 0))
     for metric, col, style in panels:
+        if col == 0:
+            continue
         part = table[table["metric"] == metric].set_index("design").loc[designs].reset_index()
-        colour, _, marker = style_for(style) if col == 2 else ("black", None, "circle")
+        shares = col == first + 1  # panel (b): one marker per manner of adoption
+        colour, _, marker = style_for(style) if shares else ("black", None, "circle")
         fig.add_scatter(
             x=part["mean"],
             y=[position[d] + offsets.get(metric, 0.0) for d in part["design"]],
@@ -180,17 +204,18 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
             mode="markers",
             marker={"symbol": marker, "color": colour, "size": 5.5},
             name=how.get(metric, metric_label(metric)),
-            showlegend=col == 2,
+            showlegend=shares,
             customdata=part["design"],
             hovertemplate="%{customdata}: %{x:.3f}<extra></extra>",
             row=1,
             col=col,
         )
-    for c in (1, 2):
-        fig.update_xaxes(range=[-0.04, 1.04], tickvals=[0, 0.5, 1], row=1, col=c)
-    fig.update_xaxes(title_text="(a) Probability of adoption", row=1, col=1)
-    fig.update_xaxes(title_text="(b) Share of runs, by how adopted", row=1, col=2)
-    fig.update_xaxes(title_text="(c) Meetings to adoption", row=1, col=3)
+    letters = "abc"[: 3 - constant]
+    titles = ["Probability of adoption", "Share of runs, by how adopted", "Meetings to adoption"]
+    for c, (letter, title) in enumerate(zip(letters, titles[constant:], strict=True), start=1):
+        fig.update_xaxes(title_text=f"({letter}) {title}", row=1, col=c)
+        if c < first + 2:
+            fig.update_xaxes(range=[-0.04, 1.04], tickvals=[0, 0.5, 1], row=1, col=c)
     fig.update_yaxes(
         tickvals=list(range(n)),
         ticktext=list(designs)[::-1],
@@ -199,7 +224,23 @@ def consensus(runs: pd.DataFrame, by: str | Sequence[str] | None = None) -> Pape
         gridcolor="#E3E3E3",
         gridwidth=0.5,
     )
-    domain = fig.layout.xaxis2.domain  # the legend names panel (b)'s markers, above it
+    # the legend names the shares panel's markers, above it
+    domain = (fig.layout.xaxis if constant else fig.layout.xaxis2).domain
+    if constant:
+        fig.add_annotation(
+            text="Every run was adopted: the probability<br>of adoption (1 for each design) "
+            "is not drawn.",
+            xref="paper",
+            yref="paper",
+            x=1.0,
+            y=1.0,
+            xanchor="right",
+            yanchor="bottom",
+            yshift=4,
+            align="right",
+            showarrow=False,
+            font={"size": pt_to_px(7)},
+        )
     fig.update_layout(
         legend={
             "orientation": "h",

@@ -14,17 +14,17 @@ otherwise load it from a CDN, and the network may be closed).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
-import struct
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from PIL import Image
 
 from sim.figures.renderer import Renderer
 from sim.figures.style import PX_PER_IN, apply_size, inches_to_px
@@ -124,22 +124,14 @@ def figure_export_session(tabs: int = 1) -> Iterator[None]:
 
 
 def _png_with_dpi(png: bytes, dpi: float) -> bytes:
-    """Insert a ``pHYs`` chunk so viewers/LaTeX know the PNG's physical size."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        return png
-    ihdr_end = 8 + 8 + struct.unpack(">I", png[8:12])[0] + 4
-    body = b"pHYs" + struct.pack(">IIB", round(dpi / 0.0254), round(dpi / 0.0254), 1)
-    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-    rest = png[ihdr_end:]
-    # Drop any existing pHYs chunk (Chromium writes none today, but be safe).
-    pos, kept = 0, []
-    while pos < len(rest):
-        (length,) = struct.unpack(">I", rest[pos : pos + 4])
-        end = pos + 12 + length
-        if rest[pos + 4 : pos + 8] != b"pHYs":
-            kept.append(rest[pos:end])
-        pos = end
-    return png[:ihdr_end] + chunk + b"".join(kept)
+    """The PNG with its resolution recorded, so viewers and LaTeX know its physical size.
+
+    Pillow writes the ``pHYs`` chunk; the pixels are Chromium's, losslessly re-encoded.
+    """
+    with Image.open(io.BytesIO(png)) as image:
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(dpi, dpi))
+    return out.getvalue()
 
 
 _SVG_ROOT_SIZE = re.compile(rb'(<svg\b[^>]*?\s)width="[^"]*"(\s+)height="[^"]*"')

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from sim.analysis.designs import (
     add_derived,
     design_frame,
+    format_value,
     lower_is_better,
     metric_label,
     resolve_by,
@@ -57,6 +58,62 @@ def _interval(row: pd.Series, metric: str, colour: str) -> dict[str, object]:
     }
 
 
+_GREY = "#555555"
+
+
+def _levels(frame: pd.DataFrame, column: str) -> list[object]:
+    return list(dict.fromkeys(frame[column]))
+
+
+def _styles(
+    runs: pd.DataFrame, by: Sequence[str], designs: Sequence[str]
+) -> dict[str, tuple[str, str]] | None:
+    """Two grouping columns: a marker per value of the first, a colour per the second's.
+
+    The legend then names their values instead of every combination's long name.
+    """
+    if len(by) != 2:
+        return None
+    frame = design_frame(runs, by)[0].drop_duplicates("design").set_index("design").loc[designs]
+    shapes = {v: style_for(i)[2] for i, v in enumerate(_levels(frame, by[0]))}
+    colours = {v: style_for(i)[0] for i, v in enumerate(_levels(frame, by[1]))}
+    return {d: (colours[frame.loc[d, by[1]]], shapes[frame.loc[d, by[0]]]) for d in designs}
+
+
+def _factor_legend(fig: go.Figure, runs: pd.DataFrame, by: Sequence[str]) -> list[str]:
+    """Legend-only entries, the first column's values as grey markers, the second's as lines.
+
+    Returns their names, in order.
+    """
+    frame = design_frame(runs, by)[0]
+    names = []
+    for i, value in enumerate(_levels(frame, by[0])):
+        name = format_value(by[0], value)
+        fig.add_scatter(
+            x=[None], y=[None], mode="markers", name=name, legendrank=1000 + i,
+            marker={"symbol": style_for(i)[2], "color": _GREY, "size": 7},
+        )  # fmt: skip
+        names.append(name)
+    for i, value in enumerate(_levels(frame, by[1])):
+        name = format_value(by[1], value)
+        fig.add_scatter(
+            x=[None], y=[None], mode="lines", name=name, legendrank=1500 + i,
+            line={"color": style_for(i)[0], "width": 2, "dash": "solid"},
+        )  # fmt: skip
+        names.append(name)
+    return names
+
+
+def _key(fig: go.Figure) -> str:
+    """The legend entry saying what a filled marker means."""
+    name = "filled: non-dominated"
+    fig.add_scatter(
+        x=[None], y=[None], mode="markers", name=name, legendrank=2001,
+        marker={"symbol": "circle", "color": _GREY, "size": 7},
+    )  # fmt: skip
+    return name
+
+
 def frontier(
     runs: pd.DataFrame,
     inclusiveness: str = "attendance_rate_LIC",
@@ -67,8 +124,11 @@ def frontier(
     """The trade-off frontier: adoption probability against an inclusiveness measure.
 
     One point per design with 95% intervals on both axes; the non-dominated designs
-    (no other design is better on both) are filled and joined by a line, the others
-    drawn open. Whether more ``inclusiveness`` is better is inferred from its name
+    (no other design is better on both) are filled and, when there are two or more,
+    joined by a dotted line; the others are drawn open. Designs grouped by two columns
+    take a marker per value of the first and a colour per value of the second, and the
+    legend names those values (a short legend instead of every combination's name).
+    Whether more ``inclusiveness`` is better is inferred from its name
     (distances, gaps and the Gini: lower is better) unless ``higher_is_better`` says.
     ``outcome`` is the consensus measure on the y axis: ``adopted``, or e.g.
     ``adopted_by_consensus`` when a fallback vote adopts every text.
@@ -85,18 +145,23 @@ def frontier(
     xs, ys = wide[("mean", inclusiveness)].to_numpy(), wide[("mean", outcome)].to_numpy()
     front = pareto_front(xs, ys, higher_is_better)
     fig = go.Figure(layout={"template": TEMPLATE})
-    order = np.argsort(xs[front])
-    fig.add_scatter(
-        x=xs[front][order],
-        y=ys[front][order],
-        mode="lines",
-        line={"color": "#888888", "width": 1, "dash": "dot"},
-        name="non-dominated (filled)",
-        legendrank=2000,  # after the designs
-        hoverinfo="skip",
-    )
+    legend: list[str] = []
+    if front.sum() > 1:  # a line needs two points: with one, the filled marker says it
+        order = np.argsort(xs[front])
+        fig.add_scatter(
+            x=xs[front][order],
+            y=ys[front][order],
+            mode="lines",
+            line={"color": "#888888", "width": 1, "dash": "dot"},
+            name="non-dominated line",
+            legendrank=2000,  # after the designs
+            hoverinfo="skip",
+        )
+        legend.append("non-dominated line")
+    styles = _styles(runs, by, designs)
+    factored = styles is not None
     for i, design in enumerate(designs):
-        colour, _, marker = style_for(i)
+        colour, marker = styles[design] if factored else style_for(i)[::2]
         row = wide.loc[design]
         fig.add_scatter(
             x=[row[("mean", inclusiveness)]],
@@ -111,7 +176,10 @@ def frontier(
                 "line": {"width": 1.2, "color": colour},
             },
             name=design,
+            showlegend=not factored,
         )
+    legend = (_factor_legend(fig, runs, by) if factored else list(designs)) + legend
+    legend.append(_key(fig))
     better = "higher" if higher_is_better else "lower"
     fig.update_xaxes(title_text=f"{metric_label(inclusiveness)} ({better} is better)")
     y_title = "Probability of adoption" if outcome == "adopted" else metric_label(outcome)
@@ -119,7 +187,7 @@ def frontier(
         title_text=y_title + (" (probability)" if outcome.startswith("adopted_") else "")
     )
     width, height = SIZES["frontier"]
-    rows = legend_top(fig, [*designs, "non-dominated (filled)"], width)
+    rows = legend_top(fig, legend, width)
     columns = {"design": designs, "n": wide[("n", outcome)].to_numpy()}
     for metric in (outcome, inclusiveness):
         columns[metric] = wide[("mean", metric)].to_numpy()

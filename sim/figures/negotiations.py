@@ -4,11 +4,11 @@ For each negotiation (the cybercrime committee, the BBNJ conference, the plastic
 run with the same calibrated behaviour: `sim.out_of_sample`), one panel per measure of
 inclusiveness - low-income states' attendance, their coverage of the informal rooms,
 the stakeholders' share of influence on the text - on x, and the share of runs adopted
-by consensus on y (95% intervals: t for the means, Wilson for the share). A hollow
-marker at the same x shows the record's outcome (1: adopted without a vote, 0: no
-adoption), joined by a dotted line: its length is what the model misses (where the model
-meets the record, the hollow marker rings the filled one). The x axes start where the
-data do: read the differences between negotiations, not distances from zero.
+by consensus on y (95% intervals: t for the means, Wilson for the share). The record's
+outcome (1: adopted without a vote, 0: no adoption) is a hollow marker in a narrow panel
+of its own on the same y axis: the record measured none of the inclusiveness measures,
+so it has no x to be drawn at. The x axes start where the data do: read the differences
+between negotiations, not distances from zero.
 """
 
 from __future__ import annotations
@@ -76,12 +76,14 @@ def negotiations_figure(runs: pd.DataFrame, order: Sequence[str] | None = None) 
     if not order:
         raise ValueError("the runs table holds none of the negotiations of sim.out_of_sample")
     data = summary(runs, order)
+    record_col = len(MEASURES) + 1  # the record has an outcome but no inclusiveness measure
     fig = make_subplots(
         rows=1,
-        cols=len(MEASURES),
+        cols=record_col,
         shared_yaxes=True,
-        horizontal_spacing=0.06,
-        subplot_titles=list(MEASURES.values()),
+        horizontal_spacing=0.05,
+        column_widths=[1.0] * len(MEASURES) + [0.3],
+        subplot_titles=[*MEASURES.values(), "The record"],
     )
     fig.update_layout(template=TEMPLATE)
     for i, name in enumerate(order):
@@ -90,18 +92,6 @@ def negotiations_figure(runs: pd.DataFrame, order: Sequence[str] | None = None) 
         for col, column in enumerate(MEASURES, start=1):
             row = data[(data["negotiation"] == name) & (data["measure"] == column)].iloc[0]
             first = col == 1
-            fig.add_trace(
-                go.Scatter(
-                    x=[row["mean"], row["mean"]],
-                    y=[row["adopted_by_consensus"], row["record_adopted_by_consensus"]],
-                    mode="lines",
-                    line={"color": colour, "dash": "dot", "width": 1},
-                    showlegend=False,
-                    hoverinfo="skip",
-                ),
-                row=1,
-                col=col,
-            )
             fig.add_trace(
                 go.Scatter(
                     x=[row["mean"]],
@@ -132,25 +122,25 @@ def negotiations_figure(runs: pd.DataFrame, order: Sequence[str] | None = None) 
                 row=1,
                 col=col,
             )
-            fig.add_trace(
-                go.Scatter(
-                    x=[row["mean"]],
-                    y=[row["record_adopted_by_consensus"]],
-                    mode="markers",
-                    marker={
-                        "symbol": f"{marker}-open",
-                        "color": colour,
-                        "size": 12,
-                        "line": {"width": 1.2},
-                    },
-                    name="the record",
-                    legendgroup="record",
-                    showlegend=False,
-                    hovertemplate=f"{label}, the record: %{{y:.0f}}<extra></extra>",
-                ),
-                row=1,
-                col=col,
-            )
+        fig.add_trace(
+            go.Scatter(
+                x=[i],  # side by side: the record measured no inclusiveness
+                y=[row["record_adopted_by_consensus"]],
+                mode="markers",
+                marker={
+                    "symbol": f"{marker}-open",
+                    "color": colour,
+                    "size": 10,
+                    "line": {"width": 1.2},
+                },
+                name="the record",
+                legendgroup="record",
+                showlegend=False,
+                hovertemplate=f"{label}, the record: %{{y:.0f}}<extra></extra>",
+            ),
+            row=1,
+            col=record_col,
+        )
     # one legend entry for the hollow markers, in neutral grey
     fig.add_trace(
         go.Scatter(
@@ -167,6 +157,10 @@ def negotiations_figure(runs: pd.DataFrame, order: Sequence[str] | None = None) 
     fig.update_yaxes(title_text="Share adopted by consensus", row=1, col=1)
     for col in range(1, len(MEASURES) + 1):
         fig.update_xaxes(nticks=5, row=1, col=col)
+    fig.update_xaxes(
+        range=[-0.6, len(order) - 0.4], showticklabels=False, ticks="", row=1, col=record_col
+    )
+    fig.update_xaxes(title_text="adopted by<br>consensus?", row=1, col=record_col)
     fig.update_xaxes(title_text="share of meeting days", row=1, col=1)
     fig.update_xaxes(title_text="share of informal room-days", row=1, col=2)
     fig.update_xaxes(title_text="share of all influence", row=1, col=3)

@@ -1,9 +1,11 @@
 """The robustness figure: how often each design beats each other across the worlds.
 
-One heatmap per outcome: the cell (row A, column B) is the share of sampled worlds in
-which design A does better than design B (1: always, 0: never; a cell near 0.5 is a
-ranking that depends on the uncertain parameters). The design with the least
-worst-case regret on the outcome is starred in the panel's title.
+One heatmap per outcome: the cell (row A, column B) is coloured by the share of sampled
+worlds in which design A does better than design B less the share in which B does
+better (+1: A always better, -1: always worse, 0: as often either way, or tied). A tie
+is not a loss: two designs that tie in every world are white, not red. The cell's text
+is the share A does better, and the share tied when there are ties. The design with the
+least worst-case regret on the outcome is named in the panel's title.
 """
 
 from __future__ import annotations
@@ -19,6 +21,22 @@ from sim.figures.export import PaperFigure
 from sim.figures.style import TEMPLATE, TICK_PT, TITLE_PT, TWO_COLUMN_IN
 
 __all__ = ["robustness_figure"]
+
+
+def _grid(part: pd.DataFrame, column: str, designs: list[str]) -> pd.DataFrame:
+    grid = part.pivot(index="design_a", columns="design_b", values=column)
+    return grid.reindex(index=designs, columns=designs)
+
+
+def _cell_text(better: pd.Series, tied: pd.Series) -> pd.Series:
+    """The share A does better; with ties, also the share tied ("0.00, 1.00 tied")."""
+    return pd.Series(
+        [
+            "" if pd.isna(b) else f"{b:.2f}" + (f"<br>{t:.2f} tied" if t > 0 else "")
+            for b, t in zip(better, tied, strict=True)
+        ],
+        index=better.index,
+    )
 
 
 def robustness_figure(beats: pd.DataFrame, regret: pd.DataFrame, designs: list[str]) -> PaperFigure:
@@ -47,23 +65,29 @@ def robustness_figure(beats: pd.DataFrame, regret: pd.DataFrame, designs: list[s
     fig.update_annotations(font_size=TITLE_PT)
     for i, outcome in enumerate(outcomes):
         part = beats[beats["outcome"] == outcome]
-        grid = part.pivot(index="design_a", columns="design_b", values="share_a_better")
-        grid = grid.reindex(index=designs, columns=designs)
-        text = grid.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+        net = part.assign(net=part["share_a_better"] - part["share_b_better"])
+        grid = _grid(net, "net", designs)
+        better, tied = _grid(part, "share_a_better", designs), _grid(part, "share_tied", designs)
+        text = better.combine(tied, _cell_text)
         fig.add_trace(
             go.Heatmap(
                 z=grid.to_numpy(),
                 x=labels,
                 y=labels,
-                zmin=0,
+                zmin=-1,
                 zmax=1,
                 colorscale="RdBu",
                 text=text.to_numpy(),
+                customdata=tied.to_numpy(),
                 texttemplate="%{text}",
                 textfont={"size": TICK_PT},
                 showscale=i == 0,
-                colorbar={"title": {"text": "share of worlds<br>row beats column"}, "len": 0.6},
-                hovertemplate="%{y} beats %{x} in %{z:.0%} of worlds<extra></extra>",
+                colorbar={
+                    "title": {"text": "share of worlds<br>row better<br>less row worse"},
+                    "len": 0.6,
+                },
+                hovertemplate="%{y} better than %{x} less worse: %{z:.0%} of worlds; "
+                "tied in %{customdata:.0%}<extra></extra>",
             ),
             row=i // cols + 1,
             col=i % cols + 1,

@@ -2,29 +2,27 @@
 
 Sobol: first-order S1 (the variance share a parameter explains alone) and total ST
 (with its interactions) side by side, one panel per outcome. Morris: mu* scaled by the
-outcome's s.d., with sigma as the second bar.
+outcome's s.d., with sigma as the second bar. Parameters and outcomes carry their
+readable labels (`parameter_label`, `metric_label`); the axis reaches every interval's
+end (a bootstrap interval may pass 1 or 0).
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.analysis.designs import metric_label
+from sim.analysis.designs import metric_label, parameter_label
 from sim.figures.export import PaperFigure
 from sim.figures.style import PALETTE, TEMPLATE, TITLE_PT, TWO_COLUMN_IN
 
 __all__ = ["sensitivity_figure"]
 
 PANEL_ROW_IN = 0.16  # height of one parameter row in a panel
-
-
-def _short(key: str) -> str:
-    parts = key.split(".")
-    return ".".join(parts[-2:])
 
 
 def sensitivity_figure(table: pd.DataFrame, method: str = "sobol") -> PaperFigure:
@@ -59,7 +57,7 @@ def sensitivity_figure(table: pd.DataFrame, method: str = "sobol") -> PaperFigur
         )
     for i, outcome in enumerate(outcomes):
         part = table[table["outcome"] == outcome]
-        names = [_short(p) for p in part["parameter"]]
+        names = [parameter_label(p) for p in part["parameter"]]
         for column, label, colour in bars:
             error = None
             if f"{column}_low" in part:
@@ -88,7 +86,10 @@ def sensitivity_figure(table: pd.DataFrame, method: str = "sobol") -> PaperFigur
     fig.update_yaxes(autorange="reversed")
     title = "Sobol index" if method == "sobol" else "Effect per s.d. of the outcome"
     fig.update_xaxes(title_text=title, row=rows)
-    if method == "sobol":
-        fig.update_xaxes(range=[-0.05, 1.05])
+    if method == "sobol":  # 0 to 1, widened to show every interval whole
+        ends = table[["S1_low", "ST_low", "S1_high", "ST_high"]].to_numpy(dtype=float)
+        low = min(-0.05, float(np.nanmin(ends)) - 0.03) if np.isfinite(ends).any() else -0.05
+        high = max(1.05, float(np.nanmax(ends)) + 0.03) if np.isfinite(ends).any() else 1.05
+        fig.update_xaxes(range=[low, high])
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1 + 0.35 / height})
     return PaperFigure(fig, table.reset_index(drop=True), TWO_COLUMN_IN, height)

@@ -4,7 +4,7 @@ Modules, importing only those above them in this list (numpy mechanisms first, t
 Mesa model last):
 
 - `dynamics`: drafting, persuasion, disagreement, pressure, acceptance (pure numpy);
-- `ratification`: ratification hazards and entry into force;
+- `ratification`, `ratification_clock`: signing, procedures, peers, campaigns, entry into force;
 - `population`: delegations and stakeholders drawn from a scenario;
 - `ledger`, `purse`: delegations' running totals, and the process's money;
 - `attendance`: who attends a meeting and who pays;

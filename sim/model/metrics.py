@@ -15,15 +15,19 @@ from sim.config import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
 from sim.model.dynamics import salience_distance
 from sim.model.outcomes import ADOPTED_BY_CODES
 from sim.model.outcomes import columns as outcome_columns
-from sim.model.ratification import entry_into_force_day, parties_by
+from sim.model.ratification import (
+    DAYS_PER_MONTH,
+    entry_into_force_day,
+    parties_by,
+    parties_by_month,
+)
 
 if TYPE_CHECKING:
     from sim.model.record import RunRecord
 
-__all__ = ["delegation_rows", "final_distances", "gini", "run_metrics"]
+__all__ = ["delegation_rows", "final_distances", "gini", "ratification_rows", "run_metrics"]
 
 FIVE_YEARS_DAYS = 5 * 365.25
-DAYS_PER_MONTH = 365.25 / 12
 
 
 def gini(values: np.ndarray) -> float:
@@ -180,17 +184,15 @@ def run_metrics(record: RunRecord) -> dict[str, object]:
         row[f"gap_median_state_{issue}"] = float(abs(text[j] - median_ideal[j]))
         row[f"gap_civil_society_{issue}"] = float(abs(text[j] - civil_ideal[j]))
     ratify = record.ratification_days
-    if ratify is not None:
-        eif = entry_into_force_day(ratify, record.config.ratification)
-        row["entry_into_force_day"] = np.nan if eif is None else row["adoption_day"] + eif
-        row["parties_after_5y"] = parties_by(ratify, FIVE_YEARS_DAYS)
-    else:
-        row["entry_into_force_day"] = np.nan
-        row["parties_after_5y"] = 0
+    treaty = record.config.ratification.treaty  # without a treaty, parties are missing, not 0
+    none = 0 if treaty else np.nan
+    eif = None if ratify is None else entry_into_force_day(ratify, record.config.ratification)
+    row["entry_into_force_day"] = np.nan if eif is None else row["adoption_day"] + eif
+    row["parties_after_5y"] = parties_by(ratify, FIVE_YEARS_DAYS) if ratify is not None else none
     months = record.config.ratification.report_months
     for m in months:
         row[f"parties_after_{m}_months"] = (
-            parties_by(ratify, m * DAYS_PER_MONTH) if ratify is not None else 0
+            parties_by(ratify, m * DAYS_PER_MONTH) if ratify is not None else none
         )
     return {column: row[column] for column in outcome_columns(issues, months)}
 
@@ -273,3 +275,16 @@ def delegation_rows(record: RunRecord) -> dict[str, np.ndarray]:
     for j, issue in enumerate(record.population.issues):
         columns[f"ideal_{issue}"] = dl.ideal[:, j]
     return columns
+
+
+def ratification_rows(record: RunRecord) -> dict[str, np.ndarray] | None:
+    """Parties at the end of each month after adoption (None: no treaty, or none adopted).
+
+    Month 0 is the model's adoption (the committee's approval, BBNJ's agreed text); the
+    months run to the ratification horizon.
+    """
+    ratify = record.ratification_days
+    if ratify is None:
+        return None
+    months = int(record.config.ratification.horizon_years * 12)
+    return {"month": np.arange(months + 1), "parties": parties_by_month(ratify, months)}

@@ -108,8 +108,8 @@ OUTCOMES: tuple[Outcome, ...] = (
     _o("gap_median_state_{I}", "Gap from median state, {g}", "issue units", "distance of the final text from the median state's ideal on that issue", False),
     _o("gap_civil_society_{I}", "Gap from civil society, {g}", "issue units", "distance of the final text from civil society's mean ideal on that issue", False),
     _o("entry_into_force_day", "Day of entry into force", "days", "calendar day (same clock as `adoption_day`) of entry into force; null if never within the horizon", None, "count"),
-    _o("parties_after_5y", "Parties after 5 years", "states", "states that have ratified five years after adoption", True, "count"),
-    _o("parties_after_{M}_months", "Parties after {g} months", "states", "states that have ratified `ratification.report_months` months after adoption", True, "count"),
+    _o("parties_after_5y", "Parties after 5 years", "states", "states that have ratified five years after adoption (0 if no text was adopted; null when the scenario has no treaty: `ratification.treaty`)", True, "count"),
+    _o("parties_after_{M}_months", "Parties after {g} months", "states", "states that have ratified `ratification.report_months` months after adoption (null when the scenario has no treaty)", True, "count"),
 )
 # fmt: on
 """Every outcome of a run, in the order of the row."""

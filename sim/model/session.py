@@ -31,7 +31,7 @@ from sim.model.metrics import run_metrics
 from sim.model.population import build_population
 from sim.model.process import Compression
 from sim.model.purse import Purse
-from sim.model.ratification import ratification_days
+from sim.model.ratification import ratify
 from sim.model.record import RunRecord
 from sim.model.reporters import meeting_reporters
 from sim.model.streams import stage_streams
@@ -170,12 +170,9 @@ class Negotiation:
         while self.running and self.next_meeting() is not None:
             self.step()
         days = None
-        dl = self.population.delegations
-        if self.adopted_by is not None and not self.unhurried:
-            dislike = salience_distance(dl.ideal, self.chair.text, dl.salience)
-            days = ratification_days(
-                dislike, dl.legislative, self.config.ratification, self.streams["ratification"]
-            )
+        if self.adopted_by is not None and not self.unhurried:  # None also when no treaty
+            dl, stream = self.population.delegations, self.streams["ratification"]
+            days = ratify(dl, self.chair.text, self.config.ratification, stream)
         unhurried_text = None
         if self.config.measures.rush_cost and not self.unhurried:
             # The mesa-free class whatever this one is: the twin is run for its text alone.

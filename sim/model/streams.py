@@ -13,7 +13,7 @@ only. New stages take new numbers; existing numbers never change meaning.
   today, so it draws nothing);
 - `consultation`: who attends each intersessional consultation (the stakeholders'
   persuasion channel);
-- `ratification`: the ratification waiting times.
+- `ratification`: the signing order and the work each state's procedure needs.
 """
 
 from __future__ import annotations

@@ -31,13 +31,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.compare import compare
+from sim.analysis.compare import Comparison, compare
 from sim.analysis.designs import config_columns, metric_label, varying_columns
 from sim.analysis.tables import pairwise_cells, summary_cells, write_comparison
 from sim.figures import designs as design_figures
 from sim.figures import frontier, single_run
 from sim.figures.export import PaperFigure, figure_export_session
+from sim.report.captions import axis_note, name_pooled, sample_note, used_tests_note
 from sim.report.html import Section, figure_html, json_html, page, pre_html, table_html
+from sim.report.ratification import CAPTION as RATIFICATION_CAPTION
+from sim.report.ratification import ratification_paper
 from sim.store import environment_info, load_checked, load_manifest, utc_now, write_bytes
 
 __all__ = ["DEFAULT_METRICS", "FigureEntry", "make_report", "plan_groupings"]
@@ -86,29 +89,20 @@ def _cost_axis(runs: pd.DataFrame) -> str | None:
     return preferred[0] if preferred else None
 
 
-def _pooled(runs: pd.DataFrame, by: Sequence[str], also: Sequence[str] = ()) -> str:
-    others = [c for c in varying_columns(runs) if c not in by and c not in also]
-    if not others:
-        return ""
-    parts = [f"{c} ({runs[c].nunique()} values)" for c in others]
-    return f" Averaged over {', '.join(parts)}."
-
-
-def _design_figures(
-    runs: pd.DataFrame, by: list[str], metrics: Sequence[str], n_runs: str
-) -> list[FigureEntry]:
+def _design_figures(runs: pd.DataFrame, by: list[str], metrics: Sequence[str]) -> list[FigureEntry]:
     tag = "-".join(c.replace(".", "_") for c in by)
-    pooled = _pooled(runs, by)
+    pooled = " " + sample_note(runs, by)
     entries = []
     x = _cost_axis(runs)
     if x is not None:
         rest = [c for c in by if c != x]
         for metric in metrics:
             paper = design_figures.inclusiveness_vs_cost(runs, metric, x, rest or None)
+            paper = name_pooled(paper, runs, [*(rest or by), x])
             caption = (
                 f"{metric_label(metric)} against {metric_label(x).lower()}, one line per "
-                f"design ({', '.join(rest) or 'the one design'}): mean over {n_runs} with its "
-                f"95% t interval (band).{_pooled(runs, rest or by, also=[x])}"
+                f"design ({', '.join(rest) or 'the one design'}): the mean with its 95% t "
+                f"interval (band). {sample_note(runs, rest or by, also=[x])}{axis_note(paper)}"
             )
             empty = paper.data.groupby("design")[metric].apply(lambda v: v.isna().all())
             if empty.any():
@@ -118,26 +112,32 @@ def _design_figures(
                 )
             rest_tag = "-".join(c.replace(".", "_") for c in rest) or "design"
             entries.append(FigureEntry(f"cost_{metric}_by_{rest_tag}", caption, paper))
+    panels = (
+        "(a) how the text was adopted, (b) meetings to adoption among adopted runs; every "
+        "run was adopted, so the probability of adoption (1 for each design) is not drawn"
+        if runs["adopted"].astype(bool).all()
+        else "(a) probability of adoption, (b) how the text was adopted, (c) meetings to "
+        "adoption among adopted runs"
+    )
     entries += [
         FigureEntry(
             f"consensus_by_{tag}",
-            "Consensus outcomes by design: (a) probability of adoption, (b) how the text "
-            "was adopted, (c) meetings to adoption among adopted runs; 95% Wilson "
-            f"intervals for proportions, t intervals for means.{pooled}",
-            design_figures.consensus(runs, by),
+            f"Consensus outcomes by design: {panels}; 95% Wilson intervals for proportions, "
+            f"t intervals for means.{pooled}",
+            name_pooled(design_figures.consensus(runs, by), runs, by),
         ),
         FigureEntry(
             f"representation_by_{tag}",
             "Representation ratio (own voice share / population share) of each income "
             f"group by design; 1 (dotted) is a fair voice; 95% t intervals.{pooled}",
-            design_figures.representation(runs, by),
+            name_pooled(design_figures.representation(runs, by), runs, by),
         ),
         FigureEntry(
             f"text_distance_by_{tag}",
             "How far the final text is from each group's members: the mean of their own "
             "salience-weighted distances from their original ideals (lower serves the "
             f"group better); 95% t intervals.{pooled}",
-            design_figures.text_distance(runs, by),
+            name_pooled(design_figures.text_distance(runs, by), runs, by),
         ),
     ]
     # When every run is adopted (a fallback vote), the frontier of interest is consensus.
@@ -152,9 +152,10 @@ def _design_figures(
         FigureEntry(
             f"frontier_{metrics[0]}_by_{tag}",
             f"Trade-off between {what} and {metric_label(metrics[0]).lower()}: one point "
-            "per design with 95% intervals on both axes; filled markers joined by the "
-            f"dotted line are non-dominated (no design is better on both).{note}{pooled}",
-            frontier.frontier(runs, metrics[0], by, outcome=outcome),
+            "per design with 95% intervals on both axes; filled markers (joined by a dotted "
+            "line when there are two or more) are non-dominated (no design is better on "
+            f"both).{note}{pooled}",
+            name_pooled(frontier.frontier(runs, metrics[0], by, outcome=outcome), runs, by),
         )
     )
     return entries
@@ -245,14 +246,15 @@ class _Group:
 
 def _comparisons(
     runs: pd.DataFrame, groupings: list[list[str]], out: Path, command: str
-) -> list[Section]:
+) -> tuple[list[Section], list[Comparison]]:
     """Compare designs by each grouping (and by each column of a joint grouping)."""
     sets = [*groupings]
     if len(groupings) == 1 and len(groupings[0]) > 1:
         sets += [[c] for c in groupings[0]]
-    sections = []
+    sections, results = [], []
     for grouping in sets:
         result = compare(runs, grouping)
+        results.append(result)
         paths = write_comparison(result, out / "comparison", command)
         names = {"summary_csv": "summary CSV", "pairwise_csv": "pairwise CSV"}
         names |= {"markdown": "Markdown", "latex": "LaTeX"}
@@ -264,7 +266,7 @@ def _comparisons(
         body += table_html(pairwise_cells(result)) + "</details>"
         body += f"<p>Files: {links}</p>"
         sections.append(Section(f"By {' x '.join(grouping)}: mean [95% interval]", body))
-    return sections
+    return sections, results
 
 
 def make_report(
@@ -292,13 +294,18 @@ def make_report(
     if missing:
         raise KeyError(f"no metric column {missing} in {folder}'s runs table")
     groupings = plan_groupings(runs, by)
-    sizes = runs.groupby("config_id").size()
-    n_runs = f"{sizes.min()} runs" if sizes.min() == sizes.max() else f"{sizes.min()}+ runs"
+    missing_cost = (
+        ""
+        if _cost_axis(runs) is not None
+        else '<p class="note">No figure against meeting cost: the sweep varies no numeric '
+        "configuration column (sweep e.g. <code>cost.meeting_usd=5e5,1e6,2e6</code>).</p>"
+    )
     groups = [
         _Group(
             f"Designs by {' x '.join(g)}",
             "designs-" + "-".join(g),
-            _design_figures(runs, g, list(metrics), n_runs),
+            _design_figures(runs, g, list(metrics)),
+            missing_cost,
         )
         for g in groupings
     ]
@@ -318,6 +325,10 @@ def make_report(
             "so these two figures show the current model.</p>"
         )
     groups.append(_Group("One run in detail", "one-run", singles, note))
+    ratification = ratification_paper(folder)  # None: the folder has no parties by month
+    if ratification is not None:
+        entry = FigureEntry("ratification_band", RATIFICATION_CAPTION, ratification)
+        groups.append(_Group("Ratification against the record", "ratification", [entry]))
 
     written: dict[str, dict[str, Path]] = {}
     static = set(formats) & {"pdf", "svg", "png"}
@@ -333,15 +344,16 @@ def make_report(
             files = {k: str(p.relative_to(out)) for k, p in written[entry.name].items()}
             blocks.append(figure_html(entry.paper, entry.name, number, entry.caption, files))
         children.append(Section(group.title, group.note + "".join(blocks), group.anchor))
+    comparison_sections, comparisons = _comparisons(runs, groupings, out, command)
     sections = [
         Section("Figures", "", "figures", children),
         Section(
             "Comparison tables",
-            "<p>Means with t intervals, proportions with Wilson intervals. Pairwise "
-            "tests (Welch t or Fisher exact, Holm-corrected within each metric) and "
-            "effect sizes are in the CSV, Markdown and LaTeX files.</p>",
+            "<p>Means with t intervals, proportions with Wilson intervals. "
+            f"{html.escape(used_tests_note(comparisons))}, Holm-corrected within each metric; "
+            "tests and effect sizes are in the CSV, Markdown and LaTeX files.</p>",
             "comparison",
-            _comparisons(runs, groupings, out, command),
+            comparison_sections,
         ),
         _config_section(folder, manifest, runs),
     ]

@@ -12,8 +12,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import jinja2
 import pandas as pd
 import plotly.io as pio
+from markupsafe import Markup
 
 from sim.figures.export import PaperFigure
 from sim.figures.style import inches_to_px
@@ -52,10 +54,39 @@ class Section:
     children: list[Section] = field(default_factory=list)
 
 
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+_FIGURE = _ENV.from_string(
+    '<figure id="{{ div_id }}-figure"><div class="plot">{{ div }}</div>'
+    "<figcaption><b>Figure {{ number }}.</b> {{ caption }}"
+    '<br><span class="files">{{ width }} &times; {{ height }} in; files: '
+    "{% for kind, path in files.items() %}{{ ' · ' if not loop.first }}"
+    '<a href="{{ path }}">{{ kind | upper }}</a>{% endfor %}</span></figcaption></figure>'
+)
+
+_PAGE = _ENV.from_string(
+    """<!DOCTYPE html>
+<html lang='en'><head><meta charset='utf-8'><title>{{ title }}</title>\
+<meta name='viewport' content='width=device-width, initial-scale=1'>\
+<style>{{ css }}</style><script type="text/javascript">{{ plotlyjs }}</script>\
+</head><body><h1>{{ title }}</h1>\
+{% if banner %}<p class="warning" id="partial">{{ banner }}</p>{% endif %}\
+<p class="meta">{{ subtitle }}</p><nav><ul>\
+{% for s in sections if s.anchor %}<li><a href="#{{ s.anchor }}">{{ s.title }}</a></li>{% endfor %}\
+</ul></nav>\
+{% macro section(s, level) %}<h{{ level }}{% if s.anchor %} id="{{ s.anchor }}"{% endif %}>\
+{{ s.title }}</h{{ level }}>{{ s.body | safe }}\
+{% for c in s.children %}{{ section(c, level + 1) }}{% endfor %}{% endmacro %}\
+{% for s in sections %}{{ section(s, 2) }}{% endfor %}</body></html>
+"""
+)
+"""The page; `Section.body` is HTML made by the functions here (escaped where needed)."""
+
+
 def figure_html(
     paper: PaperFigure, div_id: str, number: int, caption: str, files: dict[str, str]
 ) -> str:
-    """One interactive figure at its paper size, with its caption and file links."""
+    """One interactive figure at its paper size, with its caption (HTML) and file links."""
     fig = paper.sized()
     div = pio.to_html(
         fig,
@@ -67,15 +98,14 @@ def figure_html(
         default_height=f"{inches_to_px(paper.height_in):.0f}px",
         config={"displaylogo": False, "responsive": False},
     )
-    links = " · ".join(
-        f'<a href="{html.escape(path)}">{html.escape(kind.upper())}</a>'
-        for kind, path in files.items()
-    )
-    size = f"{paper.width_in:g} &times; {paper.height_in:g} in"
-    return (
-        f'<figure id="{html.escape(div_id)}-figure"><div class="plot">{div}</div>'
-        f"<figcaption><b>Figure {number}.</b> {caption}"
-        f'<br><span class="files">{size}; files: {links}</span></figcaption></figure>'
+    return _FIGURE.render(
+        div_id=div_id,
+        div=Markup(div),
+        number=number,
+        caption=Markup(caption),
+        width=f"{paper.width_in:g}",
+        height=f"{paper.height_in:g}",
+        files=files,
     )
 
 
@@ -94,38 +124,20 @@ def json_html(data: object) -> str:
     return pre_html(json.dumps(data, indent=2, sort_keys=True, default=str))
 
 
-def _nav(sections: Sequence[Section]) -> str:
-    items = "".join(
-        f'<li><a href="#{html.escape(s.anchor)}">{html.escape(s.title)}</a></li>'
-        for s in sections
-        if s.anchor
-    )
-    return f"<nav><ul>{items}</ul></nav>"
-
-
-def _section(section: Section, level: int) -> str:
-    anchor = f' id="{html.escape(section.anchor)}"' if section.anchor else ""
-    head = f"<h{level}{anchor}>{html.escape(section.title)}</h{level}>"
-    children = "".join(_section(c, level + 1) for c in section.children)
-    return head + section.body + children
-
-
 def page(title: str, subtitle: str, sections: Sequence[Section], banner: str = "") -> str:
     """The whole report: inline CSS, one inline plotly.js, then the sections.
 
     `banner` (plain text) is a warning shown first, under the title: partial results.
+    `subtitle` is HTML.
     """
     from plotly.offline import get_plotlyjs
 
     plotlyjs = get_plotlyjs().replace("</script", "<\\/script")
-    body = "".join(_section(s, 2) for s in sections)
-    return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<style>{_CSS}</style>"
-        f'<script type="text/javascript">{plotlyjs}</script>'
-        f"</head><body><h1>{html.escape(title)}</h1>"
-        + (f'<p class="warning" id="partial">{html.escape(banner)}</p>' if banner else "")
-        + f'<p class="meta">{subtitle}</p>{_nav(sections)}{body}</body></html>\n'
+    return _PAGE.render(
+        title=title,
+        subtitle=Markup(subtitle),
+        sections=sections,
+        banner=banner,
+        css=Markup(_CSS),
+        plotlyjs=Markup(plotlyjs),
     )

@@ -59,7 +59,8 @@ def run_job(
     """Run every replication of one configuration and write its results into `out_dir`.
 
     Writes `config.yaml` (the resolved model inputs), `runs.parquet`,
-    `meetings.parquet`, `delegations.parquet` and, last, `manifest.json` with each
+    `meetings.parquet`, `delegations.parquet`, `ratification.parquet` (parties by month
+    after adoption) and, last, `manifest.json` with each
     file's size and SHA-256, the input data's digest, the CRN mode and the run seeds:
     a folder with a manifest is complete, and is never overwritten. `progress` is a
     flag (a bar on stderr, on a terminal only) or a `progress(done, total, elapsed)`
@@ -119,9 +120,13 @@ def run_job(
             "runs": len(tables.runs),
             "meetings": len(tables.meetings),
             "delegations": len(tables.delegations),
+            "ratification": len(tables.ratification),
         },
     }
     frames = {"runs": tables.runs, "meetings": tables.meetings, "delegations": tables.delegations}
+    frames["ratification"] = tables.ratification  # parties by month (empty: no treaty adopted)
+    params = (extra or {}).get("params") or {}  # a sweep's swept keys, as columns of its rows
+    frames = {name: frame.assign(**params) for name, frame in frames.items()}
     manifest = write_results(out_dir, frames, manifest)
     log.info("wrote %s (%.2fs)", out_dir, compute_s)
     return manifest

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 from sim.config import SimConfig
 from sim.model.kernels import kernels_for
-from sim.model.metrics import delegation_rows
+from sim.model.metrics import delegation_rows, ratification_rows
 from sim.run.schema import normalise
 from sim.run.seeds import configuration_hash, replication_seeds, uses_crn
 
@@ -39,11 +39,16 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 
 @dataclass(frozen=True)
 class Tables:
-    """The results of a configuration: one row per run, per meeting, per delegation."""
+    """The results of a configuration: one row per run, per meeting, per delegation.
+
+    `ratification` has one row per run and month after adoption (parties by then) for
+    the runs that adopted a treaty; it is empty when there is none (the plastics INC).
+    """
 
     runs: pd.DataFrame
     meetings: pd.DataFrame
     delegations: pd.DataFrame
+    ratification: pd.DataFrame | None = None
 
 
 def configuration_row(cfg: SimConfig) -> dict[str, object]:
@@ -100,6 +105,7 @@ class _Part:
     row: dict[str, object]
     meetings: dict[str, list]
     delegations: dict[str, np.ndarray] | None
+    ratification: dict[str, np.ndarray] | None  # parties by month; None: no treaty adopted
 
 
 def _run(cfg: SimConfig, run_seed: int, with_delegations: bool, kernels: str | None) -> _Part:
@@ -107,7 +113,7 @@ def _run(cfg: SimConfig, run_seed: int, with_delegations: bool, kernels: str | N
 
     record = Negotiation(cfg, seed=run_seed, kernels=kernels or kernels_for(1)).run()
     delegations = delegation_rows(record) if with_delegations else None
-    return _Part(record.row, record.meeting_series, delegations)
+    return _Part(record.row, record.meeting_series, delegations, ratification_rows(record))
 
 
 def _tables(
@@ -144,8 +150,9 @@ def _tables(
         columns=names + [c for c in meeting_names if c not in names],
     )
     meetings = normalise("meetings", meetings)
+    ratification = _ratification_table(keys, parts)
     if not with_delegations:
-        return Tables(runs, meetings, pd.DataFrame())
+        return Tables(runs, meetings, pd.DataFrame(), ratification)
     delegation_names = list(parts[0][2].delegations) if parts else []
     delegations = pd.DataFrame(
         {
@@ -158,4 +165,22 @@ def _tables(
     )
     lengths = [len(p.delegations[delegation_names[0]]) for _, _, p in parts] if parts else []
     delegations = normalise("delegations", delegations, np.repeat(no_days, lengths))
-    return Tables(runs, meetings, delegations)
+    return Tables(runs, meetings, delegations, ratification)
+
+
+def _ratification_table(
+    keys: dict[str, object], parts: list[tuple[int, int, _Part]]
+) -> pd.DataFrame:
+    """Parties by month of every run that adopted a treaty (keys, replication, month, parties)."""
+    import pandas as pd
+
+    done = [(r, s, p.ratification) for r, s, p in parts if p.ratification is not None]
+    lengths = [len(rows["month"]) for _, _, rows in done]
+    columns: dict[str, object] = {
+        k: np.repeat(np.array([v]), sum(lengths)) for k, v in keys.items()
+    }
+    columns["replication"] = np.repeat(np.array([r for r, _, _ in done], dtype=np.int64), lengths)
+    columns["run_seed"] = np.repeat(np.array([s for _, s, _ in done], dtype=np.int64), lengths)
+    for name in ("month", "parties"):
+        columns[name] = np.concatenate([rows[name] for *_, rows in done] or [np.zeros(0)])
+    return normalise("ratification", pd.DataFrame(columns))

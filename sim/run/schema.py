@@ -36,9 +36,10 @@ COUNTS = {
         "absent",
     ),
     "delegations": ("staff", "delegate_days", "informal_room_days", "ratification_day"),
+    "ratification": ("month", "parties"),
 }
-"""Whole-number columns of the meetings and delegations tables; the runs table's are the
-outcomes declared as counts (`sim.model.outcomes`)."""
+"""Whole-number columns of the meetings, delegations and ratification tables; the runs
+table's are the outcomes declared as counts (`sim.model.outcomes`)."""
 
 STRINGS = frozenset(
     {"scenario", "process", "funding", "decision", "config_id", "adopted_by"}

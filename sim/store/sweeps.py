@@ -27,6 +27,7 @@ from sim.store.jobs import check_job, read_failure
 from sim.store.layout import AGGREGATED, FORMAT_VERSION, INDEX_DIR, MANIFEST
 from sim.store.lock import describe_holder, lock_holder
 from sim.store.provenance import utc_now
+from sim.store.supersede import supersede_stale_jobs
 
 __all__ = [
     "RUN_KEYS",
@@ -215,6 +216,7 @@ def finish_sweep(sweep_dir: Path | str) -> dict[str, Any]:
     remove_temporaries(sweep_dir)  # an aggregation interrupted by a kill
     remove_temporaries(sweep_dir / INDEX_DIR)  # an index entry a killed job was writing
     jobs = [_job_record(sweep_dir, job) for job in manifest.get("jobs", [])]
+    superseded = supersede_stale_jobs(sweep_dir, [j["key"] for j in jobs if j["key"]])
     complete = [j for j in jobs if j["status"] == "completed"]
     inputs, conflicts = _input_conflicts(complete)
     problems = [_problem(j) for j in jobs if j["status"] != "completed"] + conflicts
@@ -246,6 +248,8 @@ def finish_sweep(sweep_dir: Path | str) -> dict[str, Any]:
         aggregates=aggregates,
         aggregation_error=aggregation_error,
         problems=problems,
+        superseded=[str(p.relative_to(sweep_dir)) for p in superseded]
+        + list(manifest.get("superseded") or []),
         totals={
             "jobs": len(jobs),
             "completed": len(complete),

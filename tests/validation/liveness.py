@@ -102,15 +102,22 @@ CHANNELS: dict[str, Channel] = {
 
 
 def prior_points(n: int, seed: int = 20261206) -> dict[str, dict[str, Any]]:
-    """The default and `n` points of a scrambled Sobol design over the calibration's priors."""
-    from sim.analysis.abc import design, plain
-    from sim.analysis.calibration import compose_calibration
+    """The default and `n` points of a scrambled Sobol design over the calibration's priors.
 
-    sampled = compose_calibration([]).sampled
-    frame = design(sampled, max(n, 1), "sobol", seed).head(n)
+    Each point holds the committee's config values (shared keys and its own; the budget
+    per planned meeting becomes the process budget), as `sim.analysis.hm.space` gives them.
+    """
+    from sim.analysis.calibration import compose_calibration
+    from sim.analysis.hm.design import sobol_unit, to_values
+    from sim.analysis.hm.space import values_for
+    from sim.api import compose_config
+
+    space = compose_calibration([]).space().restricted({"ahc_cybercrime"})
+    frame = to_values(sobol_unit(len(space.priors), max(n, 1), seed), space.priors).head(n)
+    base = compose_config([])
     points: dict[str, dict[str, Any]] = {"default": {}}
     for i, row in frame.iterrows():
-        points[f"prior_{i + 1}"] = {k: plain(v) for k, v in row.items()}
+        points[f"prior_{i + 1}"] = values_for("ahc_cybercrime", row.to_dict(), base)
     return points
 
 

@@ -69,8 +69,9 @@ def fit_emulator(
     """Fit one summary's emulator on points `unit` with means `values` and their variances.
 
     Points whose value is undefined (NaN) are left out; None when fewer than 20 remain.
-    `holdout` of the points are held back once to score the fit (R^2), then the
-    emulator is refitted on all of them.
+    `holdout` of the points are held back to score the fit (R^2 on them; NaN when
+    their values hardly vary, where R^2 says nothing); the emulator is the fit on the
+    rest (one fit: a Gaussian process costs the cube of its points).
     """
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
@@ -100,12 +101,12 @@ def fit_emulator(
 
     score = float("nan")
     rng = np.random.default_rng(seed)
-    if holdout > 0 and len(y) >= 60:
-        test = rng.random(len(y)) < holdout
-        gp = fit(np.flatnonzero(~test))
-        predicted = gp.predict(x[test][:, chosen])
+    test = rng.random(len(y)) < holdout if holdout > 0 and len(y) >= 60 else np.zeros(len(y), bool)
+    model = fit(np.flatnonzero(~test))
+    if test.any():
+        predicted = model.predict(x[test][:, chosen])
         residual = ((z[test] - predicted) ** 2).sum()
         total = ((z[test] - z[test].mean()) ** 2).sum()
-        score = float(1 - residual / total) if total > 0 else float("nan")
-    model = fit(np.arange(len(y)))
+        if total > 1e-6 * test.sum():  # values that hardly vary: R^2 says nothing
+            score = float(1 - residual / total)
     return Emulator(key, chosen, model, offset, scale, score)

@@ -94,7 +94,9 @@ def history_match(cfg: CalibrateConfig, out: Path, how: Execution, command: str)
                 break
         wave = run_points(f"wave_{w}", unit, first, space, designs, summaries, out, how, command)
         first += len(unit)
-        wave.emulators = fit_emulators(summaries, [*waves, wave], cfg.active, cfg.seed + w)
+        wave.emulators = fit_emulators(
+            summaries, [*waves, wave], cfg.active, cfg.seed + w, cfg.workers
+        )
         waves.append(wave)
         if w == 1:
             judged, unreachable = _reachable(judged, wave.table, cfg.cutoff)

@@ -34,7 +34,10 @@ from sim.analysis.priors import plain
 from sim.analysis.tables import format_number, markdown_table
 from sim.store import write_parquet, write_text
 
-__all__ = ["default_point", "pattern_table", "range_table", "write_reports"]
+__all__ = ["REPORTS", "default_point", "pattern_table", "range_table", "write_reports"]
+
+REPORTS = ("points.", "nroy.", "patterns.", "ranges.", "default_point.", "left_out.", "stability.")
+"""The names (prefixes) of the files the reports write."""
 
 
 def _met(table: pd.DataFrame, summaries: Sequence[Summary]) -> pd.Series:

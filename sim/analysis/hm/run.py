@@ -16,7 +16,7 @@ from typing import Any
 
 from sim.analysis.calibration import CalibrateConfig, patterns_path
 from sim.analysis.hm.match import Matched, history_match
-from sim.analysis.hm.report import write_reports
+from sim.analysis.hm.report import REPORTS, write_reports
 from sim.errors import RefusedError
 from sim.run.batch import Execution
 from sim.store import MANIFEST, environment_info, read_json, sha256_file, utc_now, write_json
@@ -35,13 +35,23 @@ class Calibrated:
     summary: dict[str, Any]
 
 
+OURS = ("wave_", "left_out_", "stability", "figures", MANIFEST, *REPORTS)
+
+
 def _claim(out: Path) -> None:
-    """Refuse a folder that holds a run, a sweep or another study's results."""
+    """Refuse a folder that holds a run, a sweep, another study's results or other files."""
     manifest = read_json(out / MANIFEST) if (out / MANIFEST).exists() else None
+    why = None
     if manifest is not None and manifest.get("kind") != KIND:
-        raise RefusedError(
-            f"{out} holds results of a {manifest.get('kind', 'other command')}: choose another out="
-        )
+        other = manifest.get("kind")
+        what = {"job": "a finished run", "sweep": "a sweep"}.get(str(other), f"a {other}")
+        why = f"holds {what}'s results, not a calibration's"
+    elif manifest is None and out.is_dir():
+        strangers = sorted(p.name for p in out.iterdir() if not p.name.startswith(OURS))
+        if strangers:
+            why = f"holds other files ({', '.join(strangers[:3])}) and no calibration manifest"
+    if why:
+        raise RefusedError(f"out={out} {why}; choose a new or empty folder")
 
 
 def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Calibrated:
@@ -59,6 +69,7 @@ def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Calibrated:
     }
     write_json(
         {
+            **environment_info(),
             "kind": KIND,
             "status": "completed",
             "finished": utc_now(),
@@ -67,7 +78,6 @@ def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Calibrated:
             "calibrate": asdict(cfg),
             "patterns": tables,
             **summary,
-            **environment_info(),
         },
         out / MANIFEST,
     )

@@ -37,7 +37,7 @@ __all__ = [
     "unit_rows",
 ]
 
-TRAINING_CAP = 600  # points an emulator is fitted on (a GP costs the cube of it)
+TRAINING_CAP = 500  # points an emulator is fitted on (a GP costs the cube of it)
 
 
 @dataclass
@@ -116,9 +116,16 @@ def judge_runs(
 
 
 def fit_emulators(
-    summaries: Sequence[Summary], waves: Sequence[Wave], active: int, seed: int
+    summaries: Sequence[Summary],
+    waves: Sequence[Wave],
+    active: int,
+    seed: int,
+    workers: int = 1,
 ) -> dict[str, Emulator | None]:
-    """One emulator per summary, on the points of `waves` (the latest first, capped)."""
+    """One emulator per summary, on the points of `waves` (the latest first, capped).
+
+    The summaries' emulators are fitted in `workers` processes (joblib; 0 = every core).
+    """
     unit = np.vstack([w.unit for w in waves])
     table = pd.concat([w.table for w in waves], ignore_index=True)
     rng = np.random.default_rng(seed)
@@ -128,9 +135,10 @@ def fit_emulators(
         newest = order[len(table) - latest :]
         older = rng.permutation(order[: len(table) - latest])
         order = np.concatenate([rng.permutation(newest), older])[:TRAINING_CAP]
-    emulators = {}
-    for i, s in enumerate(summaries):
-        emulators[s.key] = fit_emulator(
+    from joblib import Parallel, delayed
+
+    fits = Parallel(n_jobs=workers or -1)(
+        delayed(fit_emulator)(
             s.key,
             unit[order],
             table[s.key].to_numpy(dtype=float)[order],
@@ -138,7 +146,9 @@ def fit_emulators(
             active=active,
             seed=seed + i,
         )
-    return emulators
+        for i, s in enumerate(summaries)
+    )
+    return {s.key: emulator for s, emulator in zip(summaries, fits, strict=True)}
 
 
 def emulated_keep(

@@ -1,0 +1,60 @@
+"""The defaults are the calibration's: the configs hold the committed summary's point.
+
+docs/calibration/summary.yaml records the point of the plausible set the default takes
+(scripts/apply_default_point.py wrote both it and the configs). Each of its values must
+be what the negotiation it belongs to composes to, so a reader can check the defaults
+against the calibration without re-running it, and a hand edit of a calibrated value
+fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from sim.config import compose_config
+from tests.shared import ROOT
+
+SUMMARY = ROOT / "docs" / "calibration" / "summary.yaml"
+BUDGET = "cost.budget_per_planned_meeting_usd"
+OVERRIDES = {
+    "ahc_cybercrime": [],
+    "bbnj": ["scenario=bbnj"],
+    "plastics_inc": ["scenario=plastics_inc"],
+}
+
+
+def _summary() -> dict:
+    return yaml.safe_load(SUMMARY.read_text(encoding="utf-8"))
+
+
+def _get(cfg, key: str):
+    node = cfg
+    for part in key.split("."):
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    return node
+
+
+@pytest.mark.parametrize("negotiation", sorted(OVERRIDES))
+def test_each_negotiation_composes_to_the_calibrated_point(negotiation):
+    summary = _summary()
+    cfg = compose_config(OVERRIDES[negotiation])
+    meetings = cfg.scenario.calendar.meetings
+    checked = 0
+    for name, value in summary["values"].items():
+        owner, _, key = name.rpartition("/")
+        if owner and owner != negotiation:
+            continue
+        if key == BUDGET:
+            expected, key = float(f"{value * meetings:.3g}"), "cost.process_budget_usd"
+        else:
+            expected = value
+        assert _get(cfg, key) == pytest.approx(expected, rel=1e-9), f"{negotiation}: {key}"
+        checked += 1
+    assert checked >= 60  # the shared assumptions and this negotiation's own
+
+
+def test_the_summary_says_where_it_comes_from():
+    summary = _summary()
+    assert summary["command"] and summary["source"] and summary["values"]
+    assert summary["max_implausibility"] <= 3.0  # a point of the plausible set

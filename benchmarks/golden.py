@@ -10,9 +10,10 @@ observers, bloc proxies on and off, every funding design, every decision rule, t
 version-2 channels on and off, compression under dear meetings, amendment votes,
 extensions with and without authorisation, a synthetic 1,000-delegation table, the
 calibration's other two negotiations and points near the ends of its priors) and
-compares the three tables exactly (`assert_frame_equal(check_exact=True)`), plus each
-model's final positions and text, and the tables `run_replications` builds for all 3
-replications at once.
+compares the tables exactly (`assert_frame_equal(check_exact=True)`: runs, meetings,
+delegations, and the parties-by-month ratification table when the snapshot has it),
+plus each model's final positions and text, and the tables `run_replications` builds
+for all 3 replications at once.
 
 One change of type is allowed, and only that: a count or day column stored as int64
 or float64 in the snapshot may now be a nullable ``Int64`` (sim/run/schema.py), with
@@ -111,6 +112,7 @@ def _snapshot() -> dict[str, object]:
                 "runs": tables.runs,
                 "meetings": tables.meetings,
                 "delegations": tables.delegations,
+                "ratification": tables.ratification,
                 "positions": model.positions.copy(),
                 "text": model.chair.text.copy(),
             }
@@ -119,6 +121,7 @@ def _snapshot() -> dict[str, object]:
             "runs": tables.runs,
             "meetings": tables.meetings,
             "delegations": tables.delegations,
+            "ratification": tables.ratification,
         }
     return out
 
@@ -144,7 +147,13 @@ def _compare(old: dict[str, object], new: dict[str, object]) -> list[str]:
         if after is None:
             problems.append(f"{key}: missing")
             continue
-        for part in ("runs", "meetings", "delegations"):
+        for part in ("runs", "meetings", "delegations", "ratification"):
+            if part not in before:  # a snapshot from before the ratification table
+                continue
+            if before[part] is None or after.get(part) is None:
+                if before[part] is not None or after.get(part) is not None:
+                    problems.append(f"{key} {part}: present in one snapshot only")
+                continue
             try:
                 same_types = _as_snapshot_types(before[part], after[part])
                 pd.testing.assert_frame_equal(before[part], same_types, check_exact=True)

@@ -1,13 +1,15 @@
 """The floor: the model's dynamics as one bare numpy loop, no Mesa and no bookkeeping.
 
-`floor_run(cfg, seed)` draws the same population from the same generator and applies
+`floor_run(cfg, seed, kernels)` draws the same population from the same generator and applies
 the same numerical kernels (attendance, tiers, rooms, seating, drafting, persuasion,
 pressure, decision, consultations, ratification) in the same order as
 `Negotiation.run` (and its Mesa form `NegotiationModel.run`), but keeps only the state
 the dynamics need: no agents, no meeting series, no ledger of presence or influence,
-no metrics. It ends in the same text and positions, bit for bit (`check_floor` asserts
-it for both classes), so the ratio model / floor is what the framework and the
-measurements cost on top of the arithmetic.
+no metrics. Its room-days run on the kernels the model runs (`kernels`: the numpy
+reference or the compiled kernels of `sim.model.compiled`, called bare). It ends in the
+same text and positions, bit for bit (`check_floor` asserts it for both classes and
+both kernels), so the ratio model / floor is what the framework and the measurements
+cost on top of the same arithmetic.
 """
 
 from __future__ import annotations
@@ -15,10 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import SimConfig
-from sim.model.attendance import MeetingOutlook, plan_attendance
+from sim.model.attendance import MeetingOutlook
 from sim.model.dynamics import (
-    confidence_pull,
-    disagreement,
     exposed_concession,
     over_time,
     pressure,
@@ -26,6 +26,8 @@ from sim.model.dynamics import (
     room_pace,
     salience_distance,
 )
+from sim.model.issue_sets import union
+from sim.model.kernels import mechanisms
 from sim.model.population import build_population
 from sim.model.process import (
     compress,
@@ -49,92 +51,26 @@ from sim.model.tabling import table_draft
 __all__ = ["check_floor", "floor_run"]
 
 
-def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
-    """Run the dynamics of one replication; return the final text, positions and outcome."""
-    streams = stage_streams(seed)  # one stream per stage, as the model draws them
-    pop = build_population(cfg.scenario, streams["population"])
-    dl, st = pop.delegations, pop.stakeholders
-    b, cal, proc, fund, rule = (
+def _numpy_days(cfg, pop, cap_sal, st_weights):
+    """The numpy room-days (`MeetingDays.sit`'s arithmetic), bare: positions, text, work."""
+    b, cal, proc, fund, channels = (
         cfg.behaviour,
         cfg.scenario.calendar,
         cfg.process,
         cfg.funding,
-        cfg.decision,
+        cfg.channels,
     )
-    channels = cfg.channels
-    n, n_issues = dl.ideal.shape
-    positions = dl.ideal.copy()
-    remaining = dl.budget_usd.copy()
-    spent = np.zeros(n)
-    purse = Purse.from_config(cfg)
-    shares = purse.cost_shares(dl.budget_usd)
-    fund_remaining = fund.trust_fund_usd
-    st_weights = b.stakeholder_weight * st.capacity[:, None] * st.salience
-    cap_sal = dl.expertise[:, None] * dl.salience
-    text = dl.ideal.mean(axis=0) if n else np.full(n_issues, 0.5)
-    zero_draft = text.copy()
-    scratch = np.zeros(n), np.zeros(n)
-    informal_issues = np.array([], dtype=np.int64)
-    work_total = np.full(n_issues, proc.compression.text_days / max(n_issues, 1))
-    work_left = work_total.copy()
-    st_voices = float(st_weights.sum())
-    layouts: dict[tuple, RoomLayout] = {}
-    seatings: dict[tuple, object] = {}
-    planned = cal.meetings
-    meeting, extensions, adopted_by, level = 0, 0, None, 0.0
+    dl, st = pop.delegations, pop.stakeholders
+    n = len(dl)
     n_blocs = len(pop.bloc_names) if b.bloc_coordination else 0
     proxy_weight = b.bloc_proxy_weight if b.bloc_coordination else 0.0
     other = dl.other_language
+    st_voices = float(st_weights.sum())
+    layouts: dict[tuple, RoomLayout] = {}
+    seatings: dict[tuple, object] = {}
+    scratch = np.zeros(n), np.zeros(n)
 
-    def next_meeting() -> str | None:
-        if meeting < planned and purse.can_afford_meeting():
-            return "planned"
-        if extensions < rule.max_extensions and (
-            purse.extension_authorised or purse.can_afford_meeting()
-        ):
-            return "extension"
-        return None
-
-    while adopted_by is None and (mode := next_meeting()) is not None:
-        if mode == "extension":
-            purse.authorise_extension()
-            extensions += 1
-        ahead = purse.affordable_meetings(max(planned - meeting, 0)) if mode == "planned" else 1
-        ahead = max(ahead, 1)
-        outlook = MeetingOutlook(
-            meeting_index=meeting,
-            expected=meeting + ahead,
-            remaining_usd=remaining,
-            stakes=salience_distance(dl.ideal, text, dl.salience),
-            cost_share_usd=shares,
-            fund_remaining_usd=fund_remaining,
-        )
-        plan = plan_attendance(outlook, dl, cfg)
-        present = plan.delegates > 0
-        spread = disagreement(positions[present]) if present.sum() >= 2 else np.zeros(n_issues)
-        threshold = door_threshold(proc, level, channels.closing_doors)
-        tiers = plan_tiers(spread, meeting + 1, proc, informal_issues, threshold)
-        left = np.maximum(work_left, 0.0)
-        if channels.unfinished_work and len(tiers.plenary):
-            overloaded = plenary_overload(left, tiers.plenary, spread, cal.days * ahead)
-            if len(overloaded):
-                tiers = plan_tiers(
-                    spread, meeting + 1, proc, informal_issues, threshold, overloaded
-                )
-        tiers, squeeze = compress(
-            tiers,
-            spread,
-            float(left.sum()),
-            cal.days * ahead,
-            proc,
-            channels.compression,
-            informal_rooms_open(proc, meeting + 1),
-            room_days_ahead(proc, meeting + 1, ahead, cal.days),
-        )
-        informal_issues = np.union1d(tiers.informal, tiers.friends)
-        invited = (
-            invite_friends(proc.friends, dl.expertise, dl.bloc) if len(tiers.friends) else None
-        )
+    def days(plan, tiers, squeeze, invited, text, positions, work_left):
         night = squeeze.night_share
         observed, covered = np.zeros(n), np.zeros(n)
         by_turn: dict[tuple, tuple] = {}
@@ -212,6 +148,139 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
                         persuasion_rate=persuasion,
                         seating=seating,
                     )
+        return observed, covered
+
+    return days
+
+
+def _compiled_days(cfg, pop, cap_sal, st_weights):
+    """The compiled room-days (`sit_meeting`), bare: positions, text, work; tallies thrown away."""
+    from sim.model.compiled.load import kernels
+    from sim.model.compiled.sitter import members_for, pack_rooms, ranking_of, rules_for
+    from sim.model.compiled.tables import rules_array
+
+    n = len(pop.delegations)
+    members = members_for(cfg, pop, cap_sal, st_weights)
+    voices = float(st_weights.sum())
+    ranking = ranking_of(pop.delegations.ideal)
+    packs: dict[tuple, object] = {}
+    sink = [np.zeros(n) for _ in range(7)] + [np.zeros(len(pop.stakeholders))]
+
+    def days(plan, tiers, squeeze, invited, text, positions, work_left):
+        key = (tiers.informal.tobytes(), tiers.friends.tobytes(), tiers.plenary.tobytes())
+        key += (squeeze.tracks, invited is None)
+        if key not in packs:
+            packs[key] = pack_rooms(cfg, pop, tiers, squeeze.tracks, invited)
+        packed = packs[key]
+        observed, covered = np.zeros(n), np.zeros(n)
+        kernels().sit_meeting(
+            *members,
+            *packed.rooms,
+            rules_array(rules_for(cfg, squeeze.night_share, voices)),
+            *sink,
+            covered,
+            observed,
+            work_left,
+            np.zeros((cfg.scenario.calendar.days, max(packed.widest, 1))),
+            np.zeros(2),
+            plan.in_person_days,
+            plan.delegates,
+            plan.remote,
+            text,
+            positions,
+            ranking,
+        )
+        return observed, covered
+
+    return days
+
+
+def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, object]:
+    """Run the dynamics of one replication; return the final text, positions and outcome.
+
+    `kernels`: the room-days in numpy or compiled (`sim.model.kernels`), as the model
+    runs them: the floor of each is the same arithmetic without the bookkeeping.
+    """
+    streams = stage_streams(seed)  # one stream per stage, as the model draws them
+    pop = build_population(cfg.scenario, streams["population"])
+    dl, st = pop.delegations, pop.stakeholders
+    b, cal, proc, fund, rule = (
+        cfg.behaviour,
+        cfg.scenario.calendar,
+        cfg.process,
+        cfg.funding,
+        cfg.decision,
+    )
+    channels = cfg.channels
+    n, n_issues = dl.ideal.shape
+    positions = dl.ideal.copy()
+    remaining = dl.budget_usd.copy()
+    spent = np.zeros(n)
+    purse = Purse.from_config(cfg)
+    shares = purse.cost_shares(dl.budget_usd)
+    fund_remaining = fund.trust_fund_usd
+    st_weights = b.stakeholder_weight * st.capacity[:, None] * st.salience
+    cap_sal = dl.expertise[:, None] * dl.salience
+    text = dl.ideal.mean(axis=0) if n else np.full(n_issues, 0.5)
+    zero_draft = text.copy()
+    informal_issues = np.array([], dtype=np.int64)
+    days = (_compiled_days if kernels == "compiled" else _numpy_days)(cfg, pop, cap_sal, st_weights)
+    mech = mechanisms(kernels, cfg, pop, st_weights)  # attendance, disagreement, pull
+    work_total = np.full(n_issues, proc.compression.text_days / max(n_issues, 1))
+    work_left = work_total.copy()
+    planned = cal.meetings
+    meeting, extensions, adopted_by, level = 0, 0, None, 0.0
+
+    def next_meeting() -> str | None:
+        if meeting < planned and purse.can_afford_meeting():
+            return "planned"
+        if extensions < rule.max_extensions and (
+            purse.extension_authorised or purse.can_afford_meeting()
+        ):
+            return "extension"
+        return None
+
+    while adopted_by is None and (mode := next_meeting()) is not None:
+        if mode == "extension":
+            purse.authorise_extension()
+            extensions += 1
+        ahead = purse.affordable_meetings(max(planned - meeting, 0)) if mode == "planned" else 1
+        ahead = max(ahead, 1)
+        outlook = MeetingOutlook(
+            meeting_index=meeting,
+            expected=meeting + ahead,
+            remaining_usd=remaining,
+            stakes=salience_distance(dl.ideal, text, dl.salience),
+            cost_share_usd=shares,
+            fund_remaining_usd=fund_remaining,
+        )
+        plan = mech.attendance(outlook)
+        present = plan.delegates > 0
+        spread = mech.disagreement(positions, present)
+        threshold = door_threshold(proc, level, channels.closing_doors)
+        tiers = plan_tiers(spread, meeting + 1, proc, informal_issues, threshold)
+        left = np.maximum(work_left, 0.0)
+        if channels.unfinished_work and len(tiers.plenary):
+            overloaded = plenary_overload(left, tiers.plenary, spread, cal.days * ahead)
+            if len(overloaded):
+                tiers = plan_tiers(
+                    spread, meeting + 1, proc, informal_issues, threshold, overloaded
+                )
+        tiers, squeeze = compress(
+            tiers,
+            spread,
+            float(left.sum()),
+            cal.days * ahead,
+            proc,
+            channels.compression,
+            informal_rooms_open(proc, meeting + 1),
+            room_days_ahead(proc, meeting + 1, ahead, cal.days),
+        )
+        informal_issues = union(tiers.informal, tiers.friends)
+        invited = (
+            invite_friends(proc.friends, dl.expertise, dl.bloc) if len(tiers.friends) else None
+        )
+        observed, covered = days(plan, tiers, squeeze, invited, text, positions, work_left)
         paid = np.minimum(plan.own_cost_usd, remaining)
         remaining = remaining - paid
         spent = spent + paid
@@ -257,9 +326,7 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
             spent = spent + paid
             rate = 1.0 - (1.0 - b.consultation_rate) ** cal.consultation_days
             idx = np.flatnonzero(attend)
-            positions[idx] = confidence_pull(
-                positions[idx], st.ideal, st_weights, b.confidence, rate
-            )
+            positions[idx] = mech.pull(positions[idx], b.confidence, rate)
     ratify = None
     if adopted_by is not None:  # `ratify` is None too when the scenario has no treaty
         ratify = ratify_states(dl, text, cfg.ratification, streams["ratification"])
@@ -272,23 +339,27 @@ def floor_run(cfg: SimConfig, seed: int) -> dict[str, object]:
     }
 
 
-def check_floor(cfg: SimConfig, seeds) -> None:
-    """Assert the floor ends where the model ends (text, positions, outcome), bit for bit."""
+def check_floor(cfg: SimConfig, seeds, kernels=("numpy", "compiled")) -> None:
+    """Assert the floor ends where the model ends (text, positions, outcome), bit for bit.
+
+    For each of `kernels`, the floor on those kernels against both model classes on them.
+    """
     from sim.model import Negotiation, NegotiationModel
 
-    for seed, cls in ((s, c) for s in seeds for c in (Negotiation, NegotiationModel)):
-        model = cls(cfg, seed=seed)
-        record = model.run()
-        bare = floor_run(cfg, seed)
-        same = (
-            np.array_equal(model.chair.text, bare["text"])
-            and np.array_equal(model.positions, bare["positions"])
-            and model.adopted_by == bare["adopted_by"]
-            and model.meeting == bare["meetings"]
-            and _same_days(record.ratification_days, bare["ratification_days"])
-        )
-        if not same:
-            raise AssertionError(f"floor and {cls.__name__} differ for seed {seed}")
+    for seed, kind in ((s, k) for s in seeds for k in kernels):
+        bare = floor_run(cfg, seed, kind)
+        for cls in (Negotiation, NegotiationModel):
+            model = cls(cfg, seed=seed, kernels=kind)
+            record = model.run()
+            same = (
+                np.array_equal(model.chair.text, bare["text"])
+                and np.array_equal(model.positions, bare["positions"])
+                and model.adopted_by == bare["adopted_by"]
+                and model.meeting == bare["meetings"]
+                and _same_days(record.ratification_days, bare["ratification_days"])
+            )
+            if not same:
+                raise AssertionError(f"floor and {cls.__name__} differ for seed {seed} ({kind})")
 
 
 def _same_days(a: np.ndarray | None, b: np.ndarray | None) -> bool:

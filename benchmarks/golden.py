@@ -1,16 +1,19 @@
 """Golden snapshot: prove an optimisation leaves results bit-identical.
 
     .venv/bin/python benchmarks/golden.py save  [PATH]   # before changing the model
-    .venv/bin/python benchmarks/golden.py check [PATH]   # after each change
+    .venv/bin/python benchmarks/golden.py check [PATH]   # after each change (default PATH:
+                                                         # sim_golden.pkl in the temp folder)
 
 Runs `run_replication` for 3 seeds of a set of configurations that together exercise
 every code path of the hot loop (tiers, friends of the chair by capability and by bloc,
 observers, bloc proxies on and off, every funding design, every decision rule, the
 version-2 channels on and off, compression under dear meetings, amendment votes,
-extensions with and without authorisation, a synthetic 1,000-delegation table) and
-compares the three tables exactly (`assert_frame_equal(check_exact=True)`), plus each
-model's final positions and text, and the tables `run_replications` builds for all 3
-replications at once.
+extensions with and without authorisation, a synthetic 1,000-delegation table, the
+calibration's other two negotiations and points near the ends of its priors) and
+compares the tables exactly (`assert_frame_equal(check_exact=True)`: runs, meetings,
+delegations, and the parties-by-month ratification table when the snapshot has it),
+plus each model's final positions and text, and the tables `run_replications` builds
+for all 3 replications at once.
 
 One change of type is allowed, and only that: a count or day column stored as int64
 or float64 in the snapshot may now be a nullable ``Int64`` (sim/run/schema.py), with
@@ -65,6 +68,25 @@ CASES: dict[str, list[str]] = {
         "funding=hybrid",
         "funding.remote_counts_for_decision=true",
     ],
+    # the calibration's three negotiations, and points near the ends of its priors
+    "bbnj": ["scenario=bbnj"],
+    "plastics_inc": ["scenario=plastics_inc"],
+    "bbnj_wide_rooms": [
+        "scenario=bbnj",
+        "process.max_parallel_rooms=3",
+        "process.stocktaking_days=2",
+        "process.compression.max_parallel_rooms=4",
+        "behaviour.confidence=0.5",
+        "behaviour.persuasion_rate=0.05",
+    ],
+    "plastics_v3_off": [
+        "scenario=plastics_inc",
+        "process.stocktaking_days=0",
+        "channels.room_size=false",
+        "channels.audience_costs=false",
+        "channels.unfinished_work=false",
+        "channels.acquiescence=false",
+    ],
 }
 
 
@@ -90,6 +112,7 @@ def _snapshot() -> dict[str, object]:
                 "runs": tables.runs,
                 "meetings": tables.meetings,
                 "delegations": tables.delegations,
+                "ratification": tables.ratification,
                 "positions": model.positions.copy(),
                 "text": model.chair.text.copy(),
             }
@@ -98,6 +121,7 @@ def _snapshot() -> dict[str, object]:
             "runs": tables.runs,
             "meetings": tables.meetings,
             "delegations": tables.delegations,
+            "ratification": tables.ratification,
         }
     return out
 
@@ -123,7 +147,13 @@ def _compare(old: dict[str, object], new: dict[str, object]) -> list[str]:
         if after is None:
             problems.append(f"{key}: missing")
             continue
-        for part in ("runs", "meetings", "delegations"):
+        for part in ("runs", "meetings", "delegations", "ratification"):
+            if part not in before:  # a snapshot from before the ratification table
+                continue
+            if before[part] is None or after.get(part) is None:
+                if before[part] is not None or after.get(part) is not None:
+                    problems.append(f"{key} {part}: present in one snapshot only")
+                continue
             try:
                 same_types = _as_snapshot_types(before[part], after[part])
                 pd.testing.assert_frame_equal(before[part], same_types, check_exact=True)
@@ -136,8 +166,13 @@ def _compare(old: dict[str, object], new: dict[str, object]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    mode = argv[0] if argv else "check"
-    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_PATH
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("mode", nargs="?", choices=("save", "check"), default="check")
+    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    args = parser.parse_args(argv)
+    mode, path = args.mode, args.path
     snap = _snapshot()
     if mode == "save":
         path.write_bytes(pickle.dumps(snap))

@@ -40,6 +40,7 @@ import numpy as np  # noqa: E402
 from synthetic import synthetic_overrides  # noqa: E402
 
 DEFAULT_SEEDS = 8  # runs cycle over these seeds, so the median mixes early and late adoption
+AMORTISED_OVER = 40  # replications of one configuration per call (item 1's amortised row)
 
 
 def _median_times(fn, reps: int, warmup: int = 2) -> dict[str, float]:
@@ -78,18 +79,28 @@ def _fixed_length(meetings: int) -> list[str]:
 
 
 def bench_default(quick: bool) -> dict[str, object]:
+    from dataclasses import replace
+
     from sim.api import compose_config
     from sim.model import Negotiation, NegotiationModel
-    from sim.run.replications import run_replication
+    from sim.run.replications import run_replication, run_replications
 
     cfg = compose_config([])
     reps = 15 if quick else 40
     model = _median_times(lambda i: NegotiationModel(cfg, seed=i % DEFAULT_SEEDS).run().row, reps)
     plain = _median_times(lambda i: Negotiation(cfg, seed=i % DEFAULT_SEEDS).run().row, reps)
+    numpy_plain = _median_times(
+        lambda i: Negotiation(cfg, seed=i % DEFAULT_SEEDS, kernels="numpy").run().row, reps
+    )
     tables = _median_times(lambda i: run_replication(cfg, 0, i % DEFAULT_SEEDS), reps)
+    # the target's measure: one configuration's 40 replications in one call, per run
+    forty = replace(cfg, replications=AMORTISED_OVER)
+    batch = _median_times(lambda i: run_replications(forty), 3 if quick else 5, warmup=1)
+    per_run = {key: value / AMORTISED_OVER for key, value in batch.items() if key.endswith("_s")}
     held = [NegotiationModel(cfg, seed=s) for s in range(DEFAULT_SEEDS)]
     meetings = [m.run().row["meetings_held"] for m in held]
-    out = {"model_run": model, "plain_run": plain, "with_tables": tables}
+    out = {"model_run": model, "plain_run": plain, "numpy_run": numpy_plain}
+    out |= {"with_tables": tables, "amortised": {**per_run, "reps": batch["reps"]}}
     return {**out, "meetings_held": meetings}
 
 
@@ -150,19 +161,26 @@ def bench_floor(quick: bool) -> dict[str, object]:
     from sim.model import NegotiationModel
 
     out = {"sizes": []}
-    for n in [193, 10_000]:
+    for n, kernels in [(193, "compiled"), (193, "numpy"), (10_000, "compiled"), (10_000, "numpy")]:
         # the floor runs the dynamics only: compare without the unhurried twin run
         cfg = compose_config([*synthetic_overrides(n), "measures.rush_cost=false"])
-        check_floor(cfg, range(3 if n == 193 else 1))  # same text and positions, bit for bit
+        # same text and positions, bit for bit
+        check_floor(cfg, range(3 if n == 193 else 1), kernels=(kernels,))
         reps = (15 if quick else 40) if n == 193 else 3
         seeds = DEFAULT_SEEDS if n == 193 else 1
         model = _median_times(
-            lambda i, cfg=cfg, k=seeds: NegotiationModel(cfg, seed=i % k).run().row, reps
+            lambda i, cfg=cfg, k=seeds, kn=kernels: (
+                NegotiationModel(cfg, seed=i % k, kernels=kn).run().row
+            ),
+            reps,
         )
-        bare = _median_times(lambda i, cfg=cfg, k=seeds: floor_run(cfg, i % k), reps)
+        bare = _median_times(
+            lambda i, cfg=cfg, k=seeds, kn=kernels: floor_run(cfg, i % k, kn), reps
+        )
         out["sizes"].append(
             {
                 "delegations": n,
+                "kernels": kernels,
                 "model": model,
                 "floor": bare,
                 "ratio_cpu": model["cpu_s"] / bare["cpu_s"],
@@ -220,12 +238,28 @@ def bench_startup(quick: bool) -> dict[str, object]:
             t0 = time.time()
             subprocess.run([sys.executable, "-c", "import mesa"], check=True, env=env)
             imports.append(time.time() - t0)
+        quick_exits = {}
+        for name, args in _QUICK_EXITS.items():
+            times = []
+            for _ in range(reps):
+                t0 = time.time()
+                subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, env=env)
+                times.append(time.time() - t0)
+            quick_exits[name] = float(np.median(times))
     return {
         "to_first_run_s": float(np.median(to_first)),
         "command_total_s": float(np.median(total)),
         "python_import_mesa_s": float(np.median(imports)),
+        "quick_exits_s": quick_exits,
         "reps": reps,
     }
+
+
+_QUICK_EXITS = {  # commands that must answer at once: no model, no numba
+    "`python -m sim --help`": ["--help"],
+    "a configuration error (`scenario.bogus=1`)": ["scenario.bogus=1"],
+    "a configuration error (`process=nope`)": ["process=nope"],
+}
 
 
 # ----------------------------------------------------------------- report
@@ -241,8 +275,10 @@ def report(results: dict[str, object]) -> str:
         r = results["1"]
         for key, label in (
             ("model_run", "NegotiationModel(...).run() (Mesa)"),
-            ("plain_run", "Negotiation(...).run() (what the CLI runs)"),
+            ("plain_run", "Negotiation(...).run() (compiled kernels)"),
+            ("numpy_run", "Negotiation(..., kernels='numpy').run() (the numpy reference)"),
             ("with_tables", "run_replication"),
+            ("amortised", f"run_replications, {AMORTISED_OVER} replications: per run"),
         ):
             if key not in r:
                 continue
@@ -265,7 +301,8 @@ def report(results: dict[str, object]) -> str:
         for row in results["3"]["sizes"]:
             n = f"{row['delegations']:,}"
             lines.append(
-                f"| 3 floor | {n} del.: model / bare numpy loop = {row['ratio_cpu']:.2f}x "
+                f"| 3 floor | {n} del., {row['kernels']} kernels: model / bare loop = "
+                f"{row['ratio_cpu']:.2f}x "
                 f"| {_ms(row['model']['cpu_s'])} / {_ms(row['floor']['cpu_s'])} "
                 f"| {_ms(row['model']['wall_s'])} / {_ms(row['floor']['wall_s'])} |"
             )
@@ -279,6 +316,8 @@ def report(results: dict[str, object]) -> str:
             f"{r['command_total_s']:.2f} s; `import mesa` alone {r['python_import_mesa_s']:.2f} s) "
             f"| | {r['to_first_run_s']:.2f} s |"
         )
+        for name, seconds in r.get("quick_exits_s", {}).items():
+            lines.append(f"| 6 start-up | {name} | | {seconds:.2f} s |")
     return "\n".join(lines)
 
 

@@ -8,7 +8,11 @@
    - `mesa.batch_run(..., number_processes=2)` over the same configurations and as many
      seeds (benchmarks/_batch_run.py; it returns the last collected row of each run);
    - EMA Workbench's `MultiprocessingEvaluator(n_processes=2)` (benchmarks/_ema_run.py;
-     a function model returning the run's scalar metrics), if it is installed.
+     a function model returning the run's scalar metrics), if it is installed;
+   - the two tools again with `SIM_KERNELS=numpy`: the model on its numpy kernels, as
+     every tool ran it before the kernels were compiled.
+   Each tool builds the model as its users would (`NegotiationModel(config, seed)`: the
+   compiled kernels by default).
    Each is timed end to end, from launching its command to its results in hand
    (imports, worker start-up and writing included): runs per second.
 5. Peak memory (resident set of the launching process and all its workers, sampled
@@ -132,8 +136,10 @@ def sweep_command(sweep_dir: Path, replications: int, meeting_costs: str | None)
     return cmd
 
 
-def _ours(tmp: Path, replications: int, meeting_costs: str | None = None) -> dict[str, float]:
-    sweep_dir = tmp / f"sweep_r{replications}_{'m' if meeting_costs else 'g'}"
+def _ours(
+    tmp: Path, replications: int, meeting_costs: str | None = None, label: str = "grid"
+) -> dict[str, float]:
+    sweep_dir = tmp / f"sweep_r{replications}_{'m' if meeting_costs else 'g'}_{label}"
     wall, peak, _ = peak_rss(
         sweep_command(sweep_dir, replications, meeting_costs), cwd=ROOT, env=_env()
     )
@@ -159,9 +165,10 @@ def _ours(tmp: Path, replications: int, meeting_costs: str | None = None) -> dic
     }
 
 
-def _script(name: str, replications: int) -> dict[str, float]:
+def _script(name: str, replications: int, kernels: str | None = None) -> dict[str, float]:
     cmd = [sys.executable, str(HERE / name), str(replications), str(CORES)]
-    wall, peak, result = peak_rss(cmd, cwd=ROOT, env=_env())
+    env = {**_env(), **({"SIM_KERNELS": kernels} if kernels else {})}
+    wall, peak, result = peak_rss(cmd, cwd=ROOT, env=env)
     runs = int(result.stdout.decode().strip().splitlines()[-1])
     return {"runs": runs, "wall_s": wall, "runs_per_s": runs / wall, "peak_rss_mb": peak / 2**20}
 
@@ -179,14 +186,20 @@ def bench(item: str, quick: bool) -> dict[str, object]:
         if item == "4":
             out: dict[str, object] = {"ours": _ours(tmp_path, reps)}
             out["mesa_batch_run"] = _script("_batch_run.py", reps)
-            out["ema_workbench"] = (
-                _script("_ema_run.py", reps) if _ema_installed() else "not installed"
+            ema = _ema_installed()
+            out["ema_workbench"] = _script("_ema_run.py", reps) if ema else "not installed"
+            # the same tools on the numpy kernels: the model as it ran before it was compiled
+            out["mesa_batch_run_numpy"] = _script("_batch_run.py", reps, "numpy")
+            out["ema_workbench_numpy"] = (
+                _script("_ema_run.py", reps, "numpy") if ema else "not installed"
             )
             rows = []
             for key, label in (
                 ("ours", "ours: Hydra joblib sweep"),
                 ("mesa_batch_run", "mesa.batch_run"),
                 ("ema_workbench", "EMA Workbench MultiprocessingEvaluator"),
+                ("mesa_batch_run_numpy", "mesa.batch_run, numpy kernels"),
+                ("ema_workbench_numpy", "EMA Workbench, numpy kernels"),
             ):
                 r = out[key]
                 if isinstance(r, str):
@@ -198,8 +211,9 @@ def bench(item: str, quick: bool) -> dict[str, object]:
                 )
             out["table"] = rows
             return out
-        small = _ours(tmp_path, reps)
-        large = _ours(tmp_path, reps, None if quick else MEETING_COSTS)
+        small = _ours(tmp_path, reps, label="small")
+        # --quick: the large sweep is the small one's grid again, in its own folder
+        large = _ours(tmp_path, reps, None if quick else MEETING_COSTS, label="large")
         rows = [
             f"| 5 memory | sweep of {r['runs']:,} runs: peak RSS (all processes) "
             f"{r['peak_rss_mb']:.0f} MB; aggregation alone {r['aggregation_peak_rss_mb']:.0f} MB "

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sim.model.dynamics import (
+    StakeholderPull,
     bounded_confidence_step,
     compromise,
     confidence_pull,
@@ -154,6 +155,16 @@ def test_confidence_pull_ignores_sources_out_of_reach():
     y = confidence_pull(x, sources, weights, confidence=0.2, rate=1.0)
     assert y[0, 0] == pytest.approx((0.15 + 3 * 0.2) / 4)
     assert y[1, 0] == 0.9  # nobody within reach: unchanged
+
+
+def test_a_kept_stakeholder_pull_gives_a_fresh_pulls_numbers():
+    rng = np.random.default_rng(5)
+    sources, weights = rng.random((40, 3)), rng.random((40, 3))
+    kept = StakeholderPull(sources, weights)
+    for _ in range(4):  # the second call on reuses the first one's sorting
+        x = rng.random((25, 3))
+        fresh = confidence_pull(x, sources, weights, 0.3, 0.2)
+        np.testing.assert_array_equal(kept(x, 0.3, 0.2), fresh)
 
 
 def test_confidence_pull_without_sources_is_identity():

@@ -17,7 +17,7 @@ a valid configuration of every design).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ import pandas as pd
 
 from sim.analysis.priors import ParameterRange, plain
 from sim.config import ConfigError, SimConfig, compose_config, set_values
+from sim.model.kernels import kernels_for
 from sim.run.batch import run_point
 
 __all__ = [
@@ -173,12 +174,25 @@ def check_outcomes(cfg: SimConfig, outcomes: Iterable[str], key: str = "outcomes
 
 
 def evaluate(
-    base: SimConfig, values: Mapping[str, Any], labels: Mapping[str, Any] | None = None
+    base: SimConfig,
+    values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    labels: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """Run one point's replications in process: the run rows, with `labels` as columns.
+    """Run one point's replications in process, or many points': the run rows.
 
     The documented evaluation path for other tools (EMA Workbench, SALib, a notebook):
     compose once with `compose_designs` (or `sim.config.compose_config`), then call
-    this with numbers (numpy scalars accepted); see docs/robustness.md.
+    this with numbers (numpy scalars accepted); see docs/robustness.md. `values` is one
+    point (a mapping of dotted keys) or a sequence of points: their rows follow one
+    another, with a `point` column (0, 1, ...) first. `labels` become columns. Many
+    points at once load the compiled kernels once they repay it (`sim.model.kernels`).
     """
-    return run_point(base, values, labels or {})
+    labels = dict(labels or {})
+    if isinstance(values, Mapping):
+        return run_point(base, values, labels, kernels_for(base.replications))
+    points = list(values)
+    kernels = kernels_for(len(points) * base.replications)
+    frames = [
+        run_point(base, point, {"point": i, **labels}, kernels) for i, point in enumerate(points)
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

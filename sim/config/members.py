@@ -79,8 +79,9 @@ def table_source(table: str) -> tuple[str, str, int, int]:
                 f"scenario.delegations.table = {table!r}: no packaged table of that name "
                 "(expected 'un_member_states' or a path to a .csv file)"
             )
-    stat = path.resolve().stat()
-    return table, str(path.resolve()), stat.st_size, stat.st_mtime_ns
+    resolved = path.resolve()
+    stat = resolved.stat()
+    return table, str(resolved), stat.st_size, stat.st_mtime_ns
 
 
 def load_member_rows(table: str) -> tuple[dict[str, Any], ...]:

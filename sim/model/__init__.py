@@ -9,7 +9,11 @@ Mesa model last):
 - `ledger`, `purse`: delegations' running totals, and the process's money;
 - `attendance`: who attends a meeting and who pays;
 - `process`: tiers, compression, the rooms that sit, who covers which room;
-- `sitting`: one room sitting for one day;
+- `sitting`, `days`: one room sitting for one day, and a meeting's days room by room;
+- `issue_sets`: sets of issues as numpy's set routines give them, cheaply;
+- `mechanisms`, `kernels`: a run's numerical mechanisms behind one interface, and the
+  choice of their code: the numpy reference or `compiled` (numba kernels, the same
+  numbers bit for bit, imported only when chosen);
 - `decision`: objections, blocking power, accommodation, votes;
 - `record`, `outcomes`, `metrics`: what a run leaves behind and its columns;
 - `chair`, `session`: the chair's decisions and `Negotiation`, the whole process

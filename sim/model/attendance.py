@@ -15,7 +15,15 @@ import numpy as np
 
 from sim.config import INCOME_GROUPS, CostConfig, FundingConfig, SimConfig
 
-__all__ = ["AttendancePlan", "MeetingOutlook", "Members", "meeting_allowance", "plan_attendance"]
+__all__ = [
+    "AttendancePlan",
+    "MeetingOutlook",
+    "Members",
+    "allowance_share",
+    "meeting_allowance",
+    "plan_attendance",
+    "trust_fund_queue",
+]
 
 
 class Members(Protocol):
@@ -67,10 +75,16 @@ def meeting_allowance(
     meeting's share of the weights still ahead. At the last expected meeting, and at
     any meeting beyond (an extension), everything left is available.
     """
+    share = allowance_share(meeting_index, expected, lateness)
+    return remaining.copy() if share is None else remaining * share
+
+
+def allowance_share(meeting_index: int, expected: int, lateness: float) -> float | None:
+    """This meeting's share of the weights still ahead (`meeting_allowance`); None: all."""
     if meeting_index >= expected - 1:
-        return remaining.copy()
+        return None
     ahead = 1.0 + lateness * np.arange(meeting_index, expected) / max(expected - 1, 1)
-    return remaining * (ahead[0] / ahead.sum())
+    return ahead[0] / ahead.sum()
 
 
 def plan_attendance(outlook: MeetingOutlook, members: Members, cfg: SimConfig) -> AttendancePlan:
@@ -112,9 +126,7 @@ def plan_attendance(outlook: MeetingOutlook, members: Members, cfg: SimConfig) -
         affordable = np.floor(spendable / per_delegate).astype(np.int64)
     else:
         affordable = staff.copy()
-    own_full = np.minimum(
-        np.clip(desired - funded, 0, None), np.minimum(staff - funded, affordable)
-    )
+    own_full = np.minimum(np.maximum(desired - funded, 0), np.minimum(staff - funded, affordable))
     own_full = np.where(can_pay_share, own_full, 0)
     delegates = funded + own_full
     in_person_days = np.where(delegates > 0, days, 0)
@@ -155,18 +167,29 @@ def _trust_fund_seats(
     members: Members, days: int, fund_remaining: float, cost: CostConfig, funding: FundingConfig
 ) -> np.ndarray:
     """Seats the trust fund pays for: poorest eligible delegations first, while money lasts."""
-    staff, income = members.staff, members.income
-    seats = np.zeros(len(staff), dtype=np.int64)
-    per_delegate = days * cost.delegate_day_usd
+    seats = np.zeros(len(members.staff), dtype=np.int64)
     if fund_remaining <= 0 or funding.trust_fund_delegates == 0:
         return seats
+    order, spent, wanted = trust_fund_queue(members, days, cost, funding)
+    granted = order[spent <= fund_remaining + 1e-9]
+    seats[granted] = wanted[granted]
+    return seats
+
+
+def trust_fund_queue(
+    members: Members, days: int, cost: CostConfig, funding: FundingConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The trust fund's queue, fixed for a run: who it serves first, what it has spent.
+
+    Delegations poorest first, the running cost of their seats in that order, and the
+    seats each eligible one wants.
+    """
+    staff, income = members.staff, members.income
+    per_delegate = days * cost.delegate_day_usd
     eligible_groups = [INCOME_GROUPS.index(g) for g in funding.trust_fund_eligible if g != "LDC"]
     eligible = np.isin(income, eligible_groups)
     if "LDC" in funding.trust_fund_eligible:
         eligible |= members.ldc
     wanted = np.where(eligible, np.minimum(funding.trust_fund_delegates, staff), 0)
     order = np.argsort(members.budget_usd, kind="stable")
-    spent = np.cumsum(wanted[order] * per_delegate)
-    granted = order[spent <= fund_remaining + 1e-9]
-    seats[granted] = wanted[granted]
-    return seats
+    return order, np.cumsum(wanted[order] * per_delegate), wanted

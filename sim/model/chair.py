@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.issue_sets import union
 from sim.model.process import (
     Compression,
     TierPlan,
@@ -90,7 +91,7 @@ class ChairDesk:
             informal_rooms_open(process, meeting_number),
             room_days_ahead(process, meeting_number, meetings_ahead, days),
         )
-        self.informal_issues = np.union1d(tiers.informal, tiers.friends)
+        self.informal_issues = union(tiers.informal, tiers.friends)
         newly = self.informal_issues[self.doors_closed[self.informal_issues] == 0]
         self.doors_closed[newly] = meeting_number
         return tiers, squeeze

@@ -279,9 +279,8 @@ def amendment_votes(
 
 def unfinished_share(work_left: np.ndarray, work_total: np.ndarray) -> np.ndarray:
     """Share of each issue's negotiating work not yet done, in [0, 1] (0: finished)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(work_total > 0, work_left / np.where(work_total > 0, work_total, 1.0), 0.0)
-    return np.clip(np.where(share > 1e-9, share, 0.0), 0.0, 1.0)
+    share = np.divide(work_left, work_total, out=np.zeros_like(work_left), where=work_total > 0)
+    return np.minimum(np.where(share > 1e-9, share, 0.0), 1.0)  # in [0, 1]
 
 
 def tabled_text(text: np.ndarray, zero_draft: np.ndarray, unfinished: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "StakeholderPull",
     "bounded_confidence_sorted",
     "bounded_confidence_step",
     "compromise",
@@ -126,22 +127,43 @@ def confidence_pull(
     attend them, issue by issue, but only where their views are close enough to be heard.
     `source_weights` is (sources, issues). Cost: O((n + m) log m).
     """
-    n, k = x.shape
-    if n == 0 or len(sources) == 0 or rate == 0.0:
-        return x.copy()
-    flat, order = _stacked(sources)
-    w_sorted = np.take_along_axis(source_weights, order, axis=0).T.ravel()
-    v_sorted = np.take_along_axis(sources, order, axis=0).T.ravel()
-    w_prefix = np.concatenate(([0.0], np.cumsum(w_sorted)))
-    wv_prefix = np.concatenate(([0.0], np.cumsum(w_sorted * v_sorted)))
-    query = (x + 4.0 * np.arange(k)).T.ravel()
-    lo = np.searchsorted(flat, query - confidence - 1e-12, side="left")
-    hi = np.searchsorted(flat, query + confidence + 1e-12, side="right")
-    weight = (w_prefix[hi] - w_prefix[lo]).reshape(k, n).T
-    pulled = (wv_prefix[hi] - wv_prefix[lo]).reshape(k, n).T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        target = np.where(weight > 0, pulled / np.where(weight > 0, weight, 1.0), x)
-    return x + rate * (target - x)
+    return StakeholderPull(sources, source_weights)(x, confidence, rate)
+
+
+class StakeholderPull:
+    """`confidence_pull` toward fixed sources: their sorting and prefix sums done once.
+
+    A run's stakeholders never move, so a run sorts them at its first consultation
+    and every later consultation only queries (same arithmetic, same numbers).
+    """
+
+    def __init__(self, sources: np.ndarray, source_weights: np.ndarray) -> None:
+        self.sources, self.source_weights = sources, source_weights
+        self._sorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _sort(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        flat, order = _stacked(self.sources)
+        w_sorted = np.take_along_axis(self.source_weights, order, axis=0).T.ravel()
+        v_sorted = np.take_along_axis(self.sources, order, axis=0).T.ravel()
+        w_prefix = np.concatenate(([0.0], np.cumsum(w_sorted)))
+        wv_prefix = np.concatenate(([0.0], np.cumsum(w_sorted * v_sorted)))
+        return flat, w_prefix, wv_prefix
+
+    def __call__(self, x: np.ndarray, confidence: float, rate: float) -> np.ndarray:
+        n, k = x.shape
+        if n == 0 or len(self.sources) == 0 or rate == 0.0:
+            return x.copy()
+        if self._sorted is None:
+            self._sorted = self._sort()
+        flat, w_prefix, wv_prefix = self._sorted
+        query = (x + 4.0 * np.arange(k)).T.ravel()
+        lo = np.searchsorted(flat, query - confidence - 1e-12, side="left")
+        hi = np.searchsorted(flat, query + confidence + 1e-12, side="right")
+        weight = (w_prefix[hi] - w_prefix[lo]).reshape(k, n).T
+        pulled = (wv_prefix[hi] - wv_prefix[lo]).reshape(k, n).T
+        with np.errstate(invalid="ignore", divide="ignore"):
+            target = np.where(weight > 0, pulled / np.where(weight > 0, weight, 1.0), x)
+        return x + rate * (target - x)
 
 
 def salience_distance(positions: np.ndarray, text: np.ndarray, salience: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from sim.config.names import INCOME_GROUPS, REGIONS, STAKEHOLDER_KINDS
 
@@ -122,6 +122,12 @@ def columns(issues: tuple[str, ...] | list[str], months: tuple[int, ...] | list[
     (`attendance_rate_HIC, informal_coverage_HIC, ..., attendance_rate_UMIC, ...`), so
     each group's or issue's columns sit together.
     """
+    return list(_columns(tuple(issues), tuple(months)))
+
+
+@lru_cache(maxsize=32)
+def _columns(issues: tuple[str, ...], months: tuple[int, ...]) -> tuple[str, ...]:
+    """`columns`, worked out once per issues and months (every run's row asks)."""
     values = {**_FAMILIES, "{I}": tuple(issues), "{M}": tuple(months)}
     names: list[str] = []
     block: list[str] = []
@@ -138,7 +144,7 @@ def columns(issues: tuple[str, ...] | list[str], months: tuple[int, ...] | list[
         else:
             block.append(outcome.name)
         holder = this
-    return names
+    return tuple(names)
 
 
 def _holder(name: str) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import FriendsConfig, ProcessConfig
+from sim.model.issue_sets import difference, union
 
 __all__ = [
     "Compression",
@@ -141,11 +142,11 @@ def plan_tiers(
         if threshold == 0:
             hot = np.arange(d)
         if already_informal is not None:
-            hot = np.union1d(hot, already_informal)
+            hot = union(hot, already_informal)
         if overloaded is not None:
-            hot = np.union1d(hot, overloaded)
-        informal = np.setdiff1d(hot, friends)
-    plenary = np.setdiff1d(np.arange(d), np.union1d(informal, friends))
+            hot = union(hot, overloaded)
+        informal = difference(hot, friends)
+    plenary = difference(np.arange(d), union(informal, friends))
     return TierPlan(informal=informal, friends=friends, plenary=plenary)
 
 
@@ -283,7 +284,7 @@ def rooms_for_day(
     if tracks is None:
         tracks = process.max_parallel_rooms
     if stocktaking(day, tiers, days, process.stocktaking_days):
-        every = np.union1d(tiers.informal, tiers.friends).astype(np.int64)
+        every = union(tiers.informal, tiers.friends)
         return [Room(PLENARY, every, process.step_formal, True, True)]
     rooms = []
     if len(tiers.plenary):
@@ -291,7 +292,7 @@ def rooms_for_day(
     if len(tiers.informal):
         k = min(tracks, len(tiers.informal))
         start = rotation(day, tiers, tracks)
-        today = np.roll(tiers.informal, -start)[:k]
+        today = np.concatenate((tiers.informal[start:], tiers.informal[:start]))[:k]
         for issue in np.sort(today):
             rooms.append(
                 Room(
@@ -370,7 +371,7 @@ def room_ranks(
             value[~room.invited, j] = -np.inf
     order = np.argsort(-value, axis=1, kind="stable")
     rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(r)[None, :].repeat(n, axis=0), axis=1)
+    rank[np.arange(n)[:, None], order] = np.arange(r)
     return np.where(np.isfinite(value), rank, np.iinfo(rank.dtype).max)
 
 

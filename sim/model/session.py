@@ -15,18 +15,17 @@ from copy import deepcopy
 import numpy as np
 
 from sim.config import SimConfig
-from sim.model.attendance import AttendancePlan, MeetingOutlook, plan_attendance
+from sim.model.attendance import AttendancePlan, MeetingOutlook
 from sim.model.chair import ChairDesk
-from sim.model.days import MeetingDays, MeetingWork
+from sim.model.days import MeetingWork
 from sim.model.decision import Decision
 from sim.model.dynamics import (
-    confidence_pull,
-    disagreement,
     exposed_concession,
     pressure,
     reservation_now,
     salience_distance,
 )
+from sim.model.kernels import mechanisms, resolve_kernels
 from sim.model.ledger import Ledger
 from sim.model.metrics import run_metrics
 from sim.model.population import build_population
@@ -49,6 +48,8 @@ class Negotiation:
     `unhurried=True` runs the same seed's counterfactual: no budget limit and no
     pressure (so no concession, no closing doors, no compression, no accommodation).
     `collect=False` skips the per-meeting DataCollector (the counterfactual needs none).
+    `kernels`: `numpy` or `compiled` days, the same numbers (`sim.model.kernels`);
+    `twin_of`: the run whose unhurried twin this is (its config, seed, draws, mechanisms).
     """
 
     def __init__(
@@ -58,15 +59,19 @@ class Negotiation:
         *,
         unhurried: bool = False,
         collect: bool = True,
+        kernels: str | None = None,
+        twin_of: Negotiation | None = None,
     ) -> None:
         seed = config.seed if seed is None else seed
         self._begin(seed)
         self.config = config
         self.seed_used = seed
         self.unhurried = unhurried
+        self.kernels = resolve_kernels(kernels)
         # One stream per stage (sim.model.streams): a design change never shifts the others.
         self.streams = stage_streams(seed)
-        self.population = build_population(config.scenario, self.streams["population"])
+        draw = self.streams["population"]
+        self.population = twin_of.population if twin_of else build_population(config.scenario, draw)
         dl, st = self.population.delegations, self.population.stakeholders
         self.n_delegations, self.n_issues = dl.ideal.shape
         self.positions = dl.ideal.copy()
@@ -76,14 +81,13 @@ class Negotiation:
             fund_remaining_usd=config.funding.trust_fund_usd,
             n_stakeholders=len(st),
         )
-        self.stakeholder_weights = (
-            config.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
-        )
+        weight = config.behaviour.stakeholder_weight
+        self.stakeholder_weights = weight * st.capacity[:, None] * st.salience
         self._cost_shares = self.purse.cost_shares(dl.budget_usd)
-        # Fixed for the run: each delegation's weight per issue before presence, and
-        # the rooms' layouts by issues and openness (kept by the days' sitter).
-        self.days = MeetingDays(
-            config, self.population, dl.expertise[:, None] * dl.salience, self.stakeholder_weights
+        self.mechanisms = (
+            twin_of.mechanisms
+            if twin_of
+            else mechanisms(self.kernels, config, self.population, self.stakeholder_weights)
         )
         self.attendance: AttendancePlan | None = None
         self.objecting = np.zeros(self.n_delegations, dtype=bool)
@@ -172,7 +176,8 @@ class Negotiation:
         unhurried_text = None
         if self.config.measures.rush_cost and not self.unhurried:
             # The mesa-free class whatever this one is: the twin is run for its text alone.
-            twin = Negotiation(self.config, self.seed_used, unhurried=True, collect=False)
+            quiet = dict(unhurried=True, collect=False, kernels=self.kernels)
+            twin = Negotiation(self.config, self.seed_used, **quiet, twin_of=self)
             twin.run()
             unhurried_text = twin.chair.text.copy()
         record = RunRecord(
@@ -236,10 +241,9 @@ class Negotiation:
         if len(tiers.friends):
             dl = self.population.delegations
             invited = self.chair.invite_friends(dl.expertise, dl.bloc)
-        stakeholder_before = self.ledger.stakeholder_influence.sum()
-        delegation_before = self.ledger.influence.sum() + self.ledger.proxy_influence.sum()
+        before = self._credited() if self._collect else (0.0, 0.0)
         text, positions, ledger = self.chair.text, self.positions, self.ledger
-        self.work = work = self.days.sit(
+        self.work = work = self.mechanisms.days.sit(
             plan, tiers, squeeze, invited, text, positions, ledger, self.work_left
         )
         cost = self.purse.meeting_usd
@@ -250,14 +254,21 @@ class Negotiation:
         self.text_history.append(self.chair.text.copy())
         if self.running and self.next_meeting() is not None:
             self._consult()
-        stakeholder_gain = self.ledger.stakeholder_influence.sum() - stakeholder_before
-        total_gain = (
-            stakeholder_gain
-            + self.ledger.influence.sum()
-            + self.ledger.proxy_influence.sum()
-            - delegation_before
-        )
-        self.meeting_log = {
+        if self._collect:  # the log feeds the reporters alone: a twin keeps none
+            self.meeting_log = self._meeting_log(cost, tiers, work, decision, before)
+            self._collect_meeting()
+
+    def _credited(self) -> tuple[float, float]:
+        """Influence credited so far: to stakeholders, and to delegations (with proxies)."""
+        led = self.ledger
+        return led.stakeholder_influence.sum(), led.influence.sum() + led.proxy_influence.sum()
+
+    def _meeting_log(self, cost, tiers, work, decision, before) -> dict[str, object]:
+        """What the meeting leaves for the reporters beyond the model's own state."""
+        stakeholder_gain = self.ledger.stakeholder_influence.sum() - before[0]
+        led = self.ledger
+        total_gain = stakeholder_gain + led.influence.sum() + led.proxy_influence.sum() - before[1]
+        return {
             "cost_usd": cost,
             "informal_issues": len(tiers.informal),
             "friends_issues": len(tiers.friends),
@@ -270,8 +281,6 @@ class Negotiation:
             ),
             "decision": decision,
         }
-        if self._collect:
-            self._collect_meeting()
 
     def _decide_attendance(self, ahead: int) -> AttendancePlan:
         """Attendance, each budget planned over the meetings held and the `ahead` still paid for.
@@ -287,14 +296,11 @@ class Negotiation:
             cost_share_usd=self._cost_shares,
             fund_remaining_usd=self.ledger.fund_remaining_usd,
         )
-        return plan_attendance(outlook, dl, self.config)
+        return self.mechanisms.attendance(outlook)
 
     def _disagreement(self, plan: AttendancePlan) -> np.ndarray:
         """Disagreement among the delegations in the room on the meeting's first day."""
-        present = plan.delegates > 0
-        if present.sum() < 2:
-            return np.zeros(self.n_issues)
-        return disagreement(self.positions[present])
+        return self.mechanisms.disagreement(self.positions, plan.delegates > 0)
 
     def _pay(self, plan: AttendancePlan, meeting_cost: float) -> None:
         """Settle the meeting: delegations, the trust fund and the process budget pay."""
@@ -381,7 +387,6 @@ class Negotiation:
         cal, b = self.config.scenario.calendar, self.config.behaviour
         if self.meeting > cal.consultations:
             return
-        st = self.population.stakeholders
         attend = self.streams["consultation"].random(self.n_delegations) < b.consultation_attendance
         cost = cal.consultation_days * self.config.cost.consultation_day_usd
         in_person = attend & (self.ledger.remaining_usd >= cost)  # the rest join online
@@ -389,6 +394,4 @@ class Negotiation:
         self.ledger.consultations_attended += attend
         rate = 1.0 - (1.0 - b.consultation_rate) ** cal.consultation_days
         idx = np.flatnonzero(attend)
-        self.positions[idx] = confidence_pull(
-            self.positions[idx], st.ideal, self.stakeholder_weights, b.confidence, rate
-        )
+        self.positions[idx] = self.mechanisms.pull(self.positions[idx], b.confidence, rate)

@@ -89,11 +89,21 @@ class BatchResult:
     summary: dict[str, Any]
 
 
-def run_point(cfg: SimConfig, values: Mapping[str, Any], labels: Mapping[str, Any]):
-    """One job's run rows: `cfg` with `values` set, every replication, `labels` as columns."""
+def run_point(
+    cfg: SimConfig,
+    values: Mapping[str, Any],
+    labels: Mapping[str, Any],
+    kernels: str | None = None,
+):
+    """One job's run rows: `cfg` with `values` set, every replication, `labels` as columns.
+
+    `kernels` as `run_replications` (`sim.model.kernels`): a batch's workers run job
+    after job, so they compile whatever a job's size.
+    """
     from sim.run.replications import run_replications
 
-    runs = run_replications(set_values(cfg, dict(values)), with_delegations=False).runs
+    point = set_values(cfg, dict(values))
+    runs = run_replications(point, with_delegations=False, kernels=kernels).runs
     for i, (name, value) in enumerate(labels.items()):
         runs.insert(i, name, value)
     return runs
@@ -102,7 +112,7 @@ def run_point(cfg: SimConfig, values: Mapping[str, Any], labels: Mapping[str, An
 def _job(designs: Mapping[str, SimConfig], task: tuple[int, Point]) -> pd.DataFrame:
     index, point = task
     labels = {"job": index, "point": point.point, "design": point.design}
-    return run_point(designs[point.design], point.values, labels)
+    return run_point(designs[point.design], point.values, labels, kernels="compiled")
 
 
 def _inputs(designs: Mapping[str, SimConfig]) -> dict[str, str]:

@@ -54,6 +54,7 @@ def run_job(
     out_dir: Path,
     progress: bool | ProgressFn = False,
     extra: dict[str, object] | None = None,
+    kernels: str | None = None,
 ) -> dict[str, object]:
     """Run every replication of one configuration and write its results into `out_dir`.
 
@@ -63,7 +64,7 @@ def run_job(
     file's size and SHA-256, the input data's digest, the CRN mode and the run seeds:
     a folder with a manifest is complete, and is never overwritten. `progress` is a
     flag (a bar on stderr, on a terminal only) or a `progress(done, total, elapsed)`
-    callable; `extra` is merged into the manifest.
+    callable; `extra` is merged into the manifest; `kernels` as `run_replications`.
     """
     sim_cfg: SimConfig = to_sim_config(cfg)
     sim_cfg = with_crn(sim_cfg, uses_crn(sim_cfg))  # `auto` outside a sweep: CRN
@@ -85,10 +86,11 @@ def run_job(
         sim_cfg.decision.rule,
     )
     if callable(progress):
-        tables = run_replications(sim_cfg, progress=progress)
+        tables = run_replications(sim_cfg, progress=progress, kernels=kernels)
     else:
         with progress_bar(sim_cfg.replications, "run", "replications", enabled=progress) as bar:
-            tables = run_replications(sim_cfg, progress=lambda *_: bar.update(1))
+            tick = lambda *_: bar.update(1)  # noqa: E731
+            tables = run_replications(sim_cfg, progress=tick, kernels=kernels)
     compute_s = time.perf_counter() - t0
     if input_files(sim_cfg) != inputs:
         raise RefusedError(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from sim.config import SimConfig
+from sim.model.kernels import kernels_for
 from sim.model.metrics import delegation_rows, ratification_rows
 from sim.run.schema import normalise
 from sim.run.seeds import configuration_hash, replication_seeds, uses_crn
@@ -66,9 +67,11 @@ def configuration_row(cfg: SimConfig) -> dict[str, object]:
     }
 
 
-def run_replication(cfg: SimConfig, replication: int, run_seed: int) -> Tables:
+def run_replication(
+    cfg: SimConfig, replication: int, run_seed: int, kernels: str | None = None
+) -> Tables:
     """Run one replication and return its rows (one run row, its meetings and delegations)."""
-    part = _run(cfg, run_seed, with_delegations=True)
+    part = _run(cfg, run_seed, with_delegations=True, kernels=kernels)
     return _tables(configuration_row(cfg), [(replication, run_seed, part)], with_delegations=True)
 
 
@@ -76,17 +79,20 @@ def run_replications(
     cfg: SimConfig,
     progress: Callable[[int, int, float], None] | None = None,
     with_delegations: bool = True,
+    kernels: str | None = None,
 ) -> Tables:
     """Run every replication of `cfg` in order; `progress(done, total, elapsed)` is called.
 
     Each run keeps its rows as plain lists and arrays; the three tables are built once,
-    at the end, column by column.
+    at the end, column by column. `kernels` (`sim.model.kernels`; default: by the number
+    of replications) never changes a number.
     """
     seeds = replication_seeds(cfg)
+    kernels = kernels or kernels_for(len(seeds))
     parts = []
     start = time.perf_counter()
     for r, run_seed in enumerate(seeds):
-        parts.append((r, run_seed, _run(cfg, run_seed, with_delegations)))
+        parts.append((r, run_seed, _run(cfg, run_seed, with_delegations, kernels)))
         if progress is not None:
             progress(r + 1, len(seeds), time.perf_counter() - start)
     return _tables(configuration_row(cfg), parts, with_delegations)
@@ -102,10 +108,10 @@ class _Part:
     ratification: dict[str, np.ndarray] | None  # parties by month; None: no treaty adopted
 
 
-def _run(cfg: SimConfig, run_seed: int, with_delegations: bool) -> _Part:
+def _run(cfg: SimConfig, run_seed: int, with_delegations: bool, kernels: str | None) -> _Part:
     from sim.model.session import Negotiation  # the model without Mesa (slow to import)
 
-    record = Negotiation(cfg, seed=run_seed).run()
+    record = Negotiation(cfg, seed=run_seed, kernels=kernels or kernels_for(1)).run()
     delegations = delegation_rows(record) if with_delegations else None
     return _Part(record.row, record.meeting_series, delegations, ratification_rows(record))
 

@@ -233,8 +233,9 @@ def _run_locked(cfg: Any, out_dir: Path, overrides: list[str]) -> dict[str, Any]
         remove_temporaries(out_dir)  # left by a job killed while writing
         sim_cfg = with_crn(to_sim_config(cfg), crn_of_sweep(out_dir.parent))
         extra = {"overrides": overrides, "params": job_params(sim_cfg, overrides)}
-        # the sweep's bar counts jobs; a job's own bar would interleave with it
-        manifest = run_job(sim_cfg, out_dir, progress=False, extra=extra)
+        # the sweep's bar counts jobs; a job's own bar would interleave with it. A sweep
+        # worker runs job after job: the compiled kernels repay their loading.
+        manifest = run_job(sim_cfg, out_dir, progress=False, extra=extra, kernels="compiled")
     except RefusedError as err:  # never write into a complete folder
         log.error("job %s refused: %s", out_dir.name, one_line(err))
         return {"status": "failed", "error": one_line(err)}

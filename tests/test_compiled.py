@@ -1,0 +1,219 @@
+"""The compiled room-days give the numpy model's numbers, bit for bit.
+
+`sim.model.compiled` reproduces `sim.model.days.MeetingDays` operation for operation,
+including numpy's summation orders; a last-bit difference would move every row, so
+everything here is compared with `==`, never with a tolerance.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from sim.model.compiled.sitter import CompiledDays
+from sim.model.compiled.sums import column_sum, pairwise_sum
+from sim.model.days import MeetingDays
+from sim.model.issue_sets import difference, union
+from sim.model.ledger import Ledger
+from sim.model.population import build_population
+from sim.model.process import Compression, TierPlan, invite_friends
+from sim.model.session import Negotiation
+
+
+def _values(rng: np.random.Generator, shape) -> np.ndarray:
+    """Numbers of mixed sign and magnitude: any change of summation order shows."""
+    return rng.standard_normal(shape) * 10.0 ** rng.integers(-4, 6, shape)
+
+
+@pytest.mark.parametrize("n", [*range(0, 140), 255, 256, 257, 1000, 4099, 50_001])
+def test_pairwise_sum_is_numpys_sum(n) -> None:
+    rng = np.random.default_rng(n)
+    values = _values(rng, n)
+    assert pairwise_sum(values, 0, n) == values.sum()
+    matrix = _values(rng, (n, 3))
+    assert pairwise_sum(matrix[:, 1], 0, n) == matrix[:, 1].sum()  # a strided column
+
+
+@pytest.mark.parametrize("columns", [1, 2, 3, 4, 7, 9])
+def test_column_sum_is_numpys_sum_over_rows(columns) -> None:
+    rng = np.random.default_rng(columns)
+    for rows in (1, 2, 7, 8, 9, 127, 129, 300, 2000):
+        matrix = _values(rng, (rows + 5, columns))  # only the first `rows` rows count
+        expected = matrix[:rows].sum(axis=0)
+        got = [column_sum(matrix, rows, j, columns) for j in range(columns)]
+        assert got == list(expected)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_issue_sets_are_numpys_set_routines(seed) -> None:
+    rng = np.random.default_rng(seed)
+    parts = [rng.choice(8, rng.integers(0, 6), replace=False) for _ in range(3)]
+    got, expected = union(*parts), np.union1d(np.union1d(parts[0], parts[1]), parts[2])
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+    got, expected = difference(parts[0], parts[1]), np.setdiff1d(parts[0], parts[1])
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+def _random_meeting(cfg, rng: np.random.Generator):
+    """A population, a chair's plan and a state in the middle of a process, at random."""
+    from sim.model.attendance import AttendancePlan
+
+    pop = build_population(cfg.scenario, rng)
+    dl, st = pop.delegations, pop.stakeholders
+    n, k = dl.ideal.shape
+    days = cfg.scenario.calendar.days
+    where = rng.integers(0, 3, k)  # plenary, informal or friends
+    if not cfg.process.friends.enabled:
+        where[where == 2] = 1
+    tiers = TierPlan(
+        informal=np.flatnonzero(where == 1),
+        friends=np.flatnonzero(where == 2),
+        plenary=np.flatnonzero(where == 0),
+    )
+    invited = invite_friends(cfg.process.friends, dl.expertise, dl.bloc)
+    delegates = rng.integers(0, dl.staff + 1)
+    in_person = np.where(delegates > 0, rng.integers(1, days + 1, n), 0)
+    plan = AttendancePlan(
+        delegates=delegates,
+        in_person_days=in_person,
+        funded=np.zeros(n, dtype=np.int64),
+        remote=rng.random(n) < 0.5,
+        own_cost_usd=np.zeros(n),
+        contribution_usd=np.zeros(n),
+        fund_cost_usd=0.0,
+    )
+    squeeze = Compression(int(rng.integers(1, 4)), float(rng.choice([0.0, 0.5])), 1.0)
+    ledger = Ledger(remaining_usd=np.ones(n), fund_remaining_usd=0.0, n_stakeholders=len(st))
+    for name in ("influence", "proxy_influence", "present_days", "informal_days"):
+        setattr(ledger, name, rng.random(n))
+    ledger.stakeholder_influence = rng.random(len(st))
+    ledger.movement_total, ledger.movement_closed = float(rng.random()), float(rng.random())
+    state = {
+        "text": rng.random(k),
+        "positions": rng.random((n, k)),
+        "ledger": ledger,
+        "work_left": rng.random(k) * 10,
+    }
+    return pop, (plan, tiers, squeeze, invited if len(tiers.friends) else None), state
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        ["process=friends_of_chair", "funding=hybrid"],
+        ["process=two_tier_observers", "behaviour.bloc_coordination=false"],
+        ["process=friends_of_chair", "process.friends.selection=bloc", "channels.room_size=false"],
+        ["process=open_plenary", "channels.audience_costs=false", "funding=hybrid"],
+        ["scenario=bbnj", "process.max_parallel_rooms=3", "behaviour.bloc_proxy_weight=0"],
+        ["scenario=small", "process=single_informal_room"],
+    ],
+)
+def test_compiled_days_are_the_numpy_days(compose, overrides) -> None:
+    cfg = compose(*overrides)
+    rng = np.random.default_rng(len(overrides))
+    for _ in range(6):
+        pop, meeting, state = _random_meeting(cfg, rng)
+        dl, st = pop.delegations, pop.stakeholders
+        weights = cfg.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
+        cap_sal = dl.expertise[:, None] * dl.salience
+        results = []
+        for cls in (MeetingDays, CompiledDays):
+            mine = copy.deepcopy(state)
+            for _ in range(2):  # a second meeting meets the first one's caches
+                work = cls(cfg, pop, cap_sal, weights).sit(*meeting, **mine)
+            results.append((mine, work))
+        (a, work_a), (b, work_b) = results
+        assert np.array_equal(a["text"], b["text"])
+        assert np.array_equal(a["positions"], b["positions"])
+        assert np.array_equal(a["work_left"], b["work_left"])
+        assert vars(a["ledger"]).keys() == vars(b["ledger"]).keys()
+        for name, value in vars(a["ledger"]).items():
+            assert np.array_equal(value, getattr(b["ledger"], name)), name
+        assert np.array_equal(work_a.observed_days, work_b.observed_days)
+        assert np.array_equal(work_a.covered_days, work_b.covered_days)
+        assert work_a.pace == work_b.pace
+        assert work_a.closed_room_days == work_b.closed_room_days
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and np.isnan(a) and np.isnan(b):
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(a, b, equal_nan=True)
+    return a == b
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        ["process=friends_of_chair", "funding=hybrid"],
+        ["scenario=plastics_inc", "cost.meeting_usd=1.5e6"],
+    ],
+)
+def test_a_run_is_the_same_with_either_kernels(compose, overrides) -> None:
+    cfg = compose(*overrides)
+    for seed in range(2):
+        runs = [Negotiation(cfg, seed=seed, kernels=k) for k in ("numpy", "compiled")]
+        records = [model.run() for model in runs]
+        assert records[0].row.keys() == records[1].row.keys()
+        for key, value in records[0].row.items():
+            assert _same(value, records[1].row[key]), key
+        for key, series in records[0].meeting_series.items():
+            pairs = zip(series, records[1].meeting_series[key], strict=True)
+            assert all(_same(x, y) for x, y in pairs)
+        assert np.array_equal(runs[0].positions, runs[1].positions)
+        assert np.array_equal(records[0].unhurried_text, records[1].unhurried_text)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["scenario.bogus=1"], ["replications=1"]])
+def test_help_errors_and_a_lone_run_import_no_numba(args, tmp_path) -> None:
+    """numba costs ~0.6 s to import and load: only runs that repay it may pay it."""
+    import subprocess
+    import sys
+
+    from tests.shared import ROOT
+
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['sim', *{args!r}, 'progress=false', 'hydra.run.dir={tmp_path}']\n"
+        "try:\n    runpy.run_module('sim', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('numba' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr[-2000:]
+
+
+def test_a_build_from_other_sources_is_not_used(monkeypatch) -> None:
+    from sim.model.compiled import load
+
+    load.ahead_of_time.cache_clear()
+    monkeypatch.setattr(load, "source_hash", lambda: "edited-since")
+    try:
+        assert not load.ahead_of_time()  # the stamp names other sources: just in time
+    finally:
+        monkeypatch.undo()
+        load.ahead_of_time.cache_clear()
+
+
+@pytest.mark.slow
+def test_ahead_of_time_and_just_in_time_give_the_same_run(compose, monkeypatch) -> None:
+    """Both builds come from the same functions; a whole run through each is the same."""
+    from sim.model.compiled import load
+
+    if not load.ahead_of_time():
+        pytest.skip("no ahead-of-time build (make kernels)")
+    cfg = compose("process=friends_of_chair", "funding=hybrid")
+    built = Negotiation(cfg, seed=3, kernels="compiled").run().row
+    from sim.model.compiled import mechanisms, sitter
+
+    for module in (sitter, mechanisms):  # they hold `kernels` by name
+        monkeypatch.setattr(module, "kernels", load.just_in_time)
+    jitted = Negotiation(cfg, seed=3, kernels="compiled").run().row
+    assert all(_same(value, jitted[key]) for key, value in built.items())

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sim.analysis.priors import design, plain
 
 from sim.analysis.calibration import compose_calibration
 from sim.analysis.patterns import load_patterns, score
+from sim.analysis.priors import design, plain
 from sim.analysis.ratification import load_record, series_table
 from sim.api import compose_config
 from sim.figures.ratification import ratification_figure

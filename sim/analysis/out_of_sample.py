@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.patterns import PatternTable, Target, load_patterns, score
+from sim.analysis.patterns import PatternTable, Target, evaluate, load_patterns, score
 from sim.config import SimConfig
 
 __all__ = [
@@ -217,7 +217,7 @@ def _per_run(target: Target, runs: pd.DataFrame) -> float:
     against its numeric bounds and, for `*_mean` bounds, against the other expression's
     value in the same run.
     """
-    raw = runs.eval(target.expression, engine="python")
+    raw = evaluate(runs, target.expression)
     if target.statistic == "share_of_runs":
         return float(raw.fillna(False).astype(bool).mean())
     value = pd.to_numeric(raw, errors="coerce")
@@ -227,7 +227,7 @@ def _per_run(target: Target, runs: pd.DataFrame) -> float:
             ok &= value >= bound if kind == "at_least" else value <= bound
             continue
         for expression in bound:
-            other = pd.to_numeric(runs.eval(expression, engine="python"), errors="coerce")
+            other = pd.to_numeric(evaluate(runs, expression), errors="coerce")
             ok &= {
                 "above_mean": value > other,
                 "below_mean": value < other,
@@ -269,7 +269,7 @@ def outcome_table(runs_by: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for name, runs in runs_by.items():
         spec = NEGOTIATIONS[name]
-        hits = runs.eval(spec.record, engine="python").fillna(False).astype(bool)
+        hits = evaluate(runs, spec.record).fillna(False).astype(bool)
         interval = wilson_interval(int(hits.sum()), len(hits))
         ends = runs.assign(
             how=np.where(

@@ -172,7 +172,8 @@ class Negotiation:
         days = None
         if self.adopted_by is not None and not self.unhurried:  # None also when no treaty
             dl, stream = self.population.delegations, self.streams["ratification"]
-            days = ratify(dl, self.chair.text, self.config.ratification, stream)
+            passage = self.mechanisms.first_passage
+            days = ratify(dl, self.chair.text, self.config.ratification, stream, passage)
         unhurried_text = None
         if self.config.measures.rush_cost and not self.unhurried:
             # The mesa-free class whatever this one is: the twin is run for its text alone.

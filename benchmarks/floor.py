@@ -225,7 +225,7 @@ def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, ob
     zero_draft = text.copy()
     informal_issues = np.array([], dtype=np.int64)
     days = (_compiled_days if kernels == "compiled" else _numpy_days)(cfg, pop, cap_sal, st_weights)
-    mech = mechanisms(kernels, cfg, pop, st_weights)  # attendance, disagreement, pull
+    mech = mechanisms(kernels, cfg, pop, st_weights)  # attendance, disagreement, pull, passage
     work_total = np.full(n_issues, proc.compression.text_days / max(n_issues, 1))
     work_left = work_total.copy()
     planned = cal.meetings
@@ -329,7 +329,8 @@ def floor_run(cfg: SimConfig, seed: int, kernels: str = "numpy") -> dict[str, ob
             positions[idx] = mech.pull(positions[idx], b.confidence, rate)
     ratify = None
     if adopted_by is not None:  # `ratify` is None too when the scenario has no treaty
-        ratify = ratify_states(dl, text, cfg.ratification, streams["ratification"])
+        stream = streams["ratification"]
+        ratify = ratify_states(dl, text, cfg.ratification, stream, mech.first_passage)
     return {
         "text": text,
         "positions": positions,

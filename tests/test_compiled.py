@@ -217,3 +217,23 @@ def test_ahead_of_time_and_just_in_time_give_the_same_run(compose, monkeypatch) 
         monkeypatch.setattr(module, "kernels", load.just_in_time)
     jitted = Negotiation(cfg, seed=3, kernels="compiled").run().row
     assert all(_same(value, jitted[key]) for key, value in built.items())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_compiled_first_passage_is_the_numpy_one(seed) -> None:
+    """Ratification days with and without windows, diffusion and late starters, `==`."""
+    from sim.model.compiled.mechanisms import CompiledMechanisms
+    from sim.model.ratification_clock import PeerGroups, campaign_windows, first_passage
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 250))
+    start = np.where(rng.random(n) < 0.3, rng.uniform(0, 4000, n), 0.0)
+    pace = rng.uniform(0, 0.004, n) * (rng.random(n) < 0.95)  # a few never start
+    need = rng.gamma(2.0, 0.5, n)
+    windows = campaign_windows(list(rng.integers(0, 6000, rng.integers(0, 4))), 60.0, 5000.0)
+    peers = PeerGroups(rng.integers(0, 6, n), rng.integers(0, 9, n))
+    for groups, gain in ((None, 0.0), (peers, 0.0), (peers, float(rng.uniform(0.1, 3.0)))):
+        args = (start, pace, need, 5000.0, windows, float(rng.uniform(1, 4)), groups, gain)
+        expected = first_passage(*args)
+        got = CompiledMechanisms.first_passage(*args)
+        assert np.array_equal(got, expected), (groups is None, gain)

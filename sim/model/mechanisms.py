@@ -15,6 +15,7 @@ from sim.model.attendance import AttendancePlan, MeetingOutlook, plan_attendance
 from sim.model.days import MeetingDays
 from sim.model.dynamics import StakeholderPull, disagreement
 from sim.model.population import Population
+from sim.model.ratification_clock import first_passage
 
 __all__ = ["Mechanisms"]
 
@@ -23,11 +24,13 @@ class Mechanisms:
     """A run's mechanisms on the numpy reference; fixed for the run (its twin shares it).
 
     `days` sits a meeting's days; `attendance`, `disagreement` and `pull` are the
-    meeting's other numerical mechanisms.
+    meeting's other numerical mechanisms; `first_passage` turns ratification paces
+    into days.
     """
 
     days_class: type = MeetingDays
     pull_class: type = StakeholderPull
+    first_passage = staticmethod(first_passage)  # sim.model.ratification_clock
 
     def __init__(
         self, config: SimConfig, population: Population, stakeholder_weights: np.ndarray

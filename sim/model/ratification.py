@@ -23,6 +23,7 @@ the switches: one uniform per state for the signing order, then the procedures' 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -67,14 +68,22 @@ class Ratifiers:
 
 
 def ratify(
-    delegations: Delegations, text: np.ndarray, cfg: RatificationConfig, rng: np.random.Generator
+    delegations: Delegations,
+    text: np.ndarray,
+    cfg: RatificationConfig,
+    rng: np.random.Generator,
+    passage: Callable[..., np.ndarray] = first_passage,
 ) -> np.ndarray | None:
-    """The model's entry point: each state's ratification day, or None when there is no treaty."""
+    """The model's entry point: each state's ratification day, or None when there is no treaty.
+
+    `passage` is `first_passage` or its compiled twin (`Mechanisms.first_passage`).
+    """
     if not cfg.treaty:
         return None
     dl = delegations
     dislike = salience_distance(dl.ideal, text, dl.salience)
-    return ratification_days(Ratifiers(dislike, dl.legislative, dl.region, dl.bloc), cfg, rng)
+    states = Ratifiers(dislike, dl.legislative, dl.region, dl.bloc)
+    return ratification_days(states, cfg, rng, passage)
 
 
 def signing_order(keys: np.ndarray, dislike: np.ndarray, sensitivity: float) -> np.ndarray:
@@ -87,7 +96,10 @@ def signing_order(keys: np.ndarray, dislike: np.ndarray, sensitivity: float) -> 
 
 
 def ratification_days(
-    states: Ratifiers, cfg: RatificationConfig, rng: np.random.Generator
+    states: Ratifiers,
+    cfg: RatificationConfig,
+    rng: np.random.Generator,
+    passage: Callable[..., np.ndarray] = first_passage,
 ) -> np.ndarray:
     """Days after adoption on which each state ratifies (inf: not within the horizon)."""
     on = cfg.channels
@@ -110,9 +122,7 @@ def ratification_days(
         [e.day for e in cfg.events] if on.events else [], cfg.event_window_days, horizon
     )
     peers = PeerGroups(states.region, states.bloc) if on.diffusion else None
-    days = first_passage(
-        start, pace, need, horizon, windows, cfg.event_multiplier, peers, cfg.peer_gain
-    )
+    days = passage(start, pace, need, horizon, windows, cfg.event_multiplier, peers, cfg.peer_gain)
     return np.where(days <= horizon, np.round(days), np.inf)
 
 

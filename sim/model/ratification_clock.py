@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PeerGroups", "campaign_windows", "first_passage", "signing_days"]
+__all__ = ["PeerGroups", "campaign_windows", "change_days", "first_passage", "signing_days"]
 
 
 def signing_days(order: np.ndarray, counts: list[tuple[int, int]]) -> np.ndarray:
@@ -82,6 +82,17 @@ class PeerGroups:
         return np.where(weights > 0, shares / np.maximum(weights, 1), 0.0)
 
 
+def change_days(start: np.ndarray, windows: np.ndarray, horizon: float) -> np.ndarray:
+    """The sorted distinct days within the horizon on which a pace may change.
+
+    `start` holds the days the pending states start; the windows open and close, and
+    the horizon ends everything. Shared with the compiled first passage
+    (`sim.model.compiled.passage`), which steps over the same days.
+    """
+    edges = np.concatenate([start, windows.ravel(), [horizon]])
+    return np.unique(edges[(edges >= 0) & (edges <= horizon)])
+
+
 def first_passage(
     start: np.ndarray,
     pace: np.ndarray,
@@ -102,8 +113,7 @@ def first_passage(
     pending = (pace > 0) & (start < horizon)
     if not pending.any():
         return days
-    edges = np.concatenate([start[pending], windows.ravel(), [horizon]])
-    edges = np.unique(edges[(edges >= 0) & (edges <= horizon)])
+    edges = change_days(start[pending], windows, horizon)
     t = float(edges[0])
     progress = np.zeros(n)
     boost = np.ones(n)

@@ -7,7 +7,7 @@ leaves on the model, so this module does not import the model.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import cache, partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -80,7 +80,17 @@ def _compression(field: str, model: MeetingState) -> float:
 
 
 def meeting_reporters(issues: tuple[str, ...]) -> dict[str, object]:
-    """Model reporters for Mesa's DataCollector: one row per meeting (picklable)."""
+    """Model reporters for Mesa's DataCollector: one row per meeting (picklable).
+
+    A fresh dict each call (a caller may add to it) of reporters built once per set of
+    issues: every run of a sweep asks for the same ones.
+    """
+    return dict(_reporters_for(tuple(issues)))
+
+
+@cache
+def _reporters_for(issues: tuple[str, ...]) -> dict[str, object]:
+    """The reporters of a set of issues (cached: building them was ~0.5 ms a run)."""
     reporters: dict[str, object] = {
         "meeting": _meeting_number,
         "calendar_day": _calendar_day,

@@ -40,6 +40,8 @@ from sim.model.tabling import table_draft
 __all__ = ["Negotiation"]
 
 PLANNED, EXTENSION = "planned", "extension"
+# A reporter's value of these types is stored as it is; any other is copied (as Mesa does).
+_SCALARS = (int, float, str, bool, np.generic, type(None))
 
 
 class Negotiation:
@@ -136,7 +138,7 @@ class Negotiation:
         """Record the meeting's reporters (as Mesa's `DataCollector.collect` does)."""
         for name, reporter in self._reporters.items():
             value = reporter(self)
-            if not isinstance(value, int | float | str | bool | np.generic | None):
+            if not isinstance(value, _SCALARS):
                 value = deepcopy(value)
             self.meeting_series[name].append(value)
 
@@ -172,7 +174,8 @@ class Negotiation:
         days = None
         if self.adopted_by is not None and not self.unhurried:  # None also when no treaty
             dl, stream = self.population.delegations, self.streams["ratification"]
-            days = ratify(dl, self.chair.text, self.config.ratification, stream)
+            passage = self.mechanisms.first_passage
+            days = ratify(dl, self.chair.text, self.config.ratification, stream, passage)
         unhurried_text = None
         if self.config.measures.rush_cost and not self.unhurried:
             # The mesa-free class whatever this one is: the twin is run for its text alone.

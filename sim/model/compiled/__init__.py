@@ -6,7 +6,8 @@ overhead. Here the same days are one compiled call per meeting (`sitter.Compiled
 the same interface), built from one kernel per mechanism: `sums` (numpy's summation
 orders), `room` (seating, drafting, persuasion) and `days` (presence, the ledger's
 counts, each room's pace and work); `meeting` compiles the meeting's other mechanisms
-(attendance, disagreement, the consultations' pull), and `mechanisms.CompiledMechanisms`
+(attendance, disagreement, the consultations' pull), `passage` ratification's first
+passage, and `mechanisms.CompiledMechanisms`
 puts them behind `sim.model.mechanisms.Mechanisms`' interface. `tables` holds the named
 tuples of arrays the kernels read.
 
@@ -30,7 +31,7 @@ from pathlib import Path
 __all__ = ["HERE", "KERNEL_SOURCES", "cache_dir", "source_hash"]
 
 HERE = Path(__file__).resolve().parent
-KERNEL_SOURCES = ("tables.py", "sums.py", "room.py", "days.py", "meeting.py")
+KERNEL_SOURCES = ("tables.py", "sums.py", "room.py", "days.py", "meeting.py", "passage.py")
 
 
 def source_hash() -> str:

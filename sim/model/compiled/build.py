@@ -1,6 +1,6 @@
 """Compile the kernels ahead of time into an extension module (`make setup`).
 
-numba's `pycc` compiles the four entry points (`sim.model.compiled.load.ENTRY_POINTS`)
+numba's `pycc` compiles the entry points (`sim.model.compiled.load.ENTRY_POINTS`)
 from the same Python functions the just-in-time path compiles, for the argument types
 a run passes (read off the just-in-time compilation of a short negotiation, so the two
 cannot disagree), into `sim/model/compiled/_aot*.so`, and writes the sources' hash

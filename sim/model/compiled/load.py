@@ -1,6 +1,6 @@
 """The compiled kernels a process runs: the ahead-of-time build, or numba's just-in-time.
 
-`kernels()` returns the four entry points (`sit_meeting`, `attend`, `spread`, `pull`):
+`kernels()` returns the entry points (`sit_meeting`, `attend`, `spread`, `pull`, `passage`):
 from the extension module `make setup` built (`sim.model.compiled.build`) when it was
 built from the current sources (its stamp holds their hash) and `SIM_AOT` is not `0`,
 else from the kernel modules through numba (`just_in_time`). Both are compiled from
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 AOT_MODULE = "_aot"
-ENTRY_POINTS = ("sit_meeting", "attend", "spread", "pull")
+ENTRY_POINTS = ("sit_meeting", "attend", "spread", "pull", "passage")
 
 
 def stamp_path():
@@ -63,13 +63,14 @@ def kernels() -> SimpleNamespace:
 
 def just_in_time() -> SimpleNamespace:
     """The entry points as numba dispatchers (compiled, or loaded from the cache, on use)."""
-    from sim.model.compiled import days, meeting
+    from sim.model.compiled import days, meeting, passage
 
     return SimpleNamespace(
         sit_meeting=days.sit_meeting,
         attend=meeting.attend,
         spread=meeting.spread,
         pull=meeting.pull,
+        passage=passage.passage,
     )
 
 

@@ -2,7 +2,8 @@
 
 `sim.model.mechanisms.Mechanisms` with every mechanism a kernel call: the days
 (`CompiledDays`), attendance, disagreement and the consultations' pull
-(`sim.model.compiled.meeting`), from `sim.model.compiled.load`. What the kernels need
+(`sim.model.compiled.meeting`), ratification's first passage
+(`sim.model.compiled.passage`), from `sim.model.compiled.load`. What the kernels need
 that is fixed for a run (the trust fund's queue, the stakeholders sorted) is prepared
 here once, by the numpy reference's own code.
 """
@@ -23,6 +24,7 @@ from sim.model.compiled.sitter import CompiledDays
 from sim.model.dynamics import StakeholderPull
 from sim.model.mechanisms import Mechanisms
 from sim.model.population import Population
+from sim.model.ratification_clock import PeerGroups, change_days
 
 __all__ = ["CompiledMechanisms", "CompiledPull"]
 
@@ -105,3 +107,32 @@ class CompiledMechanisms(Mechanisms):
 
     def disagreement(self, positions: np.ndarray, present: np.ndarray) -> np.ndarray:
         return kernels().spread(positions, present)
+
+    @staticmethod
+    def first_passage(
+        start: np.ndarray,
+        pace: np.ndarray,
+        need: np.ndarray,
+        horizon: float,
+        windows: np.ndarray,
+        multiplier: float,
+        peers: PeerGroups | None = None,
+        gain: float = 0.0,
+    ) -> np.ndarray:
+        """`sim.model.ratification_clock.first_passage` in one kernel call (`passage`)."""
+        pending = (pace > 0) & (start < horizon)
+        if not pending.any():
+            return np.full(len(pace), np.inf)
+        no_groups = np.zeros(len(pace), dtype=np.int64)
+        return kernels().passage(
+            np.ascontiguousarray(start, dtype=np.float64),
+            np.ascontiguousarray(pace, dtype=np.float64),
+            np.ascontiguousarray(need, dtype=np.float64),
+            float(horizon),
+            change_days(start[pending], windows, horizon).astype(np.float64),
+            np.ascontiguousarray(windows, dtype=np.float64).reshape(-1, 2),
+            float(multiplier),
+            no_groups if peers is None else np.ascontiguousarray(peers.region, dtype=np.int64),
+            no_groups if peers is None else np.ascontiguousarray(peers.bloc, dtype=np.int64),
+            0.0 if peers is None else float(gain),
+        )

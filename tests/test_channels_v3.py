@@ -185,6 +185,8 @@ def test_delegations_spend_over_the_meetings_the_budget_pays_for(small):
         "scenario.delegations.budget_usd={HIC:9e3,UMIC:9e3,LMIC:9e3,LIC:9e3}",
         "scenario.delegations.budget_sigma=0",
         "behaviour.attendance_base=1.0",
+        "behaviour.lateness_weight=1.0",  # the weights below (the default is calibrated)
+        "cost.delegate_day_usd=600",
     )
     model = Negotiation(cfg, seed=0)
     assert model.meetings_left() == 3

@@ -408,3 +408,117 @@ def test_progress_gain_sets_how_delegations_grow_toward_the_end():
     np.testing.assert_array_equal(first.delegates, 2)
     np.testing.assert_array_equal(last.delegates, 8)
     np.testing.assert_array_equal(flat.delegates, 2)
+
+
+# ----------------------------------------------------------------- hand-checked cases
+# Each kills a mutant that survived `make mutate` (docs/testing.md). One meeting, the
+# last expected (so the whole remaining budget is available), five days at $600 a
+# delegate-day: a delegate for the whole meeting costs $3,000.
+
+
+def _case(
+    staff,
+    remaining,
+    *,
+    income=None,
+    ldc=None,
+    contribution=0.0,
+    fund=0.0,
+    base=1.0,
+    funding=None,
+):
+    n = len(staff)
+    remaining = np.asarray(remaining, dtype=float)
+    members = SimpleNamespace(
+        budget_usd=remaining.copy(),
+        staff=np.asarray(staff, dtype=np.int64),
+        income=np.full(n, INCOME_GROUPS.index("HIC")) if income is None else np.asarray(income),
+        ldc=np.zeros(n, dtype=bool) if ldc is None else np.asarray(ldc),
+    )
+    outlook = MeetingOutlook(
+        meeting_index=0,
+        expected=1,
+        remaining_usd=remaining,
+        stakes=np.zeros(n),
+        cost_share_usd=np.full(n, float(contribution)),
+        fund_remaining_usd=fund,
+    )
+    defaults = SimConfig()
+    cfg = replace(
+        defaults,
+        cost=CostConfig(delegate_day_usd=600.0),
+        funding=FundingConfig() if funding is None else funding,
+        scenario=replace(defaults.scenario, calendar=replace(defaults.scenario.calendar, days=5)),
+        behaviour=replace(
+            defaults.behaviour,
+            attendance_base=base,
+            attendance_stakes_gain=0.0,
+            attendance_progress_gain=0.0,
+        ),
+    )
+    return plan_attendance(outlook, members, cfg)
+
+
+def test_the_plan_counts_delegates_and_days_in_whole_numbers():
+    plan = _case([1, 3], [700.0, 1e6])  # one partial delegate, one full delegation
+    for counts in (plan.delegates, plan.in_person_days, plan.funded):
+        assert counts.dtype == np.int64
+    np.testing.assert_array_equal(plan.delegates, [1, 3])
+    np.testing.assert_array_equal(plan.in_person_days, [1, 5])
+
+
+def test_a_delegation_that_can_pay_one_day_sends_one_delegate_for_the_last_day():
+    plan = _case([1], [700.0])  # $700: no whole meeting, one $600 day
+    np.testing.assert_array_equal(plan.delegates, [1])
+    np.testing.assert_array_equal(plan.in_person_days, [1])
+    np.testing.assert_allclose(plan.own_cost_usd, [600.0])
+
+
+def test_remote_access_for_the_other_days_when_the_rest_pays_for_them_exactly():
+    """$700: one day in person ($600), the other four days remote at $25: $100, all that
+    is left, so it follows them remotely; at $26 a day it cannot."""
+    fits = _case([1], [700.0], funding=FundingConfig(remote_participation=True, remote_day_usd=25))
+    assert fits.remote.tolist() == [True]
+    np.testing.assert_allclose(fits.own_cost_usd, [700.0])
+    short = _case([1], [700.0], funding=FundingConfig(remote_participation=True, remote_day_usd=26))
+    assert short.remote.tolist() == [False]
+
+
+def test_the_cost_share_comes_out_of_the_money_for_delegates():
+    """$3,500 less a $1,000 share leaves $2,500: not a whole meeting ($3,000), four days."""
+    plan = _case([1], [3500.0], contribution=1000.0)
+    np.testing.assert_array_equal(plan.in_person_days, [4])
+    np.testing.assert_allclose(plan.own_cost_usd, [4 * 600.0 + 1000.0])
+
+
+def test_the_trust_fund_pays_for_a_seat_it_can_afford_exactly():
+    lic = [INCOME_GROUPS.index("LIC")]
+    one_seat = FundingConfig(trust_fund_delegates=1)
+    assert _case([1], [0.0], income=lic, fund=3000.0, funding=one_seat).funded.tolist() == [1]
+    assert _case([1], [0.0], income=lic, fund=2999.5, funding=one_seat).funded.tolist() == [0]
+
+
+def test_least_developed_countries_are_eligible_besides_the_income_groups():
+    income = [INCOME_GROUPS.index(g) for g in ("LIC", "HIC", "HIC")]
+    funding = FundingConfig(trust_fund_delegates=1, trust_fund_eligible=["LIC", "LDC"])
+    plan = _case(
+        [2, 2, 2], [0.0] * 3, income=income, ldc=[False, True, False], fund=1e6, funding=funding
+    )
+    np.testing.assert_array_equal(plan.funded, [1, 1, 0])
+
+
+def test_a_delegation_pays_for_the_delegates_it_wants_beyond_the_funded_ones():
+    """Staff 4, want 0.5: two delegates; the fund pays one, the delegation the other."""
+    lic = [INCOME_GROUPS.index("LIC")]
+    funding = FundingConfig(trust_fund_delegates=1)
+    plan = _case([4], [1e6], income=lic, fund=1e6, base=0.5, funding=funding)
+    np.testing.assert_array_equal(plan.funded, [1])
+    np.testing.assert_array_equal(plan.delegates, [2])
+    np.testing.assert_allclose(plan.own_cost_usd, [3000.0])
+
+
+def test_the_allowance_weighs_meetings_by_lateness_over_the_expected_ones():
+    """Lateness 1: three meetings weigh 1, 1.5, 2 (the first gets 900/4.5 = 200); two
+    weigh 1, 2 (the first gets 300)."""
+    assert meeting_allowance(np.array([900.0]), 0, 3, 1.0)[0] == pytest.approx(200.0)
+    assert meeting_allowance(np.array([900.0]), 0, 2, 1.0)[0] == pytest.approx(300.0)

@@ -37,6 +37,7 @@ from sim.model.process import (
     rooms_for_day,
     stocktaking,
 )
+from sim.model.tabling import table_draft
 from tests.shared import TWO_THIRDS
 
 
@@ -309,3 +310,131 @@ def test_the_chair_does_not_buy_objectors_who_would_acquiesce():
         acquiescent=acquiescent,
     )
     np.testing.assert_array_equal(power[:3], [0.0, 1.0, 1.0])
+
+
+# ----------------------------------------------------------------- tabling, wired together
+# `table_draft` end to end on rooms small enough to work out by hand: the rule's power
+# reaches the accommodation, the pressure scales it, objectors who acquiesce are neither
+# bought nor blocking, amendment votes are taken among those present. Each case was a
+# mutant that survived `make mutate` (docs/testing.md).
+
+
+def _table(cfg, positions, *, final=False, pressure=1.0, reservation=0.5, meeting=None):
+    """One issue, salience 1, the draft at 0, everyone present, the work done."""
+    positions = np.asarray(positions, dtype=float).reshape(-1, 1)
+    n = len(positions)
+    text = np.zeros(1)
+    result = table_draft(
+        cfg,
+        text=text,
+        zero_draft=np.zeros(1),
+        positions=positions,
+        salience=np.ones((n, 1)),
+        present=np.ones(n, dtype=bool),
+        reservation=np.full(n, reservation),
+        work_left=np.zeros(1),
+        work_total=np.ones(1),
+        meeting=cfg.decision.earliest_tabling_meeting if meeting is None else meeting,
+        final=final,
+        pressure=pressure,
+    )
+    return result, text
+
+
+def _cfg(small, *overrides):
+    return small("channels.unfinished_work=false", *overrides)
+
+
+def test_an_objector_a_vote_would_outvote_buys_a_move_worth_the_consensus_value(small):
+    """Consensus then vote, not the final tabling: one objector at 1 among four, the draft
+    at 0. A vote would pass (3 to 1), so its power is consensus_value 0.5; the move is
+    rate x pressure x power x gap = 1 x 0.5 x 0.5 x 1 = 0.25, and the draft moves by it."""
+    cfg = _cfg(
+        small,
+        "decision.rule=consensus_then_vote",
+        "decision.consensus_value=0.5",
+        "decision.accommodation_rate=1.0",
+        "channels.acquiescence=false",
+        "channels.shadow_of_vote=true",
+    )
+    result, text = _table(cfg, [0.0, 0.0, 0.0, 1.0], pressure=0.5)
+    np.testing.assert_allclose(result.power, [0.0, 0.0, 0.0, 0.5])
+    np.testing.assert_allclose(result.holdout_move, [0.25])
+    np.testing.assert_allclose(text, [0.25])
+    assert result.decision.adopted_by is None  # it still objects, and no vote before the end
+
+
+def test_without_the_shadow_of_the_vote_the_same_objector_is_a_veto_player(small):
+    cfg = _cfg(
+        small,
+        "decision.rule=consensus_then_vote",
+        "decision.consensus_value=0.5",
+        "decision.accommodation_rate=1.0",
+        "channels.acquiescence=false",
+        "channels.shadow_of_vote=false",
+    )
+    result, text = _table(cfg, [0.0, 0.0, 0.0, 1.0], pressure=0.5)
+    np.testing.assert_allclose(result.power, [0.0, 0.0, 0.0, 1.0])
+    np.testing.assert_allclose(text, [0.5])
+
+
+def _lone_grievance(small, *overrides):
+    """Thirty at 0.1 and one at 0.28 from a draft at 0, reservation 0.2: the one objects
+    with grievance 0.28/0.2 - 1 = 0.4; isolation 29/30 at cost 0.5 is 0.483 > 0.4, so it
+    acquiesces (tests/test_channels_v3.py has the arithmetic). Pressure 0.25."""
+    cfg = _cfg(
+        small,
+        "decision.rule=consensus_only",
+        "behaviour.acquiescence_cost=0.5",
+        "channels.holdout_accommodation=true",
+        "decision.accommodation_rate=1.0",
+        *overrides,
+    )
+    return _table(cfg, [0.28] + [0.1] * 29, reservation=0.2, pressure=0.25)
+
+
+def test_an_objector_who_acquiesces_is_not_bought_and_lets_the_text_pass(small):
+    result, text = _lone_grievance(small, "channels.acquiescence=true")
+    assert not result.power.any()
+    np.testing.assert_array_equal(result.holdout_move, [0.0])
+    np.testing.assert_array_equal(text, [0.0])
+    decision = result.decision
+    assert (decision.adopted_by, decision.objectors, decision.acquiesced) == ("consensus", 1, 1)
+
+
+def test_without_acquiescence_the_same_objector_is_bought_and_blocks(small):
+    result, text = _lone_grievance(small, "channels.acquiescence=false")
+    assert result.power[0] == 1.0 and not result.power[1:].any()
+    # the move is pressure x gap = 0.25 x 0.28 = 0.07; 0.21 from it, the one still blocks
+    np.testing.assert_allclose(text, [0.07])
+    assert result.decision.adopted_by is None
+
+
+def test_amendments_are_voted_by_those_present_and_the_amended_text_adopted(small):
+    """Final tabling, draft at 0, reservation 0.5: delegations at 0, 1, 1 and 0.6.
+
+    The three last object; their wording is their mean, 2.6 / 3, more than 0.5 from the
+    draft, so it is moved. Three of four are closer to it (the first is not): adopted.
+    The draft is then 2.6 / 3; only the first objects (2.6 / 3 > 0.5), three to one
+    would pass a vote, so the text is adopted by consensus with its objection voiced.
+    """
+    cfg = _cfg(
+        small,
+        "decision.rule=consensus_then_vote",
+        "channels.amendment_votes=true",
+        "channels.holdout_accommodation=false",
+        "channels.acquiescence=false",
+    )
+    result, text = _table(cfg, [0.0, 1.0, 1.0, 0.6], final=True)
+    assert result.amendments == (1, 1)
+    np.testing.assert_allclose(text, [2.6 / 3])
+    assert result.decision.adopted_by == "consensus"
+    assert (result.decision.yes, result.decision.no) == (3, 1)
+    np.testing.assert_array_equal(result.objecting, [True, False, False, False])
+
+
+@pytest.mark.parametrize("final", [False, True])
+def test_no_tabling_before_the_earliest_meeting_unless_it_is_the_last(small, final):
+    cfg = _cfg(small, "decision.earliest_tabling_meeting=3")
+    result, _ = _table(cfg, [0.0, 0.0, 0.0], meeting=2, final=final)
+    assert (result.decision is not None) == final

@@ -8,7 +8,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.model.decision import decide, objections, vote_passes
+from sim.model.decision import (
+    accommodation_move,
+    acquiescing,
+    amendment_votes,
+    blocking_power,
+    decide,
+    objections,
+    unfinished_share,
+    vote_passes,
+    votes,
+)
 from tests.shared import TWO_THIRDS
 
 RULES = ("consensus_then_vote", "consensus_only", "two_thirds_vote")
@@ -166,3 +176,157 @@ def test_decision_counts_are_consistent(present, data, rule, final):
         assert d.yes >= TWO_THIRDS * (d.yes + d.no) - 1e-9
     if rule == "consensus_only":
         assert d.adopted_by != "vote"
+
+
+# ----------------------------------------------------------------- hand-checked cases
+# Each kills a mutant that survived `make mutate` (docs/testing.md).
+
+
+def test_an_objector_exactly_at_the_abstain_margin_abstains():
+    # reservation 0.5 x (1 + 0.5) = 0.75: at 0.75 it abstains
+    objects, abstains, against = votes(np.ones(1, bool), np.array([0.75]), np.array([0.5]), 0.5)
+    assert objects.tolist() == abstains.tolist() == [True] and against.tolist() == [False]
+
+
+def _acq(present, distance, reservation, cost, rule="consensus_only", final=False):
+    return acquiescing(
+        rule=rule,
+        final=final,
+        present=np.asarray(present, bool),
+        distance=np.asarray(distance, float),
+        reservation=np.asarray(reservation, float),
+        vote_threshold=TWO_THIRDS,
+        abstain_margin=0.0,
+        cost=cost,
+    )
+
+
+def test_an_objector_acquiesces_when_its_grievance_equals_the_cost_of_blocking():
+    # grievance 0.75 / 0.5 - 1 = 0.5; isolation 1 - 1/2 = 0.5 at cost 1: 0.5 <= 0.5
+    assert _acq([True, True], [0.75, 0.0], [0.5, 0.5], 1.0).tolist() == [True, False]
+
+
+def test_alone_in_the_room_blocking_isolates_no_one():
+    # the only one present: isolation 0, so no cost of blocking (cost 1.2 x 0 < 0.5)
+    assert _acq([True], [0.75], [0.5], 1.2).tolist() == [False]
+
+
+def test_futility_counts_the_votes_of_those_present_only():
+    """Four present, two object (both vote no): 2 to 2 fails two thirds, no futility;
+    isolation 0.5 at cost 0.8 is 0.4 < grievance 0.5: they block. The six absent would
+    have made the vote pass, but absent states do not vote."""
+    present = [True] * 4 + [False] * 6
+    distance = [0.75, 0.75] + [0.0] * 8
+    blocked = _acq(present, distance, [0.5] * 10, 0.8, "consensus_then_vote", True)
+    assert not blocked.any()
+
+
+def test_a_final_tabling_a_vote_would_carry_ends_in_consensus_with_objections():
+    """Two of thirty object with grievance 0.7; at the final tabling under consensus then
+    vote, blocking only forces a vote they lose: 0.5 x (28/30 + 1) = 0.97 > 0.7, so both
+    acquiesce and the text is adopted by consensus, not by a vote."""
+    distance = np.where(np.arange(30) < 2, 0.34, 0.1)
+    decision = decide(
+        rule="consensus_then_vote",
+        final=True,
+        present=np.ones(30, bool),
+        distance=distance,
+        reservation=np.full(30, 0.2),
+        vote_threshold=TWO_THIRDS,
+        abstain_margin=0.25,
+        acquiescence_cost=0.5,
+    )
+    assert (decision.adopted_by, decision.acquiesced) == ("consensus", 2)
+
+
+def _power(distance, reservation, acquiescent):
+    n = len(distance)
+    return blocking_power(
+        rule="consensus_then_vote",
+        present=np.ones(n, bool),
+        distance=np.asarray(distance, float),
+        reservation=np.asarray(reservation, float),
+        vote_threshold=TWO_THIRDS,
+        abstain_margin=0.0,
+        consensus_value=0.3,
+        shadow_of_vote=True,
+        acquiescent=np.asarray(acquiescent, bool),
+    )
+
+
+def test_an_acquiescent_objector_has_no_power_when_the_vote_would_pass():
+    # eight accept, two object: the vote passes; the one that acquiesces has no power
+    power = _power([1.0, 1.0] + [0.0] * 8, [0.5] * 10, [True] + [False] * 9)
+    np.testing.assert_allclose(power, [0.0, 0.3] + [0.0] * 8)
+
+
+def test_the_chair_wins_over_the_blocking_objectors_cheapest_by_excess_first():
+    """Four accept, six object and vote no: three must be won for 7 of 10. The cheapest
+    (0.51 / 0.5) acquiesces, so it is not bought; of the others by distance / reservation
+    (1.2, 4.0, 1.8, 1.6, 2.0) the chair buys 1.2, 1.6 and 1.8; the rest keep 0.3."""
+    distance = [0.51, 0.6, 0.4, 0.9, 0.8, 1.0, 0.0, 0.0, 0.0, 0.0]
+    reservation = [0.5, 0.5, 0.1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    power = _power(distance, reservation, [True] + [False] * 9)
+    np.testing.assert_allclose(power, [0.0, 1.0, 0.3, 1.0, 1.0, 0.3, 0, 0, 0, 0])
+
+
+def test_when_no_purchase_can_carry_the_vote_every_blocking_objector_is_pivotal():
+    # three accept, five object and acquiesce, two block: won over, 5 to 5 still fails
+    power = _power([1.0] * 7 + [0.0] * 3, [0.5] * 10, [True] * 5 + [False] * 5)
+    np.testing.assert_allclose(power, [0.0] * 5 + [1.0, 1.0] + [0.0] * 3)
+
+
+def test_the_draft_does_not_move_on_an_issue_the_holdouts_do_not_care_about():
+    move = accommodation_move(
+        np.zeros(2), np.ones((2, 2)), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1.0, 0]), 0.5
+    )
+    np.testing.assert_allclose(move, [0.5, 0.0])
+
+
+def _amend(positions, objects, salience=None, reservation=0.2, text=None):
+    positions = np.asarray(positions, float)
+    n, k = positions.shape
+    return amendment_votes(
+        text=np.zeros(k) if text is None else np.asarray(text, float),
+        positions=positions,
+        salience=np.full((n, k), 1.0 / k) if salience is None else np.asarray(salience, float),
+        present=np.ones(n, bool),
+        objects=np.asarray(objects, bool),
+        reservation=np.full(n, reservation),
+        vote_threshold=TWO_THIRDS,
+    )
+
+
+def test_without_objectors_no_amendment_is_moved():
+    result = _amend([[0.9], [0.1]], [False, False], text=[0.5])
+    assert (result.proposed, result.adopted) == (0, 0)
+    np.testing.assert_array_equal(result.text, [0.5])
+
+
+def test_amendments_are_counted_issue_by_issue_and_none_where_objectors_do_not_care():
+    """Two objectors at (1, 1, 0.3) caring about the first two issues only, one ally
+    there, one delegation at 0: both amendments pass 3 to 1; the third issue is not
+    touched (nobody moved a wording on it)."""
+    positions = [[1, 1, 0.3], [1, 1, 0.3], [1, 1, 0.3], [0, 0, 0.3]]
+    salience = [[0.5, 0.5, 0.0]] * 4
+    result = _amend(positions, [True, True, False, False], salience=salience, reservation=0.5)
+    assert (result.proposed, result.adopted) == (2, 2)
+    np.testing.assert_allclose(result.text, [1.0, 1.0, 0.0])
+
+
+def test_an_amendment_exactly_at_the_objectors_tolerance_is_not_moved():
+    result = _amend([[0.5], [0.0]], [True, False], reservation=0.5)
+    assert result.proposed == 0
+
+
+def test_delegations_indifferent_to_an_amendment_do_not_vote_on_it():
+    # draft 0, wording 1; a delegation at 0.5 is as far from both: it does not vote
+    one_one = _amend([[1.0], [0.0], [0.5]], [True, False, False])
+    assert (one_one.proposed, one_one.adopted) == (1, 0)  # 1 to 1 fails
+    three_one = _amend([[1.0], [1.0], [1.0], [0.0], [0.5]], [True] + [False] * 4)
+    assert (three_one.proposed, three_one.adopted) == (1, 1)  # 3 to 1 passes
+
+
+def test_the_unfinished_share_of_work_without_a_total_small_totals_and_overruns():
+    left, total = np.array([5.0, 0.25, 30.0]), np.array([0.0, 0.5, 20.0])
+    np.testing.assert_allclose(unfinished_share(left, total), [0.0, 0.5, 1.0])

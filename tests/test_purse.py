@@ -93,3 +93,54 @@ def test_zero_budgets_share_capacity_costs_equally():
         np.zeros(4)
     )
     np.testing.assert_allclose(shares, 1e5)
+
+
+# ----------------------------------------------------------------- hand-checked cases
+# Each kills a mutant that survived `make mutate` (docs/testing.md).
+
+
+def test_authorisations_and_contributions_accumulate():
+    purse = Purse(100.0, 200.0, extension_authorised=True)
+    purse.settle(100.0, 10.0)
+    purse.settle(100.0, 20.0)
+    assert purse.contributions_usd == pytest.approx(30.0)
+    assert purse.spent_usd == pytest.approx(170.0)
+    assert purse.remaining_usd == pytest.approx(30.0)
+    purse.authorise_extension()
+    purse.authorise_extension()
+    assert purse.authorised_usd == pytest.approx(200.0)
+    # made available 200 + 200, left 30 + 200: spent 1 - 230/400
+    assert purse.spent_share() == pytest.approx(1 - 230 / 400)
+
+
+def test_the_spent_share_of_small_and_empty_budgets():
+    assert Purse(100.0, 0.0).spent_share() == 1.0
+    assert Purse(100.0, 0.5).spent_share() == 0.0  # nothing spent of half a dollar
+
+
+def test_a_meeting_half_a_dollar_short_cannot_be_afforded():
+    assert not Purse(100.0, 99.5).can_afford_meeting()
+    assert Purse(100.0, 100.0).can_afford_meeting()
+    assert affordable_meetings(5, 1.5, 1.0) == 1  # a $1 meeting: one of five
+
+
+def test_the_purse_of_a_run_shares_costs_as_the_funding_says():
+    from dataclasses import replace
+
+    from sim.config import SimConfig
+
+    defaults = SimConfig()
+    funding = replace(defaults.funding, cost_sharing_share=0.5, cost_sharing_mode="capacity")
+    cfg = replace(defaults, funding=funding, cost=replace(defaults.cost, meeting_usd=100.0))
+    purse = Purse.from_config(cfg)
+    assert purse.cost_sharing_mode == "capacity"
+    np.testing.assert_allclose(purse.cost_shares(np.array([1.0, 3.0])), [12.5, 37.5])
+
+
+def test_cost_shares_of_one_dollar_and_of_budgets_below_one():
+    np.testing.assert_allclose(
+        Purse(100.0, 1e3, cost_sharing_share=0.01).cost_shares(np.ones(4)), [0.25] * 4
+    )
+    capacity = Purse(100.0, 1e3, cost_sharing_share=0.5, cost_sharing_mode="capacity")
+    np.testing.assert_allclose(capacity.cost_shares(np.array([0.2, 0.3])), [20.0, 30.0])
+    assert capacity.cost_shares(np.zeros(3)).shape == (3,)

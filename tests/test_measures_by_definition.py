@@ -229,4 +229,4 @@ def test_a_stakeholders_weight_is_the_weight_x_its_capacity_x_its_salience(small
     civil = st.kind == 0
     np.testing.assert_allclose(weights[civil, 3], 0.0, atol=1e-6)
     assert (weights[~civil, 3] > 0).all()
-    assert model.days.stakeholder_voices == pytest.approx(0.5 * st.capacity.sum())
+    assert model.mechanisms.days.stakeholder_voices == pytest.approx(0.5 * st.capacity.sum())

@@ -10,13 +10,14 @@ on - off isolates the channel.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from sim.analysis.claims import paired
+from sim.analysis.claims import required_runs as claims_required_runs
 
 __all__ = [
     "CHANNELS",
@@ -149,31 +150,13 @@ def run_arm(job: tuple[str, dict[str, Any], str, bool, int, int]) -> pd.DataFram
 
 
 def required_runs(sd: float, effect: float, alpha: float = 0.05, power: float = 0.999) -> int:
-    """Runs a paired t test needs to find `effect` with `power` at two-sided `alpha`."""
-    if not (math.isfinite(sd) and math.isfinite(effect)) or effect == 0:
-        return 10**9
-    if sd == 0:
-        return 2
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return max(math.ceil((z * sd / abs(effect)) ** 2), 2)
+    """Runs a paired t test needs to find `effect` (`sim.analysis.claims.required_runs`)."""
+    return claims_required_runs(sd, effect, power=power, alpha=alpha)
 
 
 def paired_effect(on: pd.Series, off: pd.Series) -> dict[str, float]:
     """Mean of the paired differences on - off, its 95% t interval, sd and n."""
-    d = (
-        pd.to_numeric(on, errors="coerce").astype(float)
-        - pd.to_numeric(off, errors="coerce").astype(float)
-    ).dropna()
-    n = len(d)
-    mean = float(d.mean()) if n else math.nan
-    sd = float(d.std(ddof=1)) if n > 1 else math.nan
-    if n > 1 and sd > 0:
-        half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-    elif n > 1:
-        half = 0.0
-    else:
-        half = math.nan
-    return {"n": n, "effect": mean, "low": mean - half, "high": mean + half, "sd": sd}
+    return paired(off, on)
 
 
 def liveness_table(arms: list[pd.DataFrame]) -> pd.DataFrame:

@@ -19,11 +19,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.claims import required_runs
 from sim.analysis.patterns import Pattern, Target, evaluate
 
 __all__ = ["margins", "pattern_verdict", "runs_for", "target_interval"]
-
-_Z = stats.norm.ppf(0.975) + stats.norm.ppf(0.999)  # alpha 0.05 two-sided, power 0.999
 
 
 def margins(target: Target, runs: pd.DataFrame) -> list[pd.Series]:
@@ -63,7 +62,7 @@ def runs_for(interval: dict[str, float]) -> int | None:
     near = low if low > 0 else -high if high < 0 else math.nan
     if not np.isfinite(near) or near <= 0:
         return None
-    return 2 if sd == 0 else max(math.ceil((_Z * sd / near) ** 2), 2)
+    return required_runs(sd, near, power=0.999)
 
 
 def pattern_verdict(pattern: Pattern, runs: pd.DataFrame) -> tuple[str, list[dict[str, float]]]:

@@ -8,11 +8,13 @@ space-filling design over the priors of every sampled assumption; emulators lear
 summary's expected value and its uncertainty (`sim.analysis.hm.emulator`); a point is
 ruled out where any summary's implausibility exceeds the cutoff
 (`sim.analysis.hm.implausibility`); each later wave runs points of the region not yet
-ruled out (NROY), so the emulators sharpen where it matters. The plausible set is the
-run points of the last wave that their own runs do not rule out. With `left_out`, the
-calibration is repeated on each pair of negotiations and the third is scored on the
-pair's plausible points (an out-of-sample test); `stability` re-runs plausible points
-with another seed to show the verdicts do not flip with the draw.
+ruled out (NROY), so the emulators sharpen where it matters. A run point's verdict has
+a 95% band from its replications; points whose band straddles the cutoff get the
+`confirm` rounds of further replications (`sim.analysis.hm.settle`). The plausible set
+is the run points whose band lies within the cutoff. With `left_out`, the calibration
+is repeated on each pair of negotiations and the third is scored on the pair's
+plausible points (an out-of-sample test); `stability` repeats the verdicts with
+another seed to show they do not flip with the draw.
 
 `python -m sim.calibrate` (configs/calibrate.yaml) runs it; the folder's tables are
 described in docs/calibration.md. Runs go through the batch runner, so a killed
@@ -71,6 +73,7 @@ class CalibrateConfig:
     only: list[str] = field(default_factory=list)
     points: list[int] = field(default_factory=lambda: [1024, 512, 512])
     replications: list[int] = field(default_factory=lambda: [10, 10, 20])
+    confirm: list[int] = field(default_factory=lambda: [40, 80])
     candidates: int = 50_000
     cutoff: float = 3.0
     active: int = 8
@@ -158,6 +161,8 @@ def _check(cfg: CalibrateConfig) -> None:
     for w, (n, r) in enumerate(zip(cfg.points, cfg.replications, strict=True), start=1):
         check_count(f"points[{w - 1}]", n, 2, MAX_JOBS)
         check_count(f"replications[{w - 1}]", r, 2, MAX_REPLICATIONS)
+    for k, r in enumerate(cfg.confirm):
+        check_count(f"confirm[{k}]", r, 1, MAX_REPLICATIONS)
     check_count("candidates", cfg.candidates, 100, 10_000_000)
     check_count("active", cfg.active, 1, 1000)
     check_count("left_out_points", cfg.left_out_points, 2, MAX_JOBS)

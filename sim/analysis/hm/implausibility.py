@@ -10,6 +10,12 @@ variance at a point not run, the replicate sampling variance of the mean at a po
 run - and delta_k the stated model-discrepancy standard deviation. A point is ruled out
 when any summary's implausibility exceeds the cutoff (3, Pukelsheim's three-sigma
 rule for unimodal distributions); the rest is "not ruled out yet" (NROY).
+
+At a run point the expected statistic is itself estimated, so the verdict has a band:
+`implausibility_bounds` gives the smallest and largest I_k over the 95% interval of
+mu_k(x). A run point is *plausible* when the band's top is within the cutoff, *ruled
+out* when its bottom is above it, and *borderline* otherwise - a verdict another draw
+of the replications could turn (`verdicts`; `sim.analysis.hm.settle` runs more).
 """
 
 from __future__ import annotations
@@ -20,9 +26,22 @@ import numpy as np
 
 from sim.analysis.hm.summaries import Summary
 
-__all__ = ["CUTOFF", "implausibility", "implausibility_table", "not_ruled_out"]
+__all__ = [
+    "BORDERLINE",
+    "CUTOFF",
+    "PLAUSIBLE",
+    "RULED_OUT",
+    "Z95",
+    "implausibility",
+    "implausibility_bounds",
+    "implausibility_table",
+    "not_ruled_out",
+    "verdicts",
+]
 
 CUTOFF = 3.0
+Z95 = 1.959964  # the two-sided 95% normal quantile: the band of an estimated statistic
+PLAUSIBLE, BORDERLINE, RULED_OUT = "plausible", "borderline", "ruled out"
 
 
 def implausibility(summary: Summary, mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
@@ -36,6 +55,35 @@ def implausibility(summary: Summary, mean: np.ndarray, variance: np.ndarray) -> 
     with np.errstate(invalid="ignore"):
         value = summary.distance(mean) / spread
     return np.where(np.isfinite(mean), np.where(np.isnan(value), 0.0, value), np.inf)
+
+
+def implausibility_bounds(
+    summary: Summary, mean: np.ndarray, variance: np.ndarray, z: float = Z95
+) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest and largest I_k while mu_k(x) ranges over mean +- z sqrt(variance).
+
+    The distance to an interval is convex, so the largest lies at an end of the range and
+    the smallest is the distance left once the range is moved towards the interval.
+    """
+    mean = np.asarray(mean, dtype=float)
+    variance = np.asarray(variance, dtype=float)
+    finite = np.isfinite(variance)
+    spread = np.sqrt(np.where(finite, variance, np.inf) + summary.discrepancy**2)
+    half = z * np.sqrt(np.where(finite, variance, np.inf))
+    with np.errstate(invalid="ignore"):
+        low = np.maximum(summary.distance(mean) - half, 0.0) / spread
+        high = np.maximum(summary.distance(mean - half), summary.distance(mean + half)) / spread
+    defined = np.isfinite(mean)
+    low = np.where(defined, np.where(np.isnan(low), 0.0, low), np.inf)
+    # an unknown spread (one replication) leaves the top of the band open
+    high = np.where(defined & finite, np.where(np.isnan(high), 0.0, high), np.inf)
+    return low, high
+
+
+def verdicts(low: np.ndarray, high: np.ndarray, cutoff: float = CUTOFF) -> np.ndarray:
+    """Each point's verdict from the band of its largest implausibility."""
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    return np.where(high <= cutoff, PLAUSIBLE, np.where(low > cutoff, RULED_OUT, BORDERLINE))
 
 
 def implausibility_table(

@@ -1,11 +1,13 @@
 """The whole procedure: waves, the plausible set, left-out calibrations, verdict stability.
 
 `history_match` runs the waves of `sim.analysis.hm.waves` on the negotiations the
-configuration judges on, then (optionally) each leave-one-out calibration - the first
-wave's emulators of a pair of negotiations select points the pair does not rule out,
-which are run in all three, so the third is scored on what the pair allows - and the
-stability check, which re-runs plausible points (and the implausible ones nearest the
-cutoff) with another seed and counts the verdicts that change.
+configuration judges on, settles the run points' borderline verdicts with more
+replications (`sim.analysis.hm.settle`), then (optionally) each leave-one-out
+calibration - the first wave's emulators of a pair of negotiations select points the
+pair does not rule out, which are run in all three, so the third is scored on what the
+pair allows - and the stability check, which repeats the whole verdict (first runs and
+settling rounds) with another seed on the plausible points, the borderline ones and
+the ruled-out ones nearest the cutoff, and counts the verdicts that change.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import pandas as pd
 
 from sim.analysis.calibration import CalibrateConfig, compose_negotiations
 from sim.analysis.hm.design import nroy_candidates, sobol_unit, to_values
+from sim.analysis.hm.implausibility import BORDERLINE, PLAUSIBLE, RULED_OUT
+from sim.analysis.hm.settle import CONFIRM_SEED_OFFSET, settle
 from sim.analysis.hm.summaries import Summary
 from sim.analysis.hm.waves import (
     Wave,
@@ -106,7 +110,20 @@ def history_match(cfg: CalibrateConfig, out: Path, how: Execution, command: str)
         shares.append(_share_alive(keep, d, cfg.seed + 7 * w))
         log.warning("wave %d: %d points run; NROY %.3g of the prior", w, len(unit), shares[-1])
     points = pd.concat([x.table for x in waves], ignore_index=True)
-    points = pd.concat([points, judge_runs(points, summaries, cfg.cutoff, judged)], axis=1)
+    runs = pd.concat([x.runs for x in waves], ignore_index=True)
+    points, _ = settle(
+        points,
+        runs,
+        lambda t: judge_runs(t, summaries, cfg.cutoff, judged),
+        cfg.confirm,
+        lambda k, reps: compose_negotiations(cfg, cfg.seed + k * CONFIRM_SEED_OFFSET, reps),
+        prefix="",
+        space=space,
+        summaries=summaries,
+        out=out,
+        how=how,
+        command=command,
+    )
     keep = emulated_keep([x.emulators for x in waves], judged, cfg.cutoff)
     alive = nroy_candidates(
         keep, d, min(cfg.candidates, 20_000), cfg.seed + 99, pool=cfg.candidates
@@ -140,16 +157,30 @@ def _left_out(
             f"left_out_{name}", unit, first, space, designs, matched.summaries, out, how, command
         )
         first += len(unit)
-        verdicts = judge_runs(wave.table, pair, cfg.cutoff)
-        own = judge_runs(
-            wave.table, [s for s in matched.summaries if s.negotiation == name], cfg.cutoff
+        settled, _ = settle(
+            wave.table,
+            wave.runs,
+            lambda t, pair=pair: judge_runs(t, pair, cfg.cutoff),
+            cfg.confirm,
+            lambda k, r: compose_negotiations(cfg, cfg.seed + k * CONFIRM_SEED_OFFSET, r),
+            prefix=f"left_out_{name}_",
+            space=space,
+            summaries=matched.summaries,
+            out=out,
+            how=how,
+            command=command,
         )
-        table = wave.table.assign(
-            pair_plausible=verdicts["plausible"].to_numpy(),
-            pair_max_I=verdicts["max_I"].to_numpy(),
+        own = judge_runs(
+            settled, [s for s in matched.summaries if s.negotiation == name], cfg.cutoff
+        )
+        table = settled.drop(columns=[c for c in settled.columns if c.startswith("I:")]).assign(
+            pair_plausible=settled["plausible"].to_numpy(),
+            pair_verdict=settled["verdict"].to_numpy(),
+            pair_max_I=settled["max_I"].to_numpy(),
             own_max_I=own["max_I"].to_numpy(),
             own_plausible=own["plausible"].to_numpy(),
         )
+        table = table.drop(columns=["max_I", "max_I_low", "max_I_high", "verdict", "plausible"])
         for column in own.columns:
             if column.startswith("I:"):
                 table[column] = own[column].to_numpy()
@@ -158,27 +189,55 @@ def _left_out(
 
 
 def _stability(cfg, matched: Matched, space, out, how, command, first: int) -> pd.DataFrame | None:
-    """Re-run plausible points and the nearest implausible ones with another seed."""
+    """Repeat the verdicts with another seed, settling rounds and all.
+
+    The plausible points, the borderline ones and the ruled-out ones nearest the cutoff
+    (up to `stability` of each); first runs at the last wave's replications.
+    """
     points = matched.points
-    plausible = points[points["plausible"]].nsmallest(cfg.stability, "max_I")
-    near = points[~points["plausible"]].nsmallest(cfg.stability, "max_I")
-    chosen = pd.concat([plausible, near])
+    chosen = pd.concat(
+        [
+            points[points["verdict"] == verdict].nsmallest(cfg.stability, "max_I")
+            for verdict in (PLAUSIBLE, BORDERLINE, RULED_OUT)
+        ]
+    )
     if chosen.empty:
         return None
-    reps = cfg.replications[-1]
-    designs = compose_negotiations(cfg, cfg.seed + STABILITY_SEED_OFFSET, reps)
-    unit = unit_rows(chosen, space)
+    seed = cfg.seed + STABILITY_SEED_OFFSET
+    designs = compose_negotiations(cfg, seed, cfg.replications[-1])
     wave = run_points(
-        "stability", unit, first, space, designs, matched.summaries, out, how, command
+        "stability",
+        unit_rows(chosen, space),
+        first,
+        space,
+        designs,
+        matched.summaries,
+        out,
+        how,
+        command,
     )
-    again = judge_runs(wave.table, matched.judged, cfg.cutoff)  # the same verdict as before
+    again, _ = settle(
+        wave.table,
+        wave.runs,
+        lambda t: judge_runs(t, matched.summaries, cfg.cutoff, matched.judged),
+        cfg.confirm,
+        lambda k, reps: compose_negotiations(cfg, seed + k * CONFIRM_SEED_OFFSET, reps),
+        prefix="stability_",
+        space=space,
+        summaries=matched.summaries,
+        out=out,
+        how=how,
+        command=command,
+    )
     return pd.DataFrame(
         {
             "point": chosen["point"].to_numpy(),
             "wave": chosen["wave"].to_numpy(),
             "max_I": chosen["max_I"].to_numpy(),
-            "plausible": chosen["plausible"].to_numpy(),
+            "verdict": chosen["verdict"].to_numpy(),
+            "replications": chosen["replications"].to_numpy(),
             "max_I_again": again["max_I"].to_numpy(),
-            "plausible_again": again["plausible"].to_numpy(),
+            "verdict_again": again["verdict"].to_numpy(),
+            "replications_again": again["replications"].to_numpy(),
         }
     )

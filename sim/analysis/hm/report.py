@@ -3,7 +3,9 @@
 Written into the calibration folder (docs/calibration.md describes each file):
 
 - `points.parquet`: every run point of every wave - its parameters, each summary's
-  statistic and sampling variance, implausibility, largest implausibility and verdict;
+  statistic and sampling variance, the replications they rest on, implausibility,
+  largest implausibility with its 95% band, and verdict (plausible, borderline or
+  ruled out; `plausible` is the first);
 - `nroy.parquet`: the final emulators' not-ruled-out candidates (parameter values);
 - `patterns.{csv,md}`: per pattern, the share of the first wave's points (the prior)
   and of the plausible points that meet it as the table states it, and the smallest
@@ -15,7 +17,8 @@ Written into the calibration folder (docs/calibration.md describes each file):
   with its provenance (the overrides the default scenario takes);
 - `left_out.{csv,md}`: for each negotiation, its patterns met on the points the other
   two do not rule out (the out-of-sample test);
-- `stability.md`: how many verdicts change when points are re-run with another seed.
+- `stability.{csv,md}`: each verdict against the verdict the same procedure reaches
+  with another seed (a reversal is plausible on one draw and ruled out on the other).
 """
 
 from __future__ import annotations
@@ -28,13 +31,21 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.analysis.hm.implausibility import BORDERLINE, PLAUSIBLE, RULED_OUT
 from sim.analysis.hm.match import Matched
 from sim.analysis.hm.summaries import Summary
 from sim.analysis.priors import plain
 from sim.analysis.tables import format_number, markdown_table
 from sim.store import write_parquet, write_text
 
-__all__ = ["REPORTS", "default_point", "pattern_table", "range_table", "write_reports"]
+__all__ = [
+    "REPORTS",
+    "default_point",
+    "pattern_table",
+    "range_table",
+    "stability_table",
+    "write_reports",
+]
 
 REPORTS = ("points.", "nroy.", "patterns.", "ranges.", "default_point.", "left_out.", "stability.")
 """The names (prefixes) of the files the reports write."""
@@ -150,19 +161,51 @@ def _left_out_table(matched: Matched) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def stability_table(stability: pd.DataFrame) -> pd.DataFrame:
+    """Per verdict with the calibration's seed: how the other seed's verdicts fall."""
+    order = [PLAUSIBLE, BORDERLINE, RULED_OUT]
+    rows = []
+    for verdict in order:
+        group = stability[stability["verdict"] == verdict]
+        if group.empty:
+            continue
+        again = group["verdict_again"]
+        rows.append(
+            {
+                "verdict": verdict,
+                "points": len(group),
+                "replications_median": float(group["replications"].median()),
+                **{f"again_{v.replace(' ', '_')}": int((again == v).sum()) for v in order},
+                "same": float((again == verdict).mean()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _reversals(stability: pd.DataFrame) -> int:
+    """Points plausible with one seed and ruled out with the other."""
+    pair = {PLAUSIBLE, RULED_OUT}
+    return int(
+        sum(
+            {a, b} == pair
+            for a, b in zip(stability["verdict"], stability["verdict_again"], strict=True)
+        )
+    )
+
+
 def _stability_text(matched: Matched) -> str:
     s = matched.stability
     if s is None or s.empty:
         return "No stability re-runs (no point to re-run, or stability = 0).\n"
-    lines = [
-        "| verdict with the calibration's seed | points | same verdict with another seed |",
-        "|---|---|---|",
-    ]
-    for verdict, group in s.groupby("plausible"):
-        same = (group["plausible"] == group["plausible_again"]).mean()
-        label = "plausible" if verdict else "ruled out (nearest the cutoff)"
-        lines.append(f"| {label} | {len(group)} | {same:.1%} |")
-    return "\n".join(lines) + "\n"
+    table = stability_table(s)
+    settled = s[s["verdict"] != BORDERLINE]
+    kept = (settled["verdict"] == settled["verdict_again"]).mean() if len(settled) else np.nan
+    return (
+        "Each verdict (with its settling rounds) repeated with another seed.\n\n"
+        + markdown_table(_formatted(table))
+        + f"\n\nSettled verdicts kept: {kept:.1%} of {len(settled)}; "
+        f"reversals (plausible on one seed, ruled out on the other): {_reversals(s)}.\n"
+    )
 
 
 def write_reports(matched: Matched, out: Path) -> dict[str, Any]:
@@ -186,12 +229,21 @@ def write_reports(matched: Matched, out: Path) -> dict[str, Any]:
         write_text(left.to_csv(index=False), out / "left_out.csv")
         write_text(markdown_table(_formatted(left)) + "\n", out / "left_out.md")
     write_text(_stability_text(matched), out / "stability.md")
+    if matched.stability is not None and len(matched.stability):
+        write_text(stability_table(matched.stability).to_csv(index=False), out / "stability.csv")
     unreachable = sorted(
         {s.pattern for s in matched.summaries if s.key in set(matched.unreachable)}
     )
     return {
         "points_run": len(matched.points),
         "plausible": int(matched.points["plausible"].sum()),
+        "verdicts": {
+            v: int((matched.points["verdict"] == v).sum())
+            for v in (PLAUSIBLE, BORDERLINE, RULED_OUT)
+        },
+        "stability_reversals": _reversals(matched.stability)
+        if matched.stability is not None and len(matched.stability)
+        else None,
         "nroy_share_by_wave": matched.nroy_share,
         "unreachable_patterns": unreachable,
         "unreachable_targets": list(matched.unreachable),

@@ -35,7 +35,7 @@ class Calibrated:
     summary: dict[str, Any]
 
 
-OURS = ("wave_", "left_out_", "stability", "figures", MANIFEST, *REPORTS)
+OURS = ("wave_", "confirm_", "left_out_", "stability", "figures", MANIFEST, *REPORTS)
 
 
 def _claim(out: Path) -> None:

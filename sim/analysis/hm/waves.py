@@ -20,7 +20,13 @@ import pandas as pd
 
 from sim.analysis.hm.design import maximin, nroy_candidates, sobol_unit, to_values, unit_of
 from sim.analysis.hm.emulator import Emulator, fit_emulator
-from sim.analysis.hm.implausibility import implausibility, not_ruled_out
+from sim.analysis.hm.implausibility import (
+    PLAUSIBLE,
+    implausibility,
+    implausibility_bounds,
+    not_ruled_out,
+    verdicts,
+)
 from sim.analysis.hm.space import Space, values_for
 from sim.analysis.hm.summaries import Summary, statistics
 from sim.config import SimConfig
@@ -34,6 +40,7 @@ __all__ = [
     "judge_runs",
     "next_points",
     "run_points",
+    "statistics_table",
     "unit_rows",
 ]
 
@@ -48,6 +55,7 @@ class Wave:
     table: pd.DataFrame  # one row per point: `point`, `wave`, parameter values, statistics
     unit: np.ndarray  # the points in the unit cube, rows as in `table`
     emulators: dict[str, Emulator | None] = field(default_factory=dict)
+    runs: pd.DataFrame | None = None  # every run of the table's points (pooled when settled)
 
 
 def _stat_columns(summaries: Sequence[Summary]) -> list[str]:
@@ -80,20 +88,34 @@ def run_points(
         settings={"wave": name, "parameters": list(space.priors)},
     )
     runs = run_batch(batch, out / name, how, command=command).runs
-    by_point = {p: dict(iter(part.groupby("design"))) for p, part in runs.groupby("point")}
-    stats = []
-    for i in range(len(rows)):
-        value, variance = statistics(summaries, by_point[first_point + i])
-        stats.append({**value, **{f"{k}:var": v for k, v in variance.items()}})
+    ids = np.arange(first_point, first_point + len(rows))
     table = pd.concat(
         [
-            pd.DataFrame({"point": np.arange(first_point, first_point + len(rows)), "wave": name}),
+            pd.DataFrame({"point": ids, "wave": name}),
             values,
-            pd.DataFrame(stats, columns=_stat_columns(summaries)),
+            statistics_table(ids, runs, summaries),
         ],
         axis=1,
     )
-    return Wave(name, table, unit)
+    return Wave(name, table, unit, runs=runs)
+
+
+def statistics_table(
+    ids: Sequence[int], runs: pd.DataFrame, summaries: Sequence[Summary]
+) -> pd.DataFrame:
+    """One row per point of `ids`: each summary's statistic and sampling variance.
+
+    `replications` is the number of runs per negotiation they rest on.
+    """
+    by_point = {p: dict(iter(part.groupby("design"))) for p, part in runs.groupby("point")}
+    stats = []
+    for point in ids:
+        value, variance = statistics(summaries, by_point[point])
+        reps = min(len(part) for part in by_point[point].values())
+        stats.append(
+            {**value, **{f"{k}:var": v for k, v in variance.items()}, "replications": reps}
+        )
+    return pd.DataFrame(stats, columns=[*_stat_columns(summaries), "replications"])
 
 
 def judge_runs(
@@ -104,14 +126,25 @@ def judge_runs(
 ) -> pd.DataFrame:
     """Each point's implausibility per summary from its own runs, the largest, the verdict.
 
-    The largest and the verdict are over `judged` (default: every summary).
+    The largest, its 95% band (`max_I_low`, `max_I_high`) and the verdict (`verdict`:
+    plausible, borderline or ruled out; `plausible` when settled so) are over `judged`
+    (default: every summary).
     """
     out = pd.DataFrame(index=table.index)
+    chosen = summaries if judged is None else judged
+    low = np.zeros(len(table))
+    high = np.zeros(len(table))
     for s in summaries:
         out[f"I:{s.key}"] = implausibility(s, table[s.key], table[f"{s.key}:var"])
-    columns = [f"I:{s.key}" for s in (summaries if judged is None else judged)]
+    for s in chosen:
+        lo, hi = implausibility_bounds(s, table[s.key], table[f"{s.key}:var"])
+        low, high = np.maximum(low, lo), np.maximum(high, hi)
+    columns = [f"I:{s.key}" for s in chosen]
     out["max_I"] = out[columns].max(axis=1) if columns else 0.0
-    out["plausible"] = out["max_I"] <= cutoff
+    out["max_I_low"] = low
+    out["max_I_high"] = high
+    out["verdict"] = verdicts(low, high, cutoff)
+    out["plausible"] = out["verdict"] == PLAUSIBLE
     return out
 
 

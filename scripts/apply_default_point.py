@@ -173,6 +173,24 @@ def _as_typed(command) -> str | None:
     return " ".join(["python -m sim.calibrate", *command[1:]])
 
 
+def _stability(folder: Path) -> dict | None:
+    """The stability check's table (stability.csv): per verdict, the other seed's verdicts."""
+    path = folder / "stability.csv"
+    if not path.is_file():
+        return None
+    import pandas as pd
+
+    table = pd.read_csv(path)
+    out: dict = {}
+    for row in table.to_dict("records"):
+        out[row["verdict"]] = {
+            k: int(v) for k, v in row.items() if k == "points" or k.startswith("again_")
+        }
+    plausible, ruled_out = out.get("plausible", {}), out.get("ruled out", {})
+    out["reversals"] = int(plausible.get("again_ruled_out", 0) + ruled_out.get("again_plausible", 0))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
@@ -202,6 +220,8 @@ def main() -> int:
             "wave": point["wave"],
             "max_implausibility": point["max_implausibility"],
             "plausible_points": manifest.get("plausible"),
+            "verdicts": manifest.get("verdicts"),
+            "stability": _stability(args.folder),
             "points_run": manifest.get("points_run"),
             "nroy_share_by_wave": manifest.get("nroy_share_by_wave"),
             "unreachable_patterns": manifest.get("unreachable_patterns"),

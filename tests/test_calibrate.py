@@ -20,7 +20,12 @@ import yaml
 from sim.analysis.calibration import compose_calibration
 from sim.analysis.hm.design import maximin, nroy_candidates, to_values, unit_of
 from sim.analysis.hm.emulator import fit_emulator
-from sim.analysis.hm.implausibility import implausibility, not_ruled_out
+from sim.analysis.hm.implausibility import (
+    implausibility,
+    implausibility_bounds,
+    not_ruled_out,
+    verdicts,
+)
 from sim.analysis.hm.space import values_for
 from sim.analysis.hm.summaries import statistics, summaries_of
 from sim.analysis.patterns import load_patterns, score
@@ -154,6 +159,69 @@ def test_implausibility_is_the_distance_in_standard_deviations(tmp_path):
     np.testing.assert_allclose(implausibility(b, mean, variance), expected)
     table_ = {"a": np.array([1.0, 3.5]), "b": np.array([2.9, 0.1])}
     np.testing.assert_array_equal(not_ruled_out(table_, cutoff=3.0), [True, False])
+
+
+def test_a_run_points_verdict_has_the_band_its_replications_allow(tmp_path):
+    """The band of I over mean +- 1.96 se, worked by hand on the interval [1, 2], delta 0.3."""
+    table = load_patterns(_table(tmp_path, TOY))
+    b = next(x for x in summaries_of(table, "toy", dict.fromkeys("ABCD", 0.3)) if x.pattern == "B")
+    mean = np.array([2.5, 4.0, 5.0, 1.5, np.nan])
+    variance = np.array([0.16, 0.16, 0.0, np.inf, 0.1])
+    low, high = implausibility_bounds(b, mean, variance)
+    half = 1.959964 * 0.4  # se 0.4; spread sqrt(0.16 + 0.09) = 0.5
+    np.testing.assert_allclose(low, [0.0, (2 - half) / 0.5, 10.0, 0.0, np.inf])
+    np.testing.assert_allclose(high, [(0.5 + half) / 0.5, (2 + half) / 0.5, 10.0, np.inf, np.inf])
+    assert list(verdicts(low, high, 3.0)) == [
+        "plausible",  # even the band's top (2.57) is within the cutoff
+        "borderline",  # 2.43 to 5.57: the draw decides
+        "ruled out",
+        "borderline",  # one replication: no spread, so nothing settled
+        "ruled out",  # no statistic at all
+    ]
+
+
+def test_settling_runs_only_borderline_points_and_pools_their_replications(
+    tmp_path, monkeypatch
+):
+    """Point 0 is settled at once; point 1 is borderline until a round settles it."""
+    from sim.analysis.hm import settle as settle_module
+    from sim.analysis.hm.waves import judge_runs, statistics_table
+
+    table_ = load_patterns(_table(tmp_path, TOY[1:2]))  # B: mean x in [1, 2]
+    summaries = summaries_of(table_, "toy", {"B": 0.3})
+    wide = [3.0, 5.0]  # mean 4 over two runs: se 1, band 0.04 to 3.8 (borderline)
+    runs = pd.DataFrame(
+        {"point": [0, 0, 1, 1], "design": "toy", "x": [1.5, 1.5, *wide]}
+    )
+    table = pd.DataFrame({"point": [0, 1], "p": [0.1, 0.2]})
+    table = pd.concat([table, statistics_table([0, 1], runs, summaries)], axis=1)
+    asked = []
+
+    def more_runs(name, rows, space, designs, out, how, command):
+        asked.append((name, list(rows["point"]), designs))
+        n = designs["reps"]
+        return pd.DataFrame({"point": 1, "design": "toy", "x": np.full(n, 4.0)})
+
+    monkeypatch.setattr(settle_module, "_more_runs", more_runs)
+    settled, pooled = settle_module.settle(
+        table,
+        runs,
+        lambda t: judge_runs(t, summaries, 3.0),
+        [8, 16],
+        lambda k, reps: {"reps": reps},
+        prefix="",
+        space=None,
+        summaries=summaries,
+        out=tmp_path,
+        how=None,
+        command="",
+    )
+    assert asked == [("confirm_1", [1], {"reps": 8})]  # settled after one round: no second
+    assert list(settled["verdict"]) == ["plausible", "ruled out"]
+    assert list(settled["replications"]) == [2, 10]
+    assert settled.loc[1, "toy:B.0"] == pytest.approx(4.0)
+    assert settled.loc[1, "toy:B.0:var"] == pytest.approx(2 / 9 / 10)  # the ten runs pooled
+    assert len(pooled) == 12
 
 
 # ----------------------------------------------------------------- design and space
@@ -290,6 +358,13 @@ def test_history_matching_keeps_the_point_that_made_the_record(tmp_path, compose
     assert manifest["status"] == "completed" and manifest["plausible"] > 0
     for name in ("points.parquet", "nroy.parquet", "patterns.md", "ranges.md", "stability.md"):
         assert (out / name).is_file(), name
+    points = pd.read_parquet(out / "points.parquet")
+    assert (points["plausible"] == (points["max_I_high"] <= 3.0)).all()
+    assert (points["max_I_low"] <= points["max_I"]).all()
+    assert (points["max_I"] <= points["max_I_high"]).all()
+    confirmed = points[points["replications"] > 6]  # borderline after the waves: settled further
+    assert len(confirmed) and set(confirmed["replications"]) <= {46, 126}
+    assert (out / "confirm_1").is_dir() and (out / "stability.csv").is_file()
     # resuming re-uses every wave's runs
     pieces = {str(p): p.stat().st_mtime_ns for p in out.rglob("pieces/*/runs.parquet")}
     assert main(args) == 0

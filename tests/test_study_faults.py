@@ -47,6 +47,7 @@ CALIBRATION = [  # history matching on the small scenario alone: one wave of 4 p
     "only=[behaviour.concession_rate]",
     "points=[4]",
     "replications=[2]",
+    "confirm=[2]",
     "left_out=false",
     "stability=0",
     "candidates=200",

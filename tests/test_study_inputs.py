@@ -65,6 +65,7 @@ CASES = {
         "replications[0] = 10000000 is not allowed",
     ),
     "cutoff 0": ("sim.calibrate", ["cutoff=0"], "cutoff = 0.0 is not allowed"),
+    "confirm round empty": ("sim.calibrate", ["confirm=[40,0]"], "confirm[1] = 0 is not allowed"),
     "patterns missing": (
         "sim.calibrate",
         ["negotiations.bbnj.patterns=/no/such.yaml"],

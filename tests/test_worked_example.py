@@ -64,6 +64,7 @@ def test_the_calibration_command_runs_on_the_example(tmp_path, capsys):
         f"patterns:{EXAMPLE / 'patterns.yaml'},discrepancy:{{E1:0.1,E2:0.1}}}}",
         "points=[4]",
         "replications=[2]",
+        "confirm=[2]",
         "left_out=false",
         "stability=0",
         "workers=1",

@@ -187,7 +187,8 @@ def _stability(folder: Path) -> dict | None:
             k: int(v) for k, v in row.items() if k == "points" or k.startswith("again_")
         }
     plausible, ruled_out = out.get("plausible", {}), out.get("ruled out", {})
-    out["reversals"] = int(plausible.get("again_ruled_out", 0) + ruled_out.get("again_plausible", 0))
+    turned = plausible.get("again_ruled_out", 0) + ruled_out.get("again_plausible", 0)
+    out["reversals"] = int(turned)
     return out
 
 

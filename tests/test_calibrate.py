@@ -180,9 +180,7 @@ def test_a_run_points_verdict_has_the_band_its_replications_allow(tmp_path):
     ]
 
 
-def test_settling_runs_only_borderline_points_and_pools_their_replications(
-    tmp_path, monkeypatch
-):
+def test_settling_runs_only_borderline_points_and_pools_their_replications(tmp_path, monkeypatch):
     """Point 0 is settled at once; point 1 is borderline until a round settles it."""
     from sim.analysis.hm import settle as settle_module
     from sim.analysis.hm.waves import judge_runs, statistics_table
@@ -190,9 +188,7 @@ def test_settling_runs_only_borderline_points_and_pools_their_replications(
     table_ = load_patterns(_table(tmp_path, TOY[1:2]))  # B: mean x in [1, 2]
     summaries = summaries_of(table_, "toy", {"B": 0.3})
     wide = [3.0, 5.0]  # mean 4 over two runs: se 1, band 0.04 to 3.8 (borderline)
-    runs = pd.DataFrame(
-        {"point": [0, 0, 1, 1], "design": "toy", "x": [1.5, 1.5, *wide]}
-    )
+    runs = pd.DataFrame({"point": [0, 0, 1, 1], "design": "toy", "x": [1.5, 1.5, *wide]})
     table = pd.DataFrame({"point": [0, 1], "p": [0.1, 0.2]})
     table = pd.concat([table, statistics_table([0, 1], runs, summaries)], axis=1)
     asked = []

@@ -447,8 +447,8 @@ def test_no_tabling_before_the_earliest_meeting_unless_it_is_the_last(small, fin
 # `ChairDesk.choose_tiers` end to end on three or four issues worked out by hand: doors
 # once closed stay closed and the meeting they first closed is kept, the plenary's
 # overload closes doors at the threshold pressure lowered, only work still to do counts,
-# and the text is measured against the rooms that may sit. Each case was a mutant that
-# survived `make mutate` (docs/testing.md).
+# the text is measured against the rooms that may sit, and the friends' room is behind
+# closed doors. Each case was a mutant that survived `make mutate` (docs/testing.md).
 
 
 def _desk(process: ProcessConfig, issues: int, *, unfinished_work: bool = True) -> ChairDesk:
@@ -538,3 +538,20 @@ def test_the_text_is_measured_against_the_rooms_that_may_sit_and_compressed_when
     )
     np.testing.assert_array_equal(tiers.plenary, [0, 1, 2])
     assert squeeze == Compression(tracks=0, night_share=0.5 if compressing else 0.0, ratio=1.2)
+
+
+def test_the_friends_room_is_behind_closed_doors_too():
+    """Friends of the chair from meeting 1, on the hardest issue; threshold 0.35, so no
+    issue is hot. Meeting 1: spreads 0.3, 0.1, 0.1: issue 0 goes to the friends, dated 1.
+    Meeting 2: 0.1, 0.3, 0.1: issue 1 goes to the friends, dated 2, and issue 0, behind
+    closed doors before, stays there, in an informal room; issue 2 never went (0)."""
+    desk = _desk(_process(friends=FriendsConfig(enabled=True, from_meeting=1, issues=1)), 3)
+    tiers, _ = _choose(desk, [0.3, 0.1, 0.1], 1, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(tiers.friends, [0])
+    assert len(tiers.informal) == 0
+    np.testing.assert_array_equal(desk.doors_closed, [1, 0, 0])
+    tiers, _ = _choose(desk, [0.1, 0.3, 0.1], 2, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(tiers.friends, [1])
+    np.testing.assert_array_equal(tiers.informal, [0])
+    np.testing.assert_array_equal(tiers.plenary, [2])
+    np.testing.assert_array_equal(desk.doors_closed, [1, 2, 0])

@@ -9,15 +9,17 @@ that each acts on whole runs.
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.config import CompressionConfig, FriendsConfig, ProcessConfig
+from sim.config import ChannelsConfig, CompressionConfig, FriendsConfig, ProcessConfig
 from sim.model import Negotiation
 from sim.model.attendance import MeetingOutlook, plan_attendance
+from sim.model.chair import ChairDesk
 from sim.model.decision import (
     acquiescing,
     blocking_power,
@@ -28,6 +30,7 @@ from sim.model.decision import (
 from sim.model.dynamics import exposed_concession, over_time, room_pace, salience_distance
 from sim.model.process import (
     PLENARY,
+    Compression,
     TierPlan,
     issue_time,
     plan_tiers,
@@ -438,3 +441,117 @@ def test_no_tabling_before_the_earliest_meeting_unless_it_is_the_last(small, fin
     cfg = _cfg(small, "decision.earliest_tabling_meeting=3")
     result, _ = _table(cfg, [0.0, 0.0, 0.0], meeting=2, final=final)
     assert (result.decision is not None) == final
+
+
+# ----------------------------------------------------------------- the chair's desk, wired together
+# `ChairDesk.choose_tiers` end to end on three or four issues worked out by hand: doors
+# once closed stay closed and the meeting they first closed is kept, the plenary's
+# overload closes doors at the threshold pressure lowered, only work still to do counts,
+# the text is measured against the rooms that may sit, and the friends' room is behind
+# closed doors. Each case was a mutant that survived `make mutate` (docs/testing.md).
+
+
+def _desk(process: ProcessConfig, issues: int, *, unfinished_work: bool = True) -> ChairDesk:
+    """The chair alone: it reads only the process design and the unfinished-work switch."""
+    config = SimpleNamespace(
+        process=process, channels=ChannelsConfig(unfinished_work=unfinished_work)
+    )
+    return ChairDesk(SimpleNamespace(config=config), np.zeros(issues))
+
+
+def _choose(desk, spread, meeting, work, *, days=1, ahead=1, pressure=0.0, compressing=False):
+    return desk.choose_tiers(
+        np.asarray(spread, dtype=float),
+        meeting,
+        pressure=pressure,
+        closing_doors=pressure > 0,
+        work_left=np.asarray(work, dtype=float),
+        days=days,
+        meetings_ahead=ahead,
+        compressing=compressing,
+    )
+
+
+def test_doors_once_closed_stay_closed_and_the_meeting_they_first_closed_is_kept():
+    """Threshold 0.35, no work left. Meeting 1: spreads 0.5, 0.1, 0.1: issue 0 goes behind
+    closed doors, dated 1. Meeting 2: 0.1, 0.1, 0.5: issue 2 goes, dated 2, and issue 0,
+    now calm, stays. Meeting 3, all calm: both stay, their dates unchanged; issue 1
+    never went (0)."""
+    desk = _desk(_process(), 3)
+    tiers, _ = _choose(desk, [0.5, 0.1, 0.1], 1, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(tiers.informal, [0])
+    np.testing.assert_array_equal(desk.doors_closed, [1, 0, 0])
+    tiers, _ = _choose(desk, [0.1, 0.1, 0.5], 2, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(tiers.informal, [0, 2])
+    np.testing.assert_array_equal(tiers.plenary, [1])
+    np.testing.assert_array_equal(desk.doors_closed, [1, 0, 2])
+    tiers, _ = _choose(desk, [0.1, 0.1, 0.1], 3, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(tiers.informal, [0, 2])
+    np.testing.assert_array_equal(desk.doors_closed, [1, 0, 2])
+
+
+def test_the_plenarys_overload_closes_doors_beside_the_lowered_threshold_and_the_closed_ones():
+    """Threshold 0.35, door_pressure_gain 1. Meeting 1: issue 0 at 0.5 goes behind doors.
+    Meeting 2, pressure 0.5: the threshold is 0.35 x (1 - 0.5) = 0.175, so issue 1 at 0.2
+    goes too; issues 2 and 3 stay in plenary with 12 and 2 issue-days left, and
+    5 days x 2 meetings = 10 sitting days: 12 > 10 / 2 sends issue 2, then 2 < 10 / 1
+    keeps issue 3. Behind doors: 0 (closed before), 1 (threshold), 2 (overload), the
+    last two dated 2."""
+    desk = _desk(_process(), 4)
+    _choose(desk, [0.5, 0.0, 0.0, 0.0], 1, [0.0, 0.0, 0.0, 0.0])
+    tiers, _ = _choose(
+        desk, [0.0, 0.2, 0.0, 0.0], 2, [0.0, 0.0, 12.0, 2.0], days=5, ahead=2, pressure=0.5
+    )
+    np.testing.assert_array_equal(tiers.informal, [0, 1, 2])
+    np.testing.assert_array_equal(tiers.plenary, [3])
+    np.testing.assert_array_equal(desk.doors_closed, [1, 2, 2, 0])
+
+
+def test_only_work_still_to_do_counts_and_only_with_the_unfinished_work_channel():
+    """Work left -4 (overrun), 0 (done) and 0.5 issue-days, all calm, one sitting day.
+    The chair counts 0, 0 and 0.5: 0.5 > 1 / 3 sends issue 2 behind doors, then issues 0
+    and 1, with nothing left, stay (0 < 1 / 2). The text's work is 0.5 issue-days
+    against 1 day x 3 rooms (the plenary and two tracks): ratio 1/6. Without the
+    unfinished-work channel the plenary's overload closes no door."""
+    work = [-4.0, 0.0, 0.5]
+    tiers, squeeze = _choose(_desk(_process(), 3), [0.0, 0.0, 0.0], 1, work)
+    np.testing.assert_array_equal(tiers.informal, [2])
+    np.testing.assert_array_equal(tiers.plenary, [0, 1])
+    assert squeeze.ratio == pytest.approx(0.5 / 3)
+    off, _ = _choose(_desk(_process(), 3, unfinished_work=False), [0.0, 0.0, 0.0], 1, work)
+    assert len(off.informal) == 0
+    np.testing.assert_array_equal(off.plenary, [0, 1, 2])
+
+
+@pytest.mark.parametrize("compressing", [False, True])
+def test_the_text_is_measured_against_the_rooms_that_may_sit_and_compressed_when_asked(
+    compressing,
+):
+    """Informal rooms from meeting 3, two tracks, no friends: meetings 1, 2 and 3 of 10
+    days sit 1, 1 and 3 rooms, 50 room-days (not 3 rooms x 30 days). Three calm issues
+    of 20 issue-days: ratio 60 / 50 = 1.2. At meeting 1 no track may open, so the
+    overload stays in plenary; compressing, the chair sits at night: one room for 30 days
+    does 30 of the 60, pressed 2, night min(0.5, 2 - 1) = 0.5. Not compressing, none."""
+    desk = _desk(_process(informal_from_meeting=3), 3)
+    tiers, squeeze = _choose(
+        desk, [0.0, 0.0, 0.0], 1, [20.0, 20.0, 20.0], days=10, ahead=3, compressing=compressing
+    )
+    np.testing.assert_array_equal(tiers.plenary, [0, 1, 2])
+    assert squeeze == Compression(tracks=0, night_share=0.5 if compressing else 0.0, ratio=1.2)
+
+
+def test_the_friends_room_is_behind_closed_doors_too():
+    """Friends of the chair from meeting 1, on the hardest issue; threshold 0.35, so no
+    issue is hot. Meeting 1: spreads 0.3, 0.1, 0.1: issue 0 goes to the friends, dated 1.
+    Meeting 2: 0.1, 0.3, 0.1: issue 1 goes to the friends, dated 2, and issue 0, behind
+    closed doors before, stays there, in an informal room; issue 2 never went (0)."""
+    desk = _desk(_process(friends=FriendsConfig(enabled=True, from_meeting=1, issues=1)), 3)
+    tiers, _ = _choose(desk, [0.3, 0.1, 0.1], 1, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(tiers.friends, [0])
+    assert len(tiers.informal) == 0
+    np.testing.assert_array_equal(desk.doors_closed, [1, 0, 0])
+    tiers, _ = _choose(desk, [0.1, 0.3, 0.1], 2, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(tiers.friends, [1])
+    np.testing.assert_array_equal(tiers.informal, [0])
+    np.testing.assert_array_equal(tiers.plenary, [2])
+    np.testing.assert_array_equal(desk.doors_closed, [1, 2, 0])

@@ -1,6 +1,6 @@
 """Write a calibration's default point into the configs, and its summary into docs.
 
-    .venv/bin/python scripts/apply_default_point.py results/calibration/v3 [--check]
+    .venv/bin/python scripts/apply_default_point.py results/calibration/v3s [--check]
 
 Reads `<folder>/default_point.yaml` (`python -m sim.calibrate`), rounds each value to 3
 significant figures, and writes it where the configs keep it, comments kept
@@ -11,6 +11,10 @@ needs) in its scenario file, the budget per planned meeting as each negotiation'
 process budget. Then writes docs/calibration/summary.yaml: the point, its provenance
 and the calibration's headline figures, which tests/test_calibration_summary.py holds
 the configs to. `--check` only reports the differences.
+
+`--point N --basis TEXT` applies another point of the folder's plausible set instead
+(a point whose settled verdict is not plausible is refused); the summary then records
+both it, with the reason given, and the point the calibration's rule chose.
 """
 
 from __future__ import annotations
@@ -192,13 +196,44 @@ def _stability(folder: Path) -> dict | None:
     return out
 
 
+def _chosen_point(folder: Path, number: int, basis: str, rule: dict) -> dict:
+    """Point `number` of the folder's run points, as default_point.yaml gives the rule's."""
+    import pandas as pd
+
+    points = pd.read_parquet(folder / "points.parquet")
+    rows = points[points["point"] == number]
+    if rows.empty:
+        raise SystemExit(f"--point {number}: no such point in {folder / 'points.parquet'}")
+    row = rows.iloc[0]
+    verdict = row.get("verdict", "plausible" if row["plausible"] else "ruled out")
+    if verdict != "plausible":
+        raise SystemExit(
+            f"--point {number}: its verdict is {verdict!r}; only a plausible point can be "
+            "the default"
+        )
+    if not basis:
+        raise SystemExit("--point needs --basis: why this point rather than the rule's")
+    return {
+        "point": number,
+        "wave": str(row["wave"]),
+        "max_implausibility": float(row["max_I"]),
+        "max_implausibility_band": [float(row["max_I_low"]), float(row["max_I_high"])],
+        "replications": int(row["replications"]),
+        "basis": basis,
+        "values": {k: row[k].item() for k in rule["values"]},
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--check", action="store_true", help="report differences only")
+    parser.add_argument("--point", type=int, help="apply this plausible point instead")
+    parser.add_argument("--basis", default="", help="why --point rather than the rule's")
     args = parser.parse_args()
     text = (args.folder / "default_point.yaml").read_text(encoding="utf-8")
-    point = yaml.safe_load(text)
+    rule = yaml.safe_load(text)
+    point = rule if args.point is None else _chosen_point(args.folder, args.point, args.basis, rule)
     manifest = json.loads((args.folder / "manifest.json").read_text(encoding="utf-8"))
     from sim.config import compose_config
 
@@ -220,6 +255,13 @@ def main() -> int:
             "point": point["point"],
             "wave": point["wave"],
             "max_implausibility": point["max_implausibility"],
+            "max_implausibility_band": point.get("max_implausibility_band"),
+            "basis": point.get("basis"),
+            "rule_point": {
+                "point": rule["point"],
+                "wave": rule["wave"],
+                "max_implausibility": rule["max_implausibility"],
+            },
             "plausible_points": manifest.get("plausible"),
             "verdicts": manifest.get("verdicts"),
             "stability": _stability(args.folder),

@@ -136,6 +136,8 @@ def default_point(matched: Matched) -> dict[str, Any]:
         "point": int(best["point"]),
         "wave": str(best["wave"]),
         "max_implausibility": float(best["max_I"]),
+        "max_implausibility_band": [float(best["max_I_low"]), float(best["max_I_high"])],
+        "replications": int(best["replications"]),
         "basis": basis,
         "values": values,
     }

@@ -78,3 +78,50 @@ def test_settled_verdicts_do_not_reverse_with_another_seed():
     assert settled >= 100  # enough re-runs to read a 2% share
     assert stability["reversals"] <= 0.02 * settled
     assert plausible["again_ruled_out"] <= 0.05 * plausible["points"]
+
+
+def test_the_default_is_plausible_whatever_the_draw():
+    """Its verdict is settled: the top of its implausibility's 95% band is within 3."""
+    summary = _summary()
+    low, high = summary["max_implausibility_band"]
+    assert low <= summary["max_implausibility"] <= high <= 3.0
+    assert summary["basis"], "a point other than the rule's says why"
+
+
+def _apply_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "apply_default_point", ROOT / "scripts" / "apply_default_point.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_only_a_plausible_point_with_a_reason_can_be_chosen_instead_of_the_rules(tmp_path):
+    import pandas as pd
+
+    pd.DataFrame(
+        {
+            "point": [1, 2],
+            "wave": ["wave_1", "wave_2"],
+            "x": [0.1, 0.2],
+            "max_I": [2.0, 2.9],
+            "max_I_low": [1.8, 2.5],
+            "max_I_high": [2.2, 3.4],
+            "verdict": ["plausible", "borderline"],
+            "plausible": [True, False],
+            "replications": [10, 130],
+        }
+    ).to_parquet(tmp_path / "points.parquet")
+    rule = {"point": 9, "values": {"x": 0.5}}
+    script = _apply_script()
+    chosen = script._chosen_point(tmp_path, 1, "kept", rule)
+    assert chosen["values"] == {"x": 0.1} and chosen["max_implausibility_band"] == [1.8, 2.2]
+    with pytest.raises(SystemExit, match="its verdict is 'borderline'"):
+        script._chosen_point(tmp_path, 2, "why not", rule)
+    with pytest.raises(SystemExit, match="needs --basis"):
+        script._chosen_point(tmp_path, 1, "", rule)
+    with pytest.raises(SystemExit, match="no such point"):
+        script._chosen_point(tmp_path, 7, "x", rule)

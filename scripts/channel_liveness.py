@@ -10,6 +10,10 @@ channel is meant to move, the mean paired difference (on - off), its 95% interva
 standard deviation of the differences and the runs a paired test needs to find that
 difference with power 0.999 at alpha 0.05 (`required_runs`). This is the pilot from which
 tests/validation/test_channel_liveness.py takes its number of runs.
+
+`--conditioned` runs instead each channel only at the point made for it
+(`CONDITIONED_POINTS`: e.g. acquiescence at the default without amendment votes, where
+objectors reach the final tabling with their objections whole).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.validation.liveness import (
     CHANNELS,
+    CONDITIONED_POINTS,
     liveness_table,
     prior_points,
     run_arm,
@@ -37,14 +42,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", type=int, default=4)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--conditioned", action="store_true", help="the channels' own points")
     args = parser.parse_args(argv)
-    points = prior_points(args.points)
-    jobs = [
-        (label, values, channel, on, args.replications, args.seed)
-        for label, values in points.items()
-        for channel in CHANNELS
-        for on in (True, False)
-    ]
+    if args.conditioned:
+        jobs = [
+            (label, values, channel, on, args.replications, args.seed)
+            for label, (channel, values, _) in CONDITIONED_POINTS.items()
+            for on in (True, False)
+        ]
+    else:
+        jobs = [
+            (label, values, channel, on, args.replications, args.seed)
+            for label, values in prior_points(args.points).items()
+            for channel in CHANNELS
+            for on in (True, False)
+        ]
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         arms = list(pool.map(run_arm, jobs))
     table = liveness_table(arms)

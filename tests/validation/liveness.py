@@ -21,6 +21,7 @@ from sim.analysis.claims import required_runs as claims_required_runs
 
 __all__ = [
     "CHANNELS",
+    "CONDITIONED_POINTS",
     "Channel",
     "liveness_table",
     "paired_effect",
@@ -100,6 +101,18 @@ CHANNELS: dict[str, Channel] = {
     )
 }
 """Every channel of `sim.config.ChannelsConfig`, with the outcome it is meant to move."""
+
+
+CONDITIONED_POINTS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "no_amendment_votes": (
+        "acquiescence",
+        {"channels.amendment_votes": False},
+        "the default with no votes on provisions: objectors meet the final tabling with "
+        "their objections whole, the condition under which one may acquiesce",
+    ),
+}
+"""Points made for a channel that no default or prior point lets act: name -> (channel,
+the values set on the default, why the channel can act there)."""
 
 
 def prior_points(n: int, seed: int = 20261206) -> dict[str, dict[str, Any]]:

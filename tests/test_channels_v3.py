@@ -112,6 +112,15 @@ def test_the_plenary_sheds_the_issues_it_cannot_finish_most_work_first():
     np.testing.assert_array_equal(plenary_overload(even, _ints(0, 1, 2, 3), spread, 40.0), [1])
 
 
+def test_an_issue_needing_exactly_its_share_of_the_plenary_stays_and_none_moved_is_no_issue():
+    """4 issues of 10 days in 40 plenary days: each needs exactly its share, none moves; the
+    (empty) result still indexes the issues."""
+    work = np.full(4, 10.0)
+    moved = plenary_overload(work, _ints(0, 1, 2, 3), np.zeros(4), 40.0)
+    assert len(moved) == 0
+    assert len(work[moved]) == 0
+
+
 def test_an_issue_the_plenary_cannot_finish_goes_behind_closed_doors():
     spread = np.array([0.01, 0.01, 0.01])  # nothing contentious
     p = _process(disagreement_threshold=0.2)

@@ -168,6 +168,17 @@ def test_a_plenary_without_agenda_sits_only_to_take_stock_on_the_last_day():
     assert len(rooms_for_day(9, partly, p, None, days=10)) == 2
 
 
+def test_the_closing_plenary_is_the_plenary_and_the_friends_room_is_not_interpreted():
+    """The stocktaking plenary is the public plenary: interpreted, at the formal step; the
+    friends of the chair sit without interpretation."""
+    tiers = TierPlan(informal=_ints(0, 1, 2), friends=_ints(3), plenary=_ints())
+    p = _process(stocktaking_days=1, friends=FriendsConfig(enabled=True))
+    (closing,) = rooms_for_day(9, tiers, p, None, days=10)
+    assert closing.interpreted and closing.step == p.step_formal
+    friends = rooms_for_day(0, tiers, p, None, days=10)[-1]
+    assert friends.kind == "friends" and not friends.interpreted
+
+
 def test_one_person_delegations_follow_an_informal_room_when_the_plenary_has_no_agenda(
     small, run_model
 ):

@@ -285,6 +285,14 @@ def test_uninvited_delegation_never_enters_friends_room_even_with_spare_staff():
     np.testing.assert_array_equal(cover, [[True, True], [True, False]])
 
 
+def test_the_tiers_index_the_issues_even_when_a_tier_is_empty():
+    """Before informal rooms open and without friends, both tiers are empty lists of issues."""
+    d = np.array([0.05, 0.3, 0.4])
+    tiers = plan_tiers(d, 1, TWO_TIER)
+    assert len(d[tiers.informal]) == 0 and len(d[tiers.friends]) == 0
+    np.testing.assert_array_equal(d[tiers.plenary], d)
+
+
 def test_an_issue_sent_informal_stays_off_the_plenary():
     """Once closed, a track is not reopened in public, even if disagreement falls."""
     d = np.array([0.05, 0.05, 0.3, 0.05])

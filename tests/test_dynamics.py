@@ -14,6 +14,7 @@ from sim.model.dynamics import (
     compromise,
     confidence_pull,
     disagreement,
+    exposed_concession,
     pressure,
     reservation_now,
     salience_distance,
@@ -461,3 +462,41 @@ def test_salience_distance_is_weighted_l1():
     np.testing.assert_allclose(
         salience_distance(pos, np.array([1.0, 0.0]), sal), [0.25 + 0.75, 0.5]
     )
+
+
+# ----------------------------------------------------------------- hand-checked cases
+
+
+def test_the_compromise_is_each_issues_weighted_mean_even_with_little_weight():
+    """Issue 0: weights 0.1 and 0.4 on 0 and 1 -> 0.8 (total 0.5); issue 1: 0.2 on 0.5 alone
+    -> 0.5 (total 0.2); issue 2: no weight -> NaN."""
+    positions = np.array([[0.0, 0.5, 0.3], [1.0, 0.9, 0.7]])
+    weights = np.array([[0.1, 0.2, 0.0], [0.4, 0.0, 0.0]])
+    target, total = compromise(positions, weights)
+    np.testing.assert_allclose(target[:2], [0.8, 0.5])
+    assert np.isnan(target[2])
+    np.testing.assert_allclose(total, [0.5, 0.2, 0.0])
+
+
+def test_an_issue_nobody_weighs_shows_no_disagreement():
+    positions = np.array([[0.0, 0.2], [1.0, 0.6]])
+    weights = np.array([[0.0, 1.0], [0.0, 1.0]])
+    np.testing.assert_allclose(disagreement(positions, weights), [0.0, 0.2])
+
+
+def test_exposure_is_the_observed_share_of_the_room_days_sat_even_below_one_day():
+    """Half a room-day sat, a quarter observed: exposure 0.5, concession 1 - 0.4 x 0.5."""
+    share = exposed_concession(np.array([0.25, 0.0]), np.array([0.5, 0.0]), 0.4)
+    np.testing.assert_allclose(share, [0.8, 0.6])
+
+
+def test_pressure_is_nil_before_the_first_meeting_and_never_above_one():
+    assert pressure(0.0, 0, 1, 0.5) == 0.0  # no money spent, no meeting held of one
+    assert pressure(1.5, 2, 0, 1.0) == 1.0  # extension money overspends the budget
+
+
+def test_a_lone_delegation_is_pulled_by_the_sources_within_its_confidence_bound_included():
+    """One delegation at 0.25, a source at 0.5 exactly 0.25 away: pulled half way (rate 0.5)."""
+    x = np.array([[0.25]])
+    pulled = confidence_pull(x, np.array([[0.5]]), np.array([[1.0]]), 0.25, 0.5)
+    np.testing.assert_allclose(pulled, [[0.375]])

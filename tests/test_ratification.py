@@ -246,6 +246,15 @@ def test_signing_days_follow_the_records_counts():
     assert np.isfinite(signing_days(order, [(5, 99)])).all()  # more than there are: all sign
 
 
+def test_signing_days_follow_each_segment_of_the_records_counts():
+    """Counts 2 by day 10, 4 by day 20, 6 by day 40: the 3rd and 4th sign half way and at
+    the end of the first rise (days 15, 20), the 5th and 6th on the second (30, 40); a
+    single state signs on the first count's day."""
+    days = signing_days(np.arange(6), [(10, 2), (20, 4), (40, 6)])
+    np.testing.assert_array_equal(days, [10.0, 10.0, 15.0, 20.0, 30.0, 40.0])
+    np.testing.assert_array_equal(signing_days(np.array([0]), [(10, 1)]), [10.0])
+
+
 def test_signatories_start_when_they_sign_and_others_when_accession_opens():
     cfg = _cfg(
         signatures=[SignatureCount(443, 20), SignatureCount(600, 40)],
@@ -371,6 +380,20 @@ def test_campaign_windows_merge_and_stay_within_the_horizon():
     )
     assert campaign_windows([], 15.0, 1000.0).shape == (0, 2)
     assert campaign_windows([2000], 15.0, 1000.0).shape == (0, 2)
+
+
+def test_a_campaign_near_adoption_starts_its_window_on_day_0():
+    np.testing.assert_array_equal(campaign_windows([5], 10.0, 100.0), [[0.0, 15.0]])
+
+
+def test_peers_without_a_gain_change_nothing():
+    """`gain` defaults to 0: peers alone do not speed anyone up."""
+    start, pace, need = np.zeros(2), np.array([1.0, 0.5]), np.array([10.0, 10.0])
+    peers = PeerGroups(np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64))
+    none = np.zeros((0, 2))
+    alone = first_passage(start, pace, need, 100.0, none, 1.0)
+    np.testing.assert_array_equal(alone, [10.0, 20.0])
+    np.testing.assert_array_equal(first_passage(start, pace, need, 100.0, none, 1.0, peers), alone)
 
 
 def test_an_event_before_completion_brings_it_forward_by_the_extra_work():

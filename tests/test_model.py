@@ -763,3 +763,23 @@ def test_each_consultation_is_counted_for_those_who_attend(small):
     held = min(model.meeting - 1, cfg.scenario.calendar.consultations)
     assert held >= 2
     np.testing.assert_array_equal(model.ledger.consultations_attended, held)
+
+
+# ----------------------------------------------------------------- the numpy kernels' days
+
+
+def test_a_meetings_closed_room_days_and_paces_are_those_its_days_sat(small):
+    """On the numpy kernels: the closed room-days a meeting reports are the ones its days
+    added to the ledger, and the rooms that sat report their mean pace, in (0, 1]."""
+    model = Negotiation(small("process.informal_from_meeting=1"), seed=0, kernels="numpy")
+    closed, paces = 0, []
+    while model.running and model.next_meeting() is not None:
+        model.step()
+        added = model.ledger.informal_room_days - closed
+        closed = model.ledger.informal_room_days
+        assert model.work.closed_room_days == added
+        paces.append(model.meeting_log["informal_pace"] if added else 1.0)
+        paces.append(model.meeting_log["plenary_pace"])
+    assert closed > 0  # the case needs closed rooms
+    sat = [p for p in paces if not np.isnan(p)]
+    assert sat and all(0.0 < p <= 1.0 for p in sat)

@@ -783,3 +783,12 @@ def test_a_meetings_closed_room_days_and_paces_are_those_its_days_sat(small):
     assert closed > 0  # the case needs closed rooms
     sat = [p for p in paces if not np.isnan(p)]
     assert sat and all(0.0 < p <= 1.0 for p in sat)
+
+
+def test_a_day_followed_online_is_a_day_present_not_in_person(small):
+    """On the numpy kernels, hybrid: days present = days in person + days followed online."""
+    model = Negotiation(small("funding=hybrid"), seed=0, kernels="numpy")
+    model.run()
+    led = model.ledger
+    assert led.remote_days.sum() > 0  # the case needs remote delegates
+    np.testing.assert_array_equal(led.present_days, led.in_person_days + led.remote_days)

@@ -6,6 +6,7 @@ Each function is checked against the arithmetic its docstring and docs/ODD.md st
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -127,6 +128,46 @@ def test_open_plenary_cannot_add_tracks():
 def test_friends_room_counts_among_the_planned_rooms():
     p = _process(friends=FriendsConfig(enabled=True))
     assert planned_rooms(p) == 4
+
+
+def test_the_friends_room_sits_beside_the_tracks_and_an_empty_plenary_does_not():
+    """Rooms sitting = the plenary if it has issues + the tracks + the friends' room.
+
+    4 planned rooms x 30 days = 120 room-days for 150 issue-days: 5 rooms needed. With
+    no plenary, 2 tracks and the friends sit 3 rooms; one more track (the cap, 3) makes
+    4; the nights carry 150 / (4 x 30) - 1 = 0.25.
+    """
+    p = _process(friends=FriendsConfig(enabled=True))
+    tiers = _tiers([0, 1, 2], [], friends=[3])
+    _, c = compress(tiers, np.zeros(4), 150.0, 30.0, p, True)
+    assert c.ratio == pytest.approx(150.0 / 120.0)
+    assert c.tracks == 3 and c.night_share == pytest.approx(0.25)
+
+
+def test_tracks_are_added_until_the_rooms_needed_sit_and_not_beyond_the_cap():
+    """120 issue-days in 30 days need exactly 4 rooms: the plenary and 3 tracks, no night.
+
+    With 150 issue-days (5 rooms) and tracks capped at 3, the fourth informal issue waits
+    its turn and the nights carry 150 / (4 x 30) - 1 = 0.25.
+    """
+    tiers = _tiers([0, 1, 2, 3], [4])
+    roomy = _process(compression=CompressionConfig(text_days=100.0, max_parallel_rooms=4))
+    _, c = compress(tiers, np.zeros(5), 120.0, 30.0, roomy, True)
+    assert (c.tracks, c.night_share) == (3, 0.0)
+    _, c = compress(tiers, np.zeros(5), 150.0, 30.0, _process(), True)
+    assert c.tracks == 3 and c.night_share == pytest.approx(0.25)
+
+
+def test_the_ratio_is_work_over_capacity_and_without_capacity_any_work_is_too_much():
+    tiers = _tiers([0], [1])
+
+    def ratio(work: float, capacity: float) -> float:
+        _, c = compress(tiers, np.zeros(2), work, 30.0, _process(), False, capacity=capacity)
+        return c.ratio
+
+    assert ratio(0.25, 0.5) == pytest.approx(0.5)
+    assert ratio(0.5, 0.0) == math.inf
+    assert ratio(0.0, 0.0) == 0.0
 
 
 @given(rate=st.floats(0.0, 1.0), night=st.floats(0.0, 1.0))

@@ -112,6 +112,15 @@ def test_the_plenary_sheds_the_issues_it_cannot_finish_most_work_first():
     np.testing.assert_array_equal(plenary_overload(even, _ints(0, 1, 2, 3), spread, 40.0), [1])
 
 
+def test_an_issue_needing_exactly_its_share_of_the_plenary_stays_and_none_moved_is_no_issue():
+    """4 issues of 10 days in 40 plenary days: each needs exactly its share, none moves; the
+    (empty) result still indexes the issues."""
+    work = np.full(4, 10.0)
+    moved = plenary_overload(work, _ints(0, 1, 2, 3), np.zeros(4), 40.0)
+    assert len(moved) == 0
+    assert len(work[moved]) == 0
+
+
 def test_an_issue_the_plenary_cannot_finish_goes_behind_closed_doors():
     spread = np.array([0.01, 0.01, 0.01])  # nothing contentious
     p = _process(disagreement_threshold=0.2)
@@ -157,6 +166,17 @@ def test_a_plenary_without_agenda_sits_only_to_take_stock_on_the_last_day():
     partly = TierPlan(informal=_ints(0), friends=_ints(), plenary=_ints(1, 2, 3))
     assert rooms_for_day(9, partly, p, None, days=10)[0].kind == PLENARY
     assert len(rooms_for_day(9, partly, p, None, days=10)) == 2
+
+
+def test_the_closing_plenary_is_the_plenary_and_the_friends_room_is_not_interpreted():
+    """The stocktaking plenary is the public plenary: interpreted, at the formal step; the
+    friends of the chair sit without interpretation."""
+    tiers = TierPlan(informal=_ints(0, 1, 2), friends=_ints(3), plenary=_ints())
+    p = _process(stocktaking_days=1, friends=FriendsConfig(enabled=True))
+    (closing,) = rooms_for_day(9, tiers, p, None, days=10)
+    assert closing.interpreted and closing.step == p.step_formal
+    friends = rooms_for_day(0, tiers, p, None, days=10)[-1]
+    assert friends.kind == "friends" and not friends.interpreted
 
 
 def test_one_person_delegations_follow_an_informal_room_when_the_plenary_has_no_agenda(

@@ -14,6 +14,7 @@ from sim.model.dynamics import (
     compromise,
     confidence_pull,
     disagreement,
+    exposed_concession,
     pressure,
     reservation_now,
     salience_distance,
@@ -461,3 +462,68 @@ def test_salience_distance_is_weighted_l1():
     np.testing.assert_allclose(
         salience_distance(pos, np.array([1.0, 0.0]), sal), [0.25 + 0.75, 0.5]
     )
+
+
+# ----------------------------------------------------------------- hand-checked cases
+
+
+def test_the_compromise_is_each_issues_weighted_mean_even_with_little_weight():
+    """Issue 0: weights 0.1 and 0.4 on 0 and 1 -> 0.8 (total 0.5); issue 1: 0.2 on 0.5 alone
+    -> 0.5 (total 0.2); issue 2: no weight -> NaN."""
+    positions = np.array([[0.0, 0.5, 0.3], [1.0, 0.9, 0.7]])
+    weights = np.array([[0.1, 0.2, 0.0], [0.4, 0.0, 0.0]])
+    target, total = compromise(positions, weights)
+    np.testing.assert_allclose(target[:2], [0.8, 0.5])
+    assert np.isnan(target[2])
+    np.testing.assert_allclose(total, [0.5, 0.2, 0.0])
+
+
+def test_an_issue_nobody_weighs_shows_no_disagreement():
+    positions = np.array([[0.0, 0.2], [1.0, 0.6]])
+    weights = np.array([[0.0, 1.0], [0.0, 1.0]])
+    np.testing.assert_allclose(disagreement(positions, weights), [0.0, 0.2])
+
+
+def test_exposure_is_the_observed_share_of_the_room_days_sat_even_below_one_day():
+    """Half a room-day sat, a quarter observed: exposure 0.5, concession 1 - 0.4 x 0.5."""
+    share = exposed_concession(np.array([0.25, 0.0]), np.array([0.5, 0.0]), 0.4)
+    np.testing.assert_allclose(share, [0.8, 0.6])
+
+
+def test_pressure_is_nil_before_the_first_meeting_and_never_above_one():
+    assert pressure(0.0, 0, 1, 0.5) == 0.0  # no money spent, no meeting held of one
+    assert pressure(1.5, 2, 0, 1.0) == 1.0  # extension money overspends the budget
+
+
+def test_a_lone_delegation_is_pulled_by_the_sources_within_its_confidence_bound_included():
+    """One delegation at 0.25, a source at 0.5 exactly 0.25 away: pulled half way (rate 0.5)."""
+    x = np.array([[0.25]])
+    pulled = confidence_pull(x, np.array([[0.5]]), np.array([[1.0]]), 0.25, 0.5)
+    np.testing.assert_allclose(pulled, [[0.375]])
+
+
+def test_an_issue_nobody_in_the_room_weighs_stays_put_and_credits_no_one():
+    """Two equal delegations care only for issue 0 (at 0.2 and 0.6): the text there moves
+    half way (step 0.5) to their mean 0.4, 0.5 -> 0.45; issue 1, weighed by nobody, stays
+    at 0.5; each is credited half the step on issue 0 and nothing on issue 1."""
+    text = np.full(2, 0.5)
+    positions = np.array([[0.2, 0.9], [0.6, 0.1]])
+    result = sit_room(
+        issues=np.array([0, 1]),
+        step=0.5,
+        text=text,
+        positions=positions,
+        salience=np.array([[1.0, 0.0], [1.0, 0.0]]),
+        capability=np.ones(2),
+        presence=np.ones(2),
+        bloc=np.zeros(2, dtype=np.int64),
+        n_blocs=0,
+        proxy_weight=0.0,
+        stakeholder_ideal=None,
+        stakeholder_weight=None,
+        confidence=0.0,
+        persuasion_rate=0.0,
+    )
+    np.testing.assert_allclose(text, [0.45, 0.5])
+    np.testing.assert_allclose(result.delegation_influence, [0.25, 0.25])
+    np.testing.assert_allclose(result.movement, [0.05, 0.0])

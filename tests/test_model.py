@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim.model import Negotiation
 from sim.model.metrics import gini
 from sim.run.replications import replication_seeds, run_replications
 from tests.shared import (
@@ -658,3 +659,136 @@ def test_gini_matches_mean_absolute_difference(values):
     expected = np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean())
     assert gini(x) == pytest.approx(expected, abs=1e-9)
     assert -1e-12 <= gini(x) <= 1.0  # rounding may leave -1e-17 for equal values
+
+
+# ----------------------------------------------------------------- the session's bookkeeping
+
+
+def test_each_meetings_log_holds_that_meetings_gains_and_the_work_still_to_do(small):
+    """The stakeholders' share of the influence a meeting credited (the ledger's change over
+    the meeting: stakeholders / stakeholders + delegations + proxies) and the positive
+    work left, which a 2-day text soon overruns."""
+    model = Negotiation(small("process.compression.text_days=2"), seed=0)
+
+    def credited():
+        led = model.ledger
+        return led.stakeholder_influence.sum(), led.influence.sum() + led.proxy_influence.sum()
+
+    before = credited()
+    while model.running and model.next_meeting() is not None:
+        model.step()
+        now = credited()
+        gained = now[0] - before[0], now[1] - before[1]
+        log = model.meeting_log
+        assert log["stakeholder_influence_share"] == pytest.approx(gained[0] / sum(gained))
+        assert log["work_left"] == pytest.approx(np.maximum(model.work_left, 0.0).sum())
+        before = now
+    assert model.ledger.proxy_influence.sum() > 0  # the case needs proxies
+    assert (model.work_left < 1.0).any()  # and overrun work
+
+
+def test_extension_meetings_are_counted_and_a_step_with_no_meeting_left_ends_the_run(small):
+    """One planned meeting, up to 3 extensions, no tabling before meeting 9 but at the last:
+    the run holds 1 + 3 meetings; stepping once more holds none and stops the run."""
+    cfg = small(
+        "scenario.calendar.meetings=1",
+        "decision.max_extensions=3",
+        "decision.earliest_tabling_meeting=9",
+    )
+    model = Negotiation(cfg, seed=0)
+    while model.running and model.next_meeting() is not None:
+        model.step()
+    assert (model.meeting, model.extensions_used) == (4, 3)
+    model.step()
+    assert model.meeting == 4 and not model.running
+
+
+def test_the_runs_record_and_row_carry_what_the_run_counted(small):
+    """Seed, zero draft, pressure at the end and the amendments proposed and adopted."""
+    model = Negotiation(small("channels.amendment_votes=true"), seed=1)
+    record = model.run()
+    proposed, adopted = model.amendments
+    assert proposed > adopted  # the case needs amendments, not all adopted
+    assert record.seed == 1
+    np.testing.assert_array_equal(record.zero_draft, model.zero_draft)
+    assert record.pressure == model.pressure > 0
+    assert (record.amendments_proposed, record.amendments_adopted) == (proposed, adopted)
+    row = record.row
+    assert (row["amendments_proposed"], row["amendments_adopted"]) == (proposed, adopted)
+    assert row["pressure_at_decision"] == model.pressure
+    quiet = Negotiation(small("channels.amendment_votes=false"), seed=1).run().row
+    assert (quiet["amendments_proposed"], quiet["amendments_adopted"]) == (0, 0)
+
+
+def test_a_run_without_a_seed_uses_the_configurations(small):
+    cfg = small()
+    model = Negotiation(cfg)
+    assert model.seed_used == cfg.seed
+    np.testing.assert_array_equal(model.positions, Negotiation(cfg, seed=cfg.seed).positions)
+
+
+def test_without_audience_costs_every_delegation_concedes_rate_x_pressure_of_its_gap(small):
+    """Positions move toward the draft by `concession_rate x pressure` of the gap."""
+    cfg = small("channels.audience_costs=false")
+    model = Negotiation(cfg, seed=0)
+    model.step()
+    before, text = model.positions.copy(), model.chair.text.copy()
+    model._apply_pressure()
+    rate = cfg.behaviour.concession_rate * model.pressure
+    assert rate > 0
+    np.testing.assert_allclose(model.positions, before + rate * (text - before))
+
+
+@pytest.mark.parametrize("remote_counts", [False, True])
+def test_present_at_the_decision_are_those_in_the_room_and_if_it_counts_those_online(
+    small, remote_counts
+):
+    cfg = small(
+        "funding=hybrid", f"funding.remote_counts_for_decision={str(remote_counts).lower()}"
+    )
+    model = Negotiation(cfg, seed=0)
+    model.step()
+    plan = model.attendance
+    present = plan.in_person_days > 0
+    assert present.any() and (plan.remote & ~present).any()  # the case needs both
+    expected = present | plan.remote if remote_counts else present
+    np.testing.assert_array_equal(model.present_at_decision, expected)
+
+
+def test_each_consultation_is_counted_for_those_who_attend(small):
+    """Everyone attends (attendance 1): each delegation counts the scenario's consultations."""
+    cfg = small("behaviour.consultation_attendance=1.0")
+    model = Negotiation(cfg, seed=0)
+    model.run()
+    held = min(model.meeting - 1, cfg.scenario.calendar.consultations)
+    assert held >= 2
+    np.testing.assert_array_equal(model.ledger.consultations_attended, held)
+
+
+# ----------------------------------------------------------------- the numpy kernels' days
+
+
+def test_a_meetings_closed_room_days_and_paces_are_those_its_days_sat(small):
+    """On the numpy kernels: the closed room-days a meeting reports are the ones its days
+    added to the ledger, and the rooms that sat report their mean pace, in (0, 1]."""
+    model = Negotiation(small("process.informal_from_meeting=1"), seed=0, kernels="numpy")
+    closed, paces = 0, []
+    while model.running and model.next_meeting() is not None:
+        model.step()
+        added = model.ledger.informal_room_days - closed
+        closed = model.ledger.informal_room_days
+        assert model.work.closed_room_days == added
+        paces.append(model.meeting_log["informal_pace"] if added else 1.0)
+        paces.append(model.meeting_log["plenary_pace"])
+    assert closed > 0  # the case needs closed rooms
+    sat = [p for p in paces if not np.isnan(p)]
+    assert sat and all(0.0 < p <= 1.0 for p in sat)
+
+
+def test_a_day_followed_online_is_a_day_present_not_in_person(small):
+    """On the numpy kernels, hybrid: days present = days in person + days followed online."""
+    model = Negotiation(small("funding=hybrid"), seed=0, kernels="numpy")
+    model.run()
+    led = model.ledger
+    assert led.remote_days.sum() > 0  # the case needs remote delegates
+    np.testing.assert_array_equal(led.present_days, led.in_person_days + led.remote_days)

@@ -255,6 +255,26 @@ def test_plenary_wins_ties():
     np.testing.assert_array_equal(allocate_delegates(_ints(1), salience, rooms), [[False, True]])
 
 
+def test_a_single_delegate_weighs_the_rooms_by_presence_and_the_plenarys_priority():
+    """Salience 0.6 on the informal issue, 0.4 on the plenary's: the informal room wins,
+    unless the delegation's presence there is halved (0.3 < 0.4) or the plenary has a
+    priority of 0.3 (0.7 > 0.6)."""
+    salience = np.array([[0.6, 0.4]])
+    rooms = [
+        Room("plenary", _ints(1), 0.04, True, True),
+        Room("informal", _ints(0), 0.15, False, False),
+    ]
+    one = _ints(1)
+    np.testing.assert_array_equal(allocate_delegates(one, salience, rooms), [[False, True]])
+    halved = np.array([[1.0, 0.5]])
+    np.testing.assert_array_equal(
+        allocate_delegates(one, salience, rooms, factor=halved), [[True, False]]
+    )
+    np.testing.assert_array_equal(
+        allocate_delegates(one, salience, rooms, plenary_priority=0.3), [[True, False]]
+    )
+
+
 def test_uninvited_delegation_never_enters_friends_room_even_with_spare_staff():
     salience = np.array([[0.0, 1.0], [0.0, 1.0]])
     rooms = [
@@ -263,6 +283,14 @@ def test_uninvited_delegation_never_enters_friends_room_even_with_spare_staff():
     ]
     cover = allocate_delegates(_ints(5, 5), salience, rooms)
     np.testing.assert_array_equal(cover, [[True, True], [True, False]])
+
+
+def test_the_tiers_index_the_issues_even_when_a_tier_is_empty():
+    """Before informal rooms open and without friends, both tiers are empty lists of issues."""
+    d = np.array([0.05, 0.3, 0.4])
+    tiers = plan_tiers(d, 1, TWO_TIER)
+    assert len(d[tiers.informal]) == 0 and len(d[tiers.friends]) == 0
+    np.testing.assert_array_equal(d[tiers.plenary], d)
 
 
 def test_an_issue_sent_informal_stays_off_the_plenary():

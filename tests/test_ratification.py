@@ -8,6 +8,7 @@ distance, diffusion among peers, campaigns around treaty events; entry into forc
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -23,6 +24,7 @@ from sim.model.ratification import (
     parties_by,
     parties_by_month,
     ratification_days,
+    ratify,
     signing_order,
 )
 from sim.model.ratification_clock import (
@@ -62,6 +64,11 @@ def test_entry_into_force_is_90_days_after_the_40th_ratification():
     rng = np.random.default_rng(0)
     shuffled = rng.permutation(np.concatenate([days, [np.inf] * 5]))
     assert entry_into_force_day(shuffled, CFG) == 400.0 + 90.0
+
+
+def test_exactly_40_ratifications_enter_into_force_90_days_after_the_last():
+    days = np.concatenate([np.arange(1.0, 41.0), np.full(153, np.inf)])
+    assert entry_into_force_day(days, CFG) == 40.0 + 90.0
 
 
 def test_fewer_than_40_ratifications_never_enters_into_force():
@@ -220,6 +227,13 @@ def test_signing_order_follows_the_text_when_sensitivity_is_large():
     )
 
 
+def test_keys_at_the_ends_of_the_unit_interval_still_order_by_the_odds():
+    """Equal keys, even 0 or 1 (clipped inside the interval), leave the dislike to decide."""
+    dislike = np.array([0.5, 0.1])
+    for key in (0.0, 0.5, 1.0):
+        np.testing.assert_array_equal(signing_order(np.full(2, key), dislike, 1.0), [1, 0])
+
+
 # ----------------------------------------------------------------- signature
 
 
@@ -230,6 +244,15 @@ def test_signing_days_follow_the_records_counts():
     np.testing.assert_array_equal(days, [15.0, 20.0, 10.0, np.inf, 10.0])
     assert np.isinf(signing_days(order, [])).all()
     assert np.isfinite(signing_days(order, [(5, 99)])).all()  # more than there are: all sign
+
+
+def test_signing_days_follow_each_segment_of_the_records_counts():
+    """Counts 2 by day 10, 4 by day 20, 6 by day 40: the 3rd and 4th sign half way and at
+    the end of the first rise (days 15, 20), the 5th and 6th on the second (30, 40); a
+    single state signs on the first count's day."""
+    days = signing_days(np.arange(6), [(10, 2), (20, 4), (40, 6)])
+    np.testing.assert_array_equal(days, [10.0, 10.0, 15.0, 20.0, 30.0, 40.0])
+    np.testing.assert_array_equal(signing_days(np.array([0]), [(10, 1)]), [10.0])
 
 
 def test_signatories_start_when_they_sign_and_others_when_accession_opens():
@@ -244,6 +267,48 @@ def test_signatories_start_when_they_sign_and_others_when_accession_opens():
     signed = signing_days(order, [(443, 20), (600, 40)])
     assert (days[np.isfinite(signed)] >= signed[np.isfinite(signed)]).all()
     assert (days[~np.isfinite(signed)] >= 800).all()
+
+
+class _Passage:
+    """A stand-in for `first_passage`: records where each procedure starts, returns `days`."""
+
+    def __init__(self, days):
+        self.days, self.start = np.asarray(days, float), None
+
+    def __call__(self, start, *rest):
+        self.start = np.asarray(start)
+        return self.days
+
+
+def test_signatories_start_on_their_signing_day_and_a_ratification_on_the_horizon_counts():
+    """Two of three sign on day 443 (the record's count), the third starts at accession
+    (day 800); the passage's days are kept, rounded, up to the horizon included."""
+    cfg = _cfg(
+        signatures=[SignatureCount(443, 2)],
+        accession_opens_day=800,
+        channels={"diffusion": False, "events": False},
+    )
+    horizon = DAYS_PER_YEAR * cfg.horizon_years
+    passage = _Passage([horizon, horizon + 1.0, 10.4])
+    days = ratification_days(_states(3), cfg, np.random.default_rng(0), passage)
+    assert sorted(passage.start.tolist()) == [443.0, 443.0, 800.0]
+    np.testing.assert_array_equal(days, [np.round(horizon), np.inf, 10.0])
+
+
+def test_ratify_hands_the_states_to_the_passage_it_is_given():
+    """The model's entry point uses the passage it is handed (the compiled twin's seat)."""
+    n, k = 3, 2
+    delegations = SimpleNamespace(
+        ideal=np.full((n, k), 0.5),
+        salience=np.full((n, k), 0.5),
+        legislative=np.ones(n),
+        region=np.zeros(n, dtype=np.int64),
+        bloc=np.zeros(n, dtype=np.int64),
+    )
+    passage = _Passage([1.0, 2.0, 3.0])
+    days = ratify(delegations, np.full(k, 0.5), CFG, np.random.default_rng(0), passage)
+    assert passage.start is not None
+    np.testing.assert_array_equal(days, [1.0, 2.0, 3.0])
 
 
 def test_non_signatories_at_no_pace_never_join_and_at_full_pace_it_is_the_opening_law():
@@ -315,6 +380,20 @@ def test_campaign_windows_merge_and_stay_within_the_horizon():
     )
     assert campaign_windows([], 15.0, 1000.0).shape == (0, 2)
     assert campaign_windows([2000], 15.0, 1000.0).shape == (0, 2)
+
+
+def test_a_campaign_near_adoption_starts_its_window_on_day_0():
+    np.testing.assert_array_equal(campaign_windows([5], 10.0, 100.0), [[0.0, 15.0]])
+
+
+def test_peers_without_a_gain_change_nothing():
+    """`gain` defaults to 0: peers alone do not speed anyone up."""
+    start, pace, need = np.zeros(2), np.array([1.0, 0.5]), np.array([10.0, 10.0])
+    peers = PeerGroups(np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64))
+    none = np.zeros((0, 2))
+    alone = first_passage(start, pace, need, 100.0, none, 1.0)
+    np.testing.assert_array_equal(alone, [10.0, 20.0])
+    np.testing.assert_array_equal(first_passage(start, pace, need, 100.0, none, 1.0, peers), alone)
 
 
 def test_an_event_before_completion_brings_it_forward_by_the_extra_work():

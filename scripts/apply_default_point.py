@@ -177,8 +177,8 @@ def _as_typed(command) -> str | None:
     return " ".join(["python -m sim.calibrate", *command[1:]])
 
 
-def _stability(folder: Path) -> dict | None:
-    """The stability check's table (stability.csv): per verdict, the other seed's verdicts."""
+def _stability(folder: Path, manifest: dict) -> dict | None:
+    """Per verdict, the other seed's verdicts (stability.csv); the manifest's reversals."""
     path = folder / "stability.csv"
     if not path.is_file():
         return None
@@ -190,9 +190,7 @@ def _stability(folder: Path) -> dict | None:
         out[row["verdict"]] = {
             k: int(v) for k, v in row.items() if k == "points" or k.startswith("again_")
         }
-    plausible, ruled_out = out.get("plausible", {}), out.get("ruled out", {})
-    turned = plausible.get("again_ruled_out", 0) + ruled_out.get("again_plausible", 0)
-    out["reversals"] = int(turned)
+    out["reversals"] = manifest.get("stability_reversals")
     return out
 
 
@@ -264,7 +262,7 @@ def main() -> int:
             },
             "plausible_points": manifest.get("plausible"),
             "verdicts": manifest.get("verdicts"),
-            "stability": _stability(args.folder),
+            "stability": _stability(args.folder, manifest),
             "points_run": manifest.get("points_run"),
             "nroy_share_by_wave": manifest.get("nroy_share_by_wave"),
             "unreachable_patterns": manifest.get("unreachable_patterns"),

@@ -111,19 +111,7 @@ def history_match(cfg: CalibrateConfig, out: Path, how: Execution, command: str)
         log.warning("wave %d: %d points run; NROY %.3g of the prior", w, len(unit), shares[-1])
     points = pd.concat([x.table for x in waves], ignore_index=True)
     runs = pd.concat([x.runs for x in waves], ignore_index=True)
-    points, _ = settle(
-        points,
-        runs,
-        lambda t: judge_runs(t, summaries, cfg.cutoff, judged),
-        cfg.confirm,
-        lambda k, reps: compose_negotiations(cfg, cfg.seed + k * CONFIRM_SEED_OFFSET, reps),
-        prefix="",
-        space=space,
-        summaries=summaries,
-        out=out,
-        how=how,
-        command=command,
-    )
+    points = _settled(cfg, points, runs, summaries, judged, cfg.seed, "", space, out, how, command)
     keep = emulated_keep([x.emulators for x in waves], judged, cfg.cutoff)
     alive = nroy_candidates(
         keep, d, min(cfg.candidates, 20_000), cfg.seed + 99, pool=cfg.candidates
@@ -136,6 +124,41 @@ def history_match(cfg: CalibrateConfig, out: Path, how: Execution, command: str)
     if cfg.stability:
         matched.stability = _stability(cfg, matched, space, out, how, command, first)
     return matched
+
+
+def _settled(
+    cfg: CalibrateConfig,
+    table: pd.DataFrame,
+    runs: pd.DataFrame,
+    on: list[Summary],
+    judged: list[Summary] | None,
+    seed: int,
+    prefix: str,
+    space,
+    out: Path,
+    how: Execution,
+    command: str,
+    summaries: list[Summary] | None = None,
+) -> pd.DataFrame:
+    """`settle` with the calibration's rounds of further replications.
+
+    Verdicts on `on` (the largest over `judged`); round k's designs seeded `seed + k *
+    CONFIRM_SEED_OFFSET`; the statistics of `summaries` (default `on`) pooled.
+    """
+    settled, _ = settle(
+        table,
+        runs,
+        lambda t: judge_runs(t, on, cfg.cutoff, judged),
+        cfg.confirm,
+        lambda k, reps: compose_negotiations(cfg, seed + k * CONFIRM_SEED_OFFSET, reps),
+        prefix=prefix,
+        space=space,
+        summaries=summaries or on,
+        out=out,
+        how=how,
+        command=command,
+    )
+    return settled
 
 
 def _left_out(
@@ -157,18 +180,19 @@ def _left_out(
             f"left_out_{name}", unit, first, space, designs, matched.summaries, out, how, command
         )
         first += len(unit)
-        settled, _ = settle(
+        settled = _settled(
+            cfg,
             wave.table,
             wave.runs,
-            lambda t, pair=pair: judge_runs(t, pair, cfg.cutoff),
-            cfg.confirm,
-            lambda k, r: compose_negotiations(cfg, cfg.seed + k * CONFIRM_SEED_OFFSET, r),
-            prefix=f"left_out_{name}_",
-            space=space,
+            pair,
+            None,
+            cfg.seed,
+            f"left_out_{name}_",
+            space,
+            out,
+            how,
+            command,
             summaries=matched.summaries,
-            out=out,
-            how=how,
-            command=command,
         )
         own = judge_runs(
             settled, [s for s in matched.summaries if s.negotiation == name], cfg.cutoff
@@ -216,18 +240,18 @@ def _stability(cfg, matched: Matched, space, out, how, command, first: int) -> p
         how,
         command,
     )
-    again, _ = settle(
+    again = _settled(
+        cfg,
         wave.table,
         wave.runs,
-        lambda t: judge_runs(t, matched.summaries, cfg.cutoff, matched.judged),
-        cfg.confirm,
-        lambda k, reps: compose_negotiations(cfg, seed + k * CONFIRM_SEED_OFFSET, reps),
-        prefix="stability_",
-        space=space,
-        summaries=matched.summaries,
-        out=out,
-        how=how,
-        command=command,
+        matched.summaries,
+        matched.judged,
+        seed,
+        "stability_",
+        space,
+        out,
+        how,
+        command,
     )
     return pd.DataFrame(
         {

@@ -23,13 +23,13 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.hm.implausibility import BORDERLINE
-from sim.analysis.hm.space import Space, values_for
+from sim.analysis.hm.space import Space
 from sim.analysis.hm.summaries import Summary
-from sim.analysis.hm.waves import statistics_table
+from sim.analysis.hm.waves import run_rows, statistics_table
 from sim.config import SimConfig
-from sim.run.batch import Batch, Execution, Point, run_batch
+from sim.run.batch import Execution
 
-__all__ = ["CONFIRM_SEED_OFFSET", "settle", "verdict_counts"]
+__all__ = ["CONFIRM_SEED_OFFSET", "settle"]
 
 log = logging.getLogger(__name__)
 CONFIRM_SEED_OFFSET = 7_919  # round k's runs use seed + k * this: a stream no wave uses
@@ -45,20 +45,7 @@ def _more_runs(
     command: str,
 ) -> pd.DataFrame:
     """Run the rows of `table` again under `designs`, labelled with their own point ids."""
-    params = list(space.priors)
-    rows = table[params].to_dict("records")
-    jobs = tuple(
-        Point(design=n, point=int(point), values=values_for(n, row, cfg))
-        for point, row in zip(table["point"], rows, strict=True)
-        for n, cfg in designs.items()
-    )
-    batch = Batch(
-        kind="calibration",
-        designs=dict(designs),
-        points=jobs,
-        settings={"wave": name, "parameters": params},
-    )
-    return run_batch(batch, out / name, how, command=command).runs
+    return run_rows(name, table["point"], table, space, designs, out, how, command)
 
 
 def settle(
@@ -83,8 +70,9 @@ def settle(
     statistics and the verdict columns, and every run (the given ones and the new).
     """
     table = table.reset_index(drop=True)
-    verdict_columns = judge(table).columns
-    table = pd.concat([table.drop(columns=verdict_columns, errors="ignore"), judge(table)], axis=1)
+    verdicts = judge(table)
+    verdict_columns = verdicts.columns
+    table = pd.concat([table.drop(columns=verdict_columns, errors="ignore"), verdicts], axis=1)
     for k, reps in enumerate(rounds, start=1):
         open_ = table["verdict"] == BORDERLINE
         if not open_.any():
@@ -106,9 +94,3 @@ def settle(
         table.loc[open_, pooled.columns] = pooled
         table = pd.concat([table.drop(columns=verdict_columns), judge(table)], axis=1)
     return table, runs
-
-
-def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
-    """How many points have each verdict."""
-    counts = table["verdict"].value_counts()
-    return {str(k): int(v) for k, v in counts.items()}

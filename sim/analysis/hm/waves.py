@@ -40,6 +40,7 @@ __all__ = [
     "judge_runs",
     "next_points",
     "run_points",
+    "run_rows",
     "statistics_table",
     "unit_rows",
 ]
@@ -75,20 +76,8 @@ def run_points(
 ) -> Wave:
     """Run every point (rows of `unit`) in every negotiation; one row of statistics per point."""
     values = to_values(unit, space.priors)
-    rows = values.to_dict("records")
-    jobs = tuple(
-        Point(design=n, point=first_point + i, values=values_for(n, row, cfg))
-        for i, row in enumerate(rows)
-        for n, cfg in designs.items()
-    )
-    batch = Batch(
-        kind="calibration",
-        designs=dict(designs),
-        points=jobs,
-        settings={"wave": name, "parameters": list(space.priors)},
-    )
-    runs = run_batch(batch, out / name, how, command=command).runs
-    ids = np.arange(first_point, first_point + len(rows))
+    ids = np.arange(first_point, first_point + len(values))
+    runs = run_rows(name, ids, values, space, designs, out, how, command)
     table = pd.concat(
         [
             pd.DataFrame({"point": ids, "wave": name}),
@@ -98,6 +87,35 @@ def run_points(
         axis=1,
     )
     return Wave(name, table, unit, runs=runs)
+
+
+def run_rows(
+    name: str,
+    ids: Sequence[int],
+    values: pd.DataFrame,
+    space: Space,
+    designs: Mapping[str, SimConfig],
+    out: Path,
+    how: Execution,
+    command: str,
+) -> pd.DataFrame:
+    """Run each row of `values` (labelled with its id) in every negotiation: the run rows.
+
+    One batch folder, `<out>/<name>/` (locked, fingerprinted, resumable).
+    """
+    rows = values[list(space.priors)].to_dict("records")
+    jobs = tuple(
+        Point(design=n, point=int(point), values=values_for(n, row, cfg))
+        for point, row in zip(ids, rows, strict=True)
+        for n, cfg in designs.items()
+    )
+    batch = Batch(
+        kind="calibration",
+        designs=dict(designs),
+        points=jobs,
+        settings={"wave": name, "parameters": list(space.priors)},
+    )
+    return run_batch(batch, out / name, how, command=command).runs
 
 
 def statistics_table(

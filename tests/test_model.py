@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import sim.model
 from sim.model import Negotiation
+from sim.model.compiled import load
+from sim.model.kernels import COMPILED_FROM, kernels_for
 from sim.model.metrics import gini
 from sim.run.replications import replication_seeds, run_replications
 from tests.shared import (
@@ -792,3 +795,48 @@ def test_a_day_followed_online_is_a_day_present_not_in_person(small):
     led = model.ledger
     assert led.remote_days.sum() > 0  # the case needs remote delegates
     np.testing.assert_array_equal(led.present_days, led.in_person_days + led.remote_days)
+
+
+# ----------------------------------------------------------------- choosing the kernels
+
+
+@pytest.fixture
+def no_kernel_env(monkeypatch):
+    """No `SIM_KERNELS` in the environment, whatever the shell running the tests set."""
+    monkeypatch.delenv("SIM_KERNELS", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("runs", [1, COMPILED_FROM - 1])
+def test_a_few_runs_take_the_numpy_kernels_when_compiled_ones_are_not_at_hand(no_kernel_env, runs):
+    """Compiling just in time costs ~0.6 s, repaid only from `COMPILED_FROM` runs on."""
+    no_kernel_env.setattr(load, "loaded", lambda: False)
+    assert kernels_for(runs) == "numpy"
+    assert kernels_for(COMPILED_FROM) == "compiled"
+
+
+def test_compiled_kernels_already_at_hand_are_taken_for_one_run(no_kernel_env):
+    no_kernel_env.setattr(load, "loaded", lambda: True)
+    assert kernels_for(1) == "compiled"
+
+
+@pytest.mark.parametrize("chosen", ["numpy", "compiled"])
+def test_the_environments_choice_of_kernels_wins(no_kernel_env, chosen):
+    """`SIM_KERNELS` decides for any number of runs, at hand or not."""
+    no_kernel_env.setenv("SIM_KERNELS", chosen)
+    no_kernel_env.setattr(load, "loaded", lambda: chosen == "numpy")
+    assert kernels_for(1) == chosen
+    assert kernels_for(COMPILED_FROM) == chosen
+
+
+def test_an_unknown_name_in_the_model_package_is_named_in_its_error():
+    with pytest.raises(AttributeError, match="NoSuchModel"):
+        sim.model.NoSuchModel  # noqa: B018
+
+
+def test_the_mesa_models_own_generator_is_seeded_by_the_run_seed(small_config):
+    """Whatever Mesa draws (agent shuffles) repeats with the seed: `Model(rng=seed)`."""
+    from sim.model import NegotiationModel
+
+    draws = [NegotiationModel(small_config, seed=7).random.random() for _ in range(2)]
+    assert draws[0] == draws[1]

@@ -17,7 +17,7 @@ import pytest
 import sim.model.session as session_module
 from sim.model import Negotiation
 from sim.model.attendance import MeetingOutlook
-from sim.model.metrics import run_metrics
+from sim.model.metrics import delegation_rows, run_metrics
 from sim.model.tabling import Tabling, table_draft
 
 # ----------------------------------------------------------------- holdout pull
@@ -230,3 +230,177 @@ def test_a_stakeholders_weight_is_the_weight_x_its_capacity_x_its_salience(small
     np.testing.assert_allclose(weights[civil, 3], 0.0, atol=1e-6)
     assert (weights[~civil, 3] > 0).all()
     assert model.mechanisms.days.stakeholder_voices == pytest.approx(0.5 * st.capacity.sum())
+
+
+# ----------------------------------------------------------------- the run's columns
+
+# A finished run of the small scenario (12 delegations, three of each income group, in
+# the order HIC, UMIC, LMIC, LIC), whose accumulators each test below overwrites with
+# values worked by hand, so the columns can be read off their definitions.
+
+
+@pytest.fixture
+def record(small):
+    rec = Negotiation(small("process=two_tier"), seed=0).run()
+    assert len(rec.population.delegations) == 12 and rec.adopted_by is not None
+    return rec
+
+
+def test_adoption_is_dated_by_the_meetings_before_it_and_the_days_of_its_own(record):
+    """Meeting 3 of a calendar of 3-day meetings 60 days apart: day 2 x 60 + 3 = 123."""
+    record.meetings_held = 3
+    row = run_metrics(record)
+    assert (row["adoption_meeting"], row["adoption_day"]) == (3, 123.0)
+    record.adopted_by, record.ratification_days = None, None
+    row = run_metrics(record)
+    assert np.isnan(row["adoption_meeting"]) and np.isnan(row["adoption_day"])
+
+
+def test_without_a_decision_the_objectors_and_the_absent_are_counted_from_the_masks(record):
+    """Objecting (1, 1, 0, ...) and present (1, 0, 1, ...): one objector present; one absent."""
+    n = 12
+    record.decision = None
+    record.objecting = np.array([True, True] + [False] * (n - 2))
+    record.present_at_decision = np.array([True, False] + [True] * (n - 2))
+    row = run_metrics(record)
+    assert (row["objectors_at_decision"], row["absent_at_decision"]) == (1, 1)
+
+
+def test_a_delegation_counts_as_ever_present_from_one_day(record):
+    record.ledger.present_days = np.array([0.0, 1.0, 2.0] + [0.0] * 9)
+    assert run_metrics(record)["delegations_ever_present"] == 2
+
+
+def test_the_series_maxima_are_their_largest_value_and_nan_without_meetings(record):
+    series = record.meeting_series
+    series["parallel_tracks"], series["compression"] = [1, 3, 2], [0.5, 1.5, 1.0]
+    row = run_metrics(record)
+    assert (row["parallel_tracks_max"], row["compression_max"]) == (3.0, 1.5)
+    record.meeting_series = {}
+    row = run_metrics(record)
+    assert np.isnan(row["parallel_tracks_max"]) and np.isnan(row["compression_max"])
+    assert row["night_sitting_meetings"] == 0
+
+
+def test_the_stance_gap_is_the_mean_salience_weighted_distance_of_positions_from_the_text(
+    record,
+):
+    """Every delegation at 0.2 on every issue, the text at 0.5: a gap of 0.3."""
+    record.positions = np.full_like(record.positions, 0.2)
+    record.text = np.full_like(record.text, 0.5)
+    assert run_metrics(record)["stance_gap"] == pytest.approx(0.3)
+
+
+def test_the_unfinished_share_is_the_mean_over_issues_and_nil_without_issues(record):
+    record.unfinished = np.array([0.2, 0.4, 0.0, 0.6])
+    assert run_metrics(record)["work_unfinished_share"] == pytest.approx(0.3)
+    record.unfinished = np.array([])
+    assert run_metrics(record)["work_unfinished_share"] == 0.0
+
+
+def test_rates_per_day_held_and_shares_of_influence_by_hand(record):
+    """One day held; HIC present it in person, the rest absent.
+
+    Influence 0.25 for each HIC delegation, 0.25 proxied for the last (LIC) one, so the
+    delegations' total is 1 (a total below 1 is still a total); 1 for the stakeholders.
+    HIC's voice is 0.75 / 1 and its representation 0.75 / (3/12) = 3; each HIC
+    delegation holds a share of 0.25; the stakeholders' share is 1 / (1 + 1) = 0.5.
+    """
+    led = record.ledger
+    hic, last = np.arange(12) < 3, np.arange(12) == 11
+    led.days_held = 1
+    led.present_days = led.in_person_days = hic.astype(float)
+    led.influence, led.proxy_influence = 0.25 * hic, 0.25 * last
+    led.stakeholder_influence = np.zeros(len(led.stakeholder_influence))
+    led.stakeholder_influence[0] = 1.0
+    row = run_metrics(record)
+    assert (row["attendance_rate_HIC"], row["in_person_rate_HIC"]) == (1.0, 1.0)
+    assert (row["attendance_rate_LIC"], row["in_person_rate_LIC"]) == (0.0, 0.0)
+    assert (row["voice_share_HIC"], row["representation_HIC"]) == (0.75, 3.0)
+    assert row["proxied_voice_share_LIC"] == 0.25
+    assert row["stakeholder_influence_share"] == 0.5
+    table = delegation_rows(record)
+    np.testing.assert_array_equal(table["attendance_rate"], hic)
+    np.testing.assert_array_equal(table["in_person_rate"], hic)
+    np.testing.assert_array_equal(table["influence_share"], 0.25 * hic)
+    np.testing.assert_array_equal(table["proxied_influence_share"], 0.25 * last)
+
+
+def test_the_decisions_own_counts_win_over_the_masks(record):
+    """The last tabling's decision counts objectors and absentees as it decided (an
+    acquiescing objector is no objector): the row takes its counts, not the masks'."""
+    record.objecting = np.ones(12, dtype=bool)
+    record.present_at_decision = np.zeros(12, dtype=bool)
+    row = run_metrics(record)
+    assert row["objectors_at_decision"] == record.decision.objectors
+    assert row["absent_at_decision"] == record.decision.absent
+    assert (record.decision.objectors, record.decision.absent) != (0, 12)  # the case bites
+
+
+def test_an_income_group_with_no_delegation_has_no_rates_and_no_representation(record):
+    """All 12 delegations relabelled HIC: the other groups' columns are missing (NaN)."""
+    record.population.delegations.income = np.zeros(12, dtype=int)
+    row = run_metrics(record)
+    for column in ("attendance_rate", "informal_coverage", "representation", "text_distance"):
+        assert np.isnan(row[f"{column}_LIC"]), column
+    assert np.isnan(row["text_distance_centre_LIC"])
+
+
+def test_a_groups_centre_is_its_members_mean_ideal_issue_by_issue(record):
+    """HIC's ideals centred at (0, 0.1, 0.2, 0.3), the text at (0, 0, 0.5, 0.5): the
+    distances 0, 0.1, 0.3 and 0.2 average 0.15 (one centre for all issues, 0.15, would
+    give 0.25)."""
+    centre = np.array([0.0, 0.1, 0.2, 0.3])
+    ideal = record.population.delegations.ideal
+    ideal[:3] = centre + np.array([-0.05, 0.0, 0.05])[:, None] * (centre > 0)
+    record.text = np.array([0.0, 0.0, 0.5, 0.5])
+    assert run_metrics(record)["text_distance_centre_HIC"] == pytest.approx(0.15)
+
+
+def test_stakeholders_shares_before_and_after_doors_close_skip_meetings_without_a_value(
+    record,
+):
+    """Doors close at meeting 2; shares 0.5, NaN, 0.2: before 0.5, after 0.2 (not 0.1)."""
+    record.meeting_series.update(
+        informal_issues=[0, 1, 0],
+        friends_issues=[0, 0, 0],
+        stakeholder_influence_share=[0.5, np.nan, 0.2],
+    )
+    row = run_metrics(record)
+    assert row["stakeholder_share_before_informal"] == 0.5
+    assert row["stakeholder_share_after_informal"] == pytest.approx(0.2)
+
+
+def test_the_delegation_table_holds_each_delegations_ledger(record):
+    """Days, informal coverage, accommodation and ratification, delegation by delegation."""
+    led, n = record.ledger, 12
+    led.days_held, led.informal_room_days = 10, 4
+    led.delegate_days = np.arange(n, dtype=float)
+    led.in_person_days = np.full(n, 5.0)
+    led.informal_days = np.where(np.arange(n) < 6, 2.0, 0.0)
+    record.accommodated = np.arange(n) == 4
+    record.ratification_days = np.where(np.arange(n) < 2, 30.0, np.inf)
+    table = delegation_rows(record)
+    np.testing.assert_array_equal(table["delegate_days"], np.arange(n))
+    np.testing.assert_array_equal(table["in_person_rate"], np.full(n, 0.5))
+    np.testing.assert_array_equal(table["informal_room_days"], led.informal_days)
+    np.testing.assert_array_equal(table["informal_coverage"], led.informal_days / 4)
+    np.testing.assert_array_equal(table["accommodated"], record.accommodated)
+    np.testing.assert_array_equal(table["ratified"], np.arange(n) < 2)
+    np.testing.assert_array_equal(
+        table["ratification_day"], np.where(np.arange(n) < 2, 30.0, np.nan)
+    )
+
+
+def test_the_delegation_table_without_closed_rooms_influence_or_a_treaty(record):
+    """No closed room-day: coverage is missing; no influence: shares 0; no treaty: none ratified."""
+    led = record.ledger
+    led.informal_room_days = 0
+    led.influence, led.proxy_influence = np.zeros(12), np.zeros(12)
+    record.ratification_days = None
+    table = delegation_rows(record)
+    assert np.isnan(table["informal_coverage"]).all()
+    np.testing.assert_array_equal(table["influence_share"], np.zeros(12))
+    np.testing.assert_array_equal(table["proxied_influence_share"], np.zeros(12))
+    assert table["ratified"].dtype == bool and not table["ratified"].any()
+    assert np.isnan(table["ratification_day"]).all()

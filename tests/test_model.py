@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -11,8 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sim.model.population as population_module
+from sim.config import CalendarConfig
 from sim.model import Negotiation
+from sim.model.decision import Decision
 from sim.model.metrics import gini
+from sim.model.reporters import meeting_reporters
 from sim.run.replications import replication_seeds, run_replications
 from tests.shared import (
     DECISIONS,
@@ -1035,3 +1040,61 @@ def test_a_scenario_without_stakeholders_has_none_with_a_column_per_issue(small,
     assert st.kind.shape == (0,) and st.kind.dtype == np.int64
     assert st.ideal.shape == st.salience.shape == (0, 4)
     assert st.capacity.shape == (0,)
+
+
+# ----------------------------------------------------------------- the meeting reporters, by hand
+
+
+def _after_meeting(**fields):
+    """A model after a meeting as the reporters read it: 4-day meetings every 60 days, and
+    what else a test gives (the reporters read only these attributes)."""
+    calendar = CalendarConfig(days=4, interval_days=60)
+    return SimpleNamespace(
+        config=SimpleNamespace(scenario=SimpleNamespace(calendar=calendar)), **fields
+    )
+
+
+def test_a_meeting_ends_on_day_interval_x_meetings_before_plus_its_own_days():
+    """Meeting 3 of 4-day meetings every 60 days starts on day 2 x 60 = 120 (meeting 1 on
+    day 0) and ends on day 124."""
+    day = meeting_reporters(("scope",))["calendar_day"](_after_meeting(meeting=3))
+    assert day == 124.0 and isinstance(day, float)
+
+
+def test_a_groups_attendance_is_its_members_mean_share_of_the_meeting_in_the_room():
+    """A 4-day meeting; delegations HIC, HIC, UMIC, LIC. The first HIC one sits 2 days
+    in person (1/2), the second 1 day but follows the rest online, which counts as all 4
+    (1); UMIC none (0); LIC all 4 (1). So HIC (1/2 + 1) / 2 = 3/4, UMIC 0, LIC 1, and
+    LMIC, with no delegation, NaN (not the mean of nothing, which warns)."""
+    state = _after_meeting(
+        attendance=SimpleNamespace(
+            remote=np.array([False, True, False, False]),
+            in_person_days=np.array([2, 1, 0, 4]),
+        ),
+        population=SimpleNamespace(delegations=SimpleNamespace(income=np.array([0, 0, 1, 3]))),
+    )
+    reporters = meeting_reporters(("scope",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rates = {g: reporters[f"attendance_rate_{g}"](state) for g in INCOME_GROUPS}
+    assert rates["HIC"] == 0.75 and rates["UMIC"] == 0.0 and rates["LIC"] == 1.0
+    assert np.isnan(rates["LMIC"])
+
+
+def test_a_meetings_decision_fields_are_its_decisions_or_none_and_nan_without_one():
+    """Adopted by vote with 1 objector, 3 absent and 1 who acquiesced: the fields are
+    those; tabled but not adopted: `adopted_by` is "none" (not None), the counts the
+    decision's; no decision at all (no tabling): "none" and NaN counts."""
+    reporters = meeting_reporters(("scope",))
+    fields = ("adopted_by", "objectors", "absent", "acquiesced")
+
+    def read(decision):
+        state = _after_meeting(meeting_log={"decision": decision})
+        return [reporters[f](state) for f in fields]
+
+    voted = Decision(adopted_by="vote", objectors=1, absent=3, yes=8, no=1, abstain=0, acquiesced=1)
+    assert read(voted) == ["vote", 1, 3, 1]
+    blocked = dataclasses.replace(voted, adopted_by=None, objectors=2, acquiesced=0)
+    assert read(blocked) == ["none", 2, 3, 0]
+    adopted_by, *counts = read(None)
+    assert adopted_by == "none" and all(np.isnan(c) for c in counts)

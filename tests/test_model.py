@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -11,10 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sim.model
+import sim.model.population as population_module
+from sim.config import CalendarConfig
 from sim.model import Negotiation
 from sim.model.compiled import load
+from sim.model.decision import Decision
 from sim.model.kernels import COMPILED_FROM, kernels_for
 from sim.model.metrics import gini
+from sim.model.reporters import meeting_reporters
 from sim.run.replications import replication_seeds, run_replications
 from tests.shared import (
     DECISIONS,
@@ -840,3 +846,303 @@ def test_the_mesa_models_own_generator_is_seeded_by_the_run_seed(small_config):
 
     draws = [NegotiationModel(small_config, seed=7).random.random() for _ in range(2)]
     assert draws[0] == draws[1]
+
+
+# ----------------------------------------------------------------- the population, by hand
+
+
+class _DrawsByHand:
+    """A stand-in for the population's generator whose draws are known by hand.
+
+    `random` and `standard_normal` repeat the values given (afresh at each call, filling
+    the requested shape row by row; a single draw is the first value); `gamma` and `beta`
+    return their distribution's mean (k for Gamma(k, 1), a / (a + b) for Beta(a, b)) and
+    `poisson` its mean as a whole number, and each call's parameters are kept.
+    """
+
+    def __init__(self, uniform=(0.5,), normal=(1.0,)):
+        self.uniform, self.normal = uniform, normal
+        self.gamma_shapes, self.beta_params = [], []
+
+    @staticmethod
+    def _fill(values, size):
+        if size is None:
+            return float(values[0])
+        return np.resize(np.asarray(values, dtype=float), size)
+
+    def random(self, size=None):
+        return self._fill(self.uniform, size)
+
+    def standard_normal(self, size=None):
+        return self._fill(self.normal, size)
+
+    def gamma(self, shape):
+        self.gamma_shapes.append(np.array(shape, dtype=float))
+        return np.array(shape, dtype=float)
+
+    def beta(self, a, b):
+        self.beta_params.append((np.asarray(a), np.asarray(b)))
+        return np.asarray(a) / (np.asarray(a) + np.asarray(b))
+
+    def poisson(self, lam):
+        return np.rint(lam).astype(np.int64)
+
+
+def _scenario_by_hand(small, revalidate, **stakeholders):
+    """Brazil (GRULAC, UMIC), Ethiopia (AFR, LIC, an LDC) and Germany (WEOG, HIC); two
+    blocs, `north` (centre (0.9, 0.1, 0.5, 0.5), salience all zero) and `south` (centre
+    (0.2, 0.6, 0.5, 0.5), salience 3:1:0:0), shares by region north WEOG 3, AFR 1 and
+    south WEOG 1, AFR 3, GRULAC 2, APG 1, EEG 1 (GRULAC and the others absent from north's
+    map); budgets by group 1e6, 1e5, 5e4, 2e4 with sigma ln 2; staff means 20, 4, 3, 2,
+    at most 15; expertise means 0.8, 0.6, 0.5, 0.3 at concentration 10; only AFR speaks
+    another language (share 1); ideal sd 0.1, salience concentration 8, reservation
+    0.1 +- 0.04; `stakeholders` maps a kind to (count, centre, salience, capacity). A
+    valid configuration (checked)."""
+    from sim.config import BlocConfig, StakeholderKindConfig
+
+    cfg = small()
+    s = cfg.scenario
+    dl = s.delegations
+    dl.include = ["BRA", "ETH", "DEU"]
+    groups = ("HIC", "UMIC", "LMIC", "LIC")
+    dl.budget_usd = dict(zip(groups, (1e6, 1e5, 5e4, 2e4), strict=True))
+    dl.budget_sigma = float(np.log(2.0))
+    dl.staff_mean = dict(zip(groups, (20.0, 4.0, 3.0, 2.0), strict=True))
+    dl.staff_max = 15
+    dl.expertise_mean = dict(zip(groups, (0.8, 0.6, 0.5, 0.3), strict=True))
+    dl.expertise_concentration = 10.0
+    dl.legislative_capacity = dict(zip(groups, (0.75, 0.5, 0.25, 0.25), strict=True))
+    dl.other_language_share = {"AFR": 1.0}
+    dl.ideal_sd = 0.1
+    dl.salience_concentration = 8.0
+    dl.reservation_mean, dl.reservation_sd = 0.1, 0.04
+    issues = s.issues
+    assert list(issues) == ["scope", "data_access", "safeguards", "assistance"]
+
+    def by_issue(*values):
+        return dict(zip(issues, values, strict=True))
+
+    s.blocs = {
+        "north": BlocConfig(
+            centre=by_issue(0.9, 0.1, 0.5, 0.5),
+            salience=by_issue(0.0, 0.0, 0.0, 0.0),
+            share_by_region={"WEOG": 3.0, "AFR": 1.0},
+        ),
+        "south": BlocConfig(
+            centre=by_issue(0.2, 0.6, 0.5, 0.5),
+            salience=by_issue(3.0, 1.0, 0.0, 0.0),
+            share_by_region={"WEOG": 1.0, "AFR": 3.0, "GRULAC": 2.0, "APG": 1.0, "EEG": 1.0},
+        ),
+    }
+    s.stakeholders = {
+        kind: StakeholderKindConfig(
+            count=count,
+            centre=by_issue(*centre),
+            salience=by_issue(*salience),
+            capacity_mean=capacity,
+        )
+        for kind, (count, centre, salience, capacity) in stakeholders.items()
+    }
+    return revalidate(cfg)
+
+
+def test_weights_are_normalised_and_all_zero_weights_are_equal_shares():
+    """(1, 3) over its total 4 is (0.25, 0.75); four zero weights have no total, so each
+    gets an equal share, 1/4 (a bloc or kind that weighs no issue weighs all alike)."""
+    np.testing.assert_array_equal(population_module._normalised(np.array([1.0, 3.0])), [0.25, 0.75])
+    even = population_module._normalised(np.zeros(4))
+    assert even.shape == (4,)
+    np.testing.assert_array_equal(even, [0.25] * 4)
+
+
+def test_a_dirichlet_row_is_its_gamma_draws_over_their_total_or_equal_shares_if_none():
+    """Gamma draws equal to their shapes (0.1, 0.3) sum to 0.4, below 1, and give shares
+    (0.25, 0.75); shapes (0, 4) floor the zero at 1e-9 (not 1), so the shares are
+    about (1e-9 / 4, 1) = (2.5e-10, 1). A real generator's Gamma(1e-9) draws underflow to 0: a row
+    whose draws are all 0 gets equal shares, 1/3 each, without dividing by zero."""
+    rows = population_module._dirichlet_rows(_DrawsByHand(), np.array([[0.1, 0.3], [0.0, 4.0]]))
+    np.testing.assert_allclose(rows, [[0.25, 0.75], [2.5e-10, 1.0]], rtol=1e-7)
+    assert np.random.default_rng(0).gamma(np.full((1, 3), 1e-9)).max() == 0.0
+    with np.errstate(all="raise"):
+        even = population_module._dirichlet_rows(np.random.default_rng(0), np.zeros((1, 3)))
+    np.testing.assert_array_equal(even, [[1 / 3] * 3])
+
+
+def test_a_beta_by_its_mean_has_shapes_mean_x_c_and_one_minus_mean_x_c():
+    """Means 0.2 and 0.7 at concentration 10 are Beta(2, 8) and Beta(7, 3): a + b = 10
+    and a / (a + b) the mean."""
+    rng = _DrawsByHand()
+    draws = population_module._beta_by_mean(rng, np.array([0.2, 0.7]), 10.0)
+    ((a, b),) = rng.beta_params
+    np.testing.assert_allclose(a, [2.0, 7.0])
+    np.testing.assert_allclose(b, [8.0, 3.0])
+    np.testing.assert_allclose(draws, [0.2, 0.7])
+
+
+def test_each_delegations_draws_follow_its_group_and_bloc_worked_by_hand(small, revalidate):
+    """`_scenario_by_hand`'s three delegations, uniform draws (0.2, 0.1, 0.9) and normal
+    draws repeating (1, -2).
+
+    Blocs: Brazil's GRULAC has shares north 0 (absent), south 2, cumulative (0, 1), and
+    0.2 passes 0: south; Ethiopia's AFR 1:3, cumulative (0.25, 1), 0.1: north; Germany's
+    WEOG 3:1, (0.75, 1), 0.9: south. Budgets: median x 2^z, 1e5 x 2, 2e4 / 4, 1e6 x 2.
+    Staff 1 + (mean - 1): 4, 2 and 20 capped at 15, whole numbers. Expertise, the mean
+    of Beta(10 m, 10 (1 - m)): 0.6, 0.3, 0.8. Another language: the draw below the
+    region's share, 1 for AFR, 0 for the regions not listed. Ideals: the bloc's centre +
+    0.1 x (1, -2, 1, -2), clipped to [0, 1]. Salience: the Dirichlet of 8 x the bloc's
+    normalised salience, south (0.75, 0.25, 0, 0), north (no weight at all) 1/4 each; its
+    shapes sum to the concentration, 8. Reservations 0.1 + 0.04 z: 0.14, 0.02, 0.14.
+    """
+    scenario = _scenario_by_hand(small, revalidate).scenario
+    rng = _DrawsByHand(uniform=(0.2, 0.1, 0.9), normal=(1.0, -2.0))
+    dl = population_module.build_population(scenario, rng).delegations
+    assert list(dl.iso3) == ["BRA", "ETH", "DEU"]
+    assert list(dl.name) == ["Brazil", "Ethiopia", "Germany"]
+    assert list(dl.ldc) == [False, True, False]
+    np.testing.assert_array_equal(dl.income, [1, 3, 0])
+    np.testing.assert_array_equal(dl.region, [3, 0, 4])
+    np.testing.assert_array_equal(dl.bloc, [1, 0, 1])
+    np.testing.assert_allclose(dl.budget_usd, [2e5, 5e3, 2e6])
+    assert dl.staff.dtype == np.int64
+    np.testing.assert_array_equal(dl.staff, [4, 2, 15])
+    np.testing.assert_allclose(dl.expertise, [0.6, 0.3, 0.8])
+    np.testing.assert_array_equal(dl.legislative, [0.5, 0.25, 0.75])
+    np.testing.assert_array_equal(dl.other_language, [False, True, False])
+    south, north = [0.3, 0.4, 0.6, 0.3], [1.0, 0.0, 0.6, 0.3]
+    np.testing.assert_allclose(dl.ideal, [south, north, south])
+    south, north = [0.75, 0.25, 0.0, 0.0], [0.25] * 4
+    np.testing.assert_allclose(dl.salience, [south, north, south], atol=1e-9)
+    np.testing.assert_allclose(rng.gamma_shapes[0].sum(axis=1), 8.0)
+    np.testing.assert_allclose(dl.reservation, [0.14, 0.02, 0.14])
+
+
+def test_a_draw_just_below_one_joins_the_last_bloc_when_rounding_leaves_shares_short(
+    small, revalidate
+):
+    """Germany's WEOG split 1 : 0.1 : 0.3 over three blocs: the normalised shares add up,
+    in floating point, to 1 - 2^-52, below the largest uniform draw, 1 - 2^-53. Such a
+    draw passes all three cumulative shares; the delegation still joins the last bloc."""
+    from sim.config import BlocConfig
+
+    cfg = _scenario_by_hand(small, revalidate)
+    cfg.scenario.delegations.include = ["DEU"]
+    every = dict.fromkeys(("AFR", "APG", "EEG", "GRULAC"), 1.0)
+    centre = dict.fromkeys(cfg.scenario.issues, 0.5)
+    cfg.scenario.blocs = {
+        name: BlocConfig(centre=centre, salience=centre, share_by_region=shares)
+        for name, shares in (
+            ("a", {**every, "WEOG": 1.0}),
+            ("b", {"WEOG": 0.1}),
+            ("c", {"WEOG": 0.3}),
+        )
+    }
+    shares = np.array([1.0, 0.1, 0.3])
+    assert np.cumsum(shares / shares.sum())[-1] == 1 - 2**-52
+    top = 1 - 2**-53
+    scenario = revalidate(cfg).scenario
+    pop = population_module.build_population(scenario, _DrawsByHand(uniform=(top,)))
+    assert pop.bloc_names == ("a", "b", "c")
+    np.testing.assert_array_equal(pop.delegations.bloc, [2])
+
+
+def test_stakeholders_are_drawn_around_their_kinds_centre_worked_by_hand(small, revalidate):
+    """No civil society (count 0), no UN agencies (absent), one industry organisation
+    (centre (0.5, 0.5, 0.95, 0.1), salience 1:3:0:0, capacity 0.3), two academic ones
+    (centre 0.2 everywhere, no salience at all, capacity 0.6); normal draws repeating
+    (1, -2).
+
+    Kinds (industry 1, academia 3), in that order. Ideals: centre + 0.1 x (1, -2, 1, -2)
+    clipped to [0, 1]: (0.6, 0.3, 1.0, 0.0) and (0.3, 0.0, 0.3, 0.0). Salience: the
+    Dirichlet of 8 x the normalised salience, (0.25, 0.75, 0, 0) and 1/4 each, its shapes
+    summing to 8. Capacity: Beta at concentration 10, a + b = 10, its mean the kind's.
+    """
+    cfg = _scenario_by_hand(
+        small,
+        revalidate,
+        civil_society=(0, (0.5,) * 4, (1.0,) * 4, 0.5),
+        industry=(1, (0.5, 0.5, 0.95, 0.1), (1.0, 3.0, 0.0, 0.0), 0.3),
+        academia=(2, (0.2,) * 4, (0.0,) * 4, 0.6),
+    )
+    rng = _DrawsByHand(normal=(1.0, -2.0))
+    st = population_module.build_population(cfg.scenario, rng).stakeholders
+    assert st.kind.dtype == np.int64
+    np.testing.assert_array_equal(st.kind, [1, 3, 3])
+    academic = [0.3, 0.0, 0.3, 0.0]
+    np.testing.assert_allclose(st.ideal, [[0.6, 0.3, 1.0, 0.0], academic, academic])
+    np.testing.assert_allclose(
+        st.salience, [[0.25, 0.75, 0.0, 0.0], [0.25] * 4, [0.25] * 4], atol=1e-9
+    )
+    np.testing.assert_allclose(rng.gamma_shapes[-1].sum(axis=1), 8.0)
+    assert st.capacity.shape == (3,)
+    np.testing.assert_allclose(st.capacity, [0.3, 0.6, 0.6])
+    a, b = rng.beta_params[-1]
+    np.testing.assert_allclose(a + b, 10.0)
+
+
+def test_a_scenario_without_stakeholders_has_none_with_a_column_per_issue(small, revalidate):
+    """Civil society listed with count 0 and the other kinds absent: no stakeholders,
+    kinds an empty integer array, ideals and saliences 0 rows x 4 issues, no capacities."""
+    cfg = _scenario_by_hand(small, revalidate, civil_society=(0, (0.5,) * 4, (1.0,) * 4, 0.5))
+    st = population_module.build_population(cfg.scenario, _DrawsByHand()).stakeholders
+    assert len(st) == 0
+    assert st.kind.shape == (0,) and st.kind.dtype == np.int64
+    assert st.ideal.shape == st.salience.shape == (0, 4)
+    assert st.capacity.shape == (0,)
+
+
+# ----------------------------------------------------------------- the meeting reporters, by hand
+
+
+def _after_meeting(**fields):
+    """A model after a meeting as the reporters read it: 4-day meetings every 60 days, and
+    what else a test gives (the reporters read only these attributes)."""
+    calendar = CalendarConfig(days=4, interval_days=60)
+    return SimpleNamespace(
+        config=SimpleNamespace(scenario=SimpleNamespace(calendar=calendar)), **fields
+    )
+
+
+def test_a_meeting_ends_on_day_interval_x_meetings_before_plus_its_own_days():
+    """Meeting 3 of 4-day meetings every 60 days starts on day 2 x 60 = 120 (meeting 1 on
+    day 0) and ends on day 124."""
+    day = meeting_reporters(("scope",))["calendar_day"](_after_meeting(meeting=3))
+    assert day == 124.0 and isinstance(day, float)
+
+
+def test_a_groups_attendance_is_its_members_mean_share_of_the_meeting_in_the_room():
+    """A 4-day meeting; delegations HIC, HIC, UMIC, LIC. The first HIC one sits 2 days
+    in person (1/2), the second 1 day but follows the rest online, which counts as all 4
+    (1); UMIC none (0); LIC all 4 (1). So HIC (1/2 + 1) / 2 = 3/4, UMIC 0, LIC 1, and
+    LMIC, with no delegation, NaN (not the mean of nothing, which warns)."""
+    state = _after_meeting(
+        attendance=SimpleNamespace(
+            remote=np.array([False, True, False, False]),
+            in_person_days=np.array([2, 1, 0, 4]),
+        ),
+        population=SimpleNamespace(delegations=SimpleNamespace(income=np.array([0, 0, 1, 3]))),
+    )
+    reporters = meeting_reporters(("scope",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rates = {g: reporters[f"attendance_rate_{g}"](state) for g in INCOME_GROUPS}
+    assert rates["HIC"] == 0.75 and rates["UMIC"] == 0.0 and rates["LIC"] == 1.0
+    assert np.isnan(rates["LMIC"])
+
+
+def test_a_meetings_decision_fields_are_its_decisions_or_none_and_nan_without_one():
+    """Adopted by vote with 1 objector, 3 absent and 1 who acquiesced: the fields are
+    those; tabled but not adopted: `adopted_by` is "none" (not None), the counts the
+    decision's; no decision at all (no tabling): "none" and NaN counts."""
+    reporters = meeting_reporters(("scope",))
+    fields = ("adopted_by", "objectors", "absent", "acquiesced")
+
+    def read(decision):
+        state = _after_meeting(meeting_log={"decision": decision})
+        return [reporters[f](state) for f in fields]
+
+    voted = Decision(adopted_by="vote", objectors=1, absent=3, yes=8, no=1, abstain=0, acquiesced=1)
+    assert read(voted) == ["vote", 1, 3, 1]
+    blocked = dataclasses.replace(voted, adopted_by=None, objectors=2, acquiesced=0)
+    assert read(blocked) == ["none", 2, 3, 0]
+    adopted_by, *counts = read(None)
+    assert adopted_by == "none" and all(np.isnan(c) for c in counts)

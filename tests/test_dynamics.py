@@ -679,3 +679,32 @@ def test_sit_refuses_positions_it_cannot_write_through_and_says_why():
             confidence=0.0,
             persuasion_rate=0.0,
         )
+
+
+def test_a_proxy_weight_of_zero_is_no_proxy_bit_for_bit():
+    """Bloc coordinators speak only at a positive `proxy_weight`: at 0 the room gives the
+    numbers of a room without blocs, to the last bit (the compiled kernels rely on it).
+    Seven present on one issue, delegation 0 of weight 1 at 1.0, six of weight 2^-53 at
+    0, one absent. Summed in order (seven rows), 1 + 2^-53 + ... rounds back to 1 each
+    time, so step 1 takes the text to 1.0 / 1 = 1.0 and credits delegation 0 with 1.0;
+    two zero-weight proxy rows more would make nine and change numpy's summation
+    grouping (eight partial sums), hence the total's last bits."""
+    tiny = 2.0**-53
+    rooms = []
+    for n_blocs in (0, 2):
+        positions = np.array([[1.0]] + [[0.0]] * 7)
+        result, text = _tiny_room(
+            positions=positions,
+            text=np.zeros(1),
+            capability=np.array([1.0] + [tiny] * 7),
+            presence=np.array([1.0] * 7 + [0.0]),
+            bloc=np.array([0, 0, 0, 0, 1, 1, 1, 1]),
+            n_blocs=n_blocs,
+            proxy_weight=0.0,
+        )
+        rooms.append((text, result))
+    (text, result), (text_blocs, result_blocs) = rooms
+    assert text[0] == 1.0 and result.delegation_influence[0] == 1.0
+    np.testing.assert_array_equal(text_blocs, text)
+    np.testing.assert_array_equal(result_blocs.delegation_influence, result.delegation_influence)
+    np.testing.assert_array_equal(result_blocs.proxy_influence, 0.0)

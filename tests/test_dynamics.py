@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from sim.model.dynamics import (
     StakeholderPull,
+    bounded_confidence_sorted,
     bounded_confidence_step,
     compromise,
     confidence_pull,
@@ -708,3 +709,20 @@ def test_a_proxy_weight_of_zero_is_no_proxy_bit_for_bit():
     np.testing.assert_array_equal(text_blocs, text)
     np.testing.assert_array_equal(result_blocs.delegation_influence, result.delegation_influence)
     np.testing.assert_array_equal(result_blocs.proxy_influence, 0.0)
+
+
+def test_a_rooms_persuasion_lays_its_issues_four_apart_as_the_sorted_step_does():
+    """Persuasion in a room is `bounded_confidence_sorted`'s step, issues laid end to end
+    4 apart (as the compiled kernels lay them), to the last bit. Two delegates 2^-48
+    apart on the eighth of 8 issues (0 elsewhere), rate 1: offset 4 x 7 = 28 keeps
+    0.25 + 2^-48 (the grid is 2^-48 in [16, 32)), so they meet at the exact midpoint
+    0.25 + 2^-49; laid 5 apart (offset 35, grid 2^-47) they would meet at 0.25."""
+    eps = 2.0**-48
+    positions = np.zeros((2, 8))
+    positions[:, 7] = [0.25, 0.25 + eps]
+    sorted_order, updated = bounded_confidence_sorted(positions.T.copy(), 0.3, 1.0)
+    _tiny_room(positions=positions, step=0.0, confidence=0.3, persuasion_rate=1.0)
+    np.testing.assert_array_equal(positions[:, 7], 0.25 + eps / 2)
+    expected = np.empty((8, 2))
+    np.put_along_axis(expected, sorted_order, updated.reshape(8, 2), axis=1)
+    np.testing.assert_array_equal(positions, expected.T)

@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from sim.model.dynamics import (
     StakeholderPull,
+    bounded_confidence_sorted,
     bounded_confidence_step,
     compromise,
     confidence_pull,
@@ -19,7 +20,7 @@ from sim.model.dynamics import (
     reservation_now,
     salience_distance,
 )
-from sim.model.sitting import sit_room
+from sim.model.sitting import RoomLayout, sit, sit_room
 
 unit = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False)
 
@@ -527,3 +528,201 @@ def test_an_issue_nobody_in_the_room_weighs_stays_put_and_credits_no_one():
     np.testing.assert_allclose(text, [0.45, 0.5])
     np.testing.assert_allclose(result.delegation_influence, [0.25, 0.25])
     np.testing.assert_allclose(result.movement, [0.05, 0.0])
+
+
+def _tiny_room(**changes):
+    """`sit_room` on a tiny room: capability and salience 1 everywhere, no proxies, no
+    stakeholders, step 1, no persuasion, unless `changes` says otherwise."""
+    n, k = changes["positions"].shape
+    args = dict(
+        issues=np.arange(k),
+        step=1.0,
+        text=np.full(k, 0.5),
+        salience=np.ones((n, k)),
+        capability=np.ones(n),
+        presence=np.ones(n),
+        bloc=np.zeros(n, dtype=np.int64),
+        n_blocs=0,
+        proxy_weight=0.0,
+        stakeholder_ideal=None,
+        stakeholder_weight=None,
+        confidence=0.0,
+        persuasion_rate=0.0,
+    )
+    args.update(changes)
+    return sit_room(**args), args["text"]
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_two_delegates_within_reach_meet_half_way_whatever_the_callers_memory_order(order):
+    """Two delegates present, at 0.25 and 0.75 on issue 0 (0.5 apart, confidence 0.6),
+    both at 0.5 on issue 1; a third is absent. Persuasion at rate 1/2 moves each half way
+    to the mean of those within reach, 0.5: to 0.375 and 0.625; issue 1 and the absent
+    delegate stay. Column-major positions (`F`) are copied to sit and written back. No
+    stakeholders in the room: none is credited (an empty array)."""
+    positions = np.array([[0.25, 0.5], [0.75, 0.5], [0.9, 0.1]], order=order)
+    result, _ = _tiny_room(
+        positions=positions,
+        presence=np.array([1.0, 1.0, 0.0]),
+        step=0.0,
+        confidence=0.6,
+        persuasion_rate=0.5,
+    )
+    np.testing.assert_array_equal(positions, [[0.375, 0.5], [0.625, 0.5], [0.9, 0.1]])
+    assert result.stakeholder_influence.shape == (0,)
+
+
+def test_a_lone_delegate_keeps_its_positions_bit_for_bit():
+    """Alone in a room there is nobody to be persuaded by: persuasion leaves its positions
+    exactly as they were. (Run anyway, the sorted step would give back 0.2 as
+    0.20000000000000004: its local means come from prefix sums over the issues laid end
+    to end, 0.1 + 0.2 - 0.1.)"""
+    positions = np.array([[0.1, 0.2, 0.3], [0.9, 0.9, 0.9]])
+    _tiny_room(
+        positions=positions,
+        presence=np.array([1.0, 0.0]),
+        step=0.0,
+        confidence=0.3,
+        persuasion_rate=0.5,
+    )
+    np.testing.assert_array_equal(positions, [[0.1, 0.2, 0.3], [0.9, 0.9, 0.9]])
+
+
+def test_an_empty_room_reports_no_movement_and_credits_nobody_in_full_length_arrays():
+    """Nobody present (3 delegations, 2 issues, 2 stakeholders admitted): the room does
+    not sit; it reports zero movement on each of its 2 issues and zero credit for each of
+    the 3 delegations (in person and by proxy) and each of the 2 stakeholders."""
+    result, text = _tiny_room(
+        positions=np.full((3, 2), 0.2),
+        presence=np.zeros(3),
+        n_blocs=1,
+        proxy_weight=0.5,
+        stakeholder_ideal=np.full((2, 2), 0.9),
+        stakeholder_weight=np.full((2, 2), 0.1),
+    )
+    np.testing.assert_array_equal(text, [0.5, 0.5])
+    np.testing.assert_array_equal(result.movement, [0.0, 0.0])
+    np.testing.assert_array_equal(result.delegation_influence, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(result.proxy_influence, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(result.stakeholder_influence, [0.0, 0.0])
+
+
+def test_a_proxy_in_a_room_on_some_issues_speaks_with_its_blocs_mean_on_those_issues():
+    """Three delegations of weight 1 on a room sitting on issue 1 of 2; bloc 0 is
+    delegations 0 and 1, delegation 1 is absent. Bloc 0's coordinator speaks for it at
+    half its weight with the bloc's mean on issue 1, (0.2 + 0.6) / 2 = 0.4: step 1 takes
+    the text to (0.2 + 0.9 + 0.5 x 0.4) / 2.5 = 0.52 there; issue 0 stays at 0.5."""
+    result, text = _tiny_room(
+        positions=np.array([[0.0, 0.2], [0.0, 0.6], [0.0, 0.9]]),
+        issues=np.array([1]),
+        presence=np.array([1.0, 0.0, 1.0]),
+        bloc=np.array([0, 0, 1]),
+        n_blocs=2,
+        proxy_weight=0.5,
+    )
+    assert text[1] == pytest.approx(0.52, abs=1e-15)
+    assert text[0] == 0.5
+    np.testing.assert_allclose(result.proxy_influence, [0.0, 0.2, 0.0], atol=1e-15)
+
+
+def test_a_coordinators_credit_adds_to_what_the_absent_member_had():
+    """The room of the test above, sat with `sit` on a ledger where every delegation was
+    credited 1 by proxy already: the absent member's proxy credit is 0.5 / 2.5 = 0.2 of
+    the step (1) more, 1.2; the others keep 1."""
+    layout = RoomLayout(
+        issues=np.array([1]),
+        capability_salience=np.ones((3, 2)),
+        bloc=np.array([0, 0, 1]),
+        n_blocs=2,
+        proxy_weight=0.5,
+        stakeholder_ideal=None,
+        stakeholder_weight=None,
+    )
+    proxy = np.ones(3)
+    sit(
+        layout,
+        1.0,
+        np.array([1.0, 0.0, 1.0]),
+        np.full(2, 0.5),
+        np.array([[0.0, 0.2], [0.0, 0.6], [0.0, 0.9]]),
+        influence=np.zeros(3),
+        proxy_influence=proxy,
+        stakeholder_influence=None,
+        confidence=0.0,
+        persuasion_rate=0.0,
+    )
+    np.testing.assert_allclose(proxy, [1.0, 1.2, 1.0], atol=1e-15)
+
+
+def test_sit_refuses_positions_it_cannot_write_through_and_says_why():
+    """`sit` writes the positions through a flat view, so column-major positions would be
+    left unchanged: it raises, with the message naming the requirement."""
+    layout = RoomLayout(
+        issues=np.arange(2),
+        capability_salience=np.ones((3, 2)),
+        bloc=np.zeros(3, dtype=np.int64),
+        n_blocs=0,
+        proxy_weight=0.0,
+        stakeholder_ideal=None,
+        stakeholder_weight=None,
+    )
+    message = r"^sit needs C-contiguous positions \(it writes through them\)$"
+    with pytest.raises(ValueError, match=message):
+        sit(
+            layout,
+            1.0,
+            np.ones(3),
+            np.full(2, 0.5),
+            np.asfortranarray(np.full((3, 2), 0.2)),
+            influence=np.zeros(3),
+            proxy_influence=np.zeros(3),
+            stakeholder_influence=None,
+            confidence=0.0,
+            persuasion_rate=0.0,
+        )
+
+
+def test_a_proxy_weight_of_zero_is_no_proxy_bit_for_bit():
+    """Bloc coordinators speak only at a positive `proxy_weight`: at 0 the room gives the
+    numbers of a room without blocs, to the last bit (the compiled kernels rely on it).
+    Seven present on one issue, delegation 0 of weight 1 at 1.0, six of weight 2^-53 at
+    0, one absent. Summed in order (seven rows), 1 + 2^-53 + ... rounds back to 1 each
+    time, so step 1 takes the text to 1.0 / 1 = 1.0 and credits delegation 0 with 1.0;
+    two zero-weight proxy rows more would make nine and change numpy's summation
+    grouping (eight partial sums), hence the total's last bits."""
+    tiny = 2.0**-53
+    rooms = []
+    for n_blocs in (0, 2):
+        positions = np.array([[1.0]] + [[0.0]] * 7)
+        result, text = _tiny_room(
+            positions=positions,
+            text=np.zeros(1),
+            capability=np.array([1.0] + [tiny] * 7),
+            presence=np.array([1.0] * 7 + [0.0]),
+            bloc=np.array([0, 0, 0, 0, 1, 1, 1, 1]),
+            n_blocs=n_blocs,
+            proxy_weight=0.0,
+        )
+        rooms.append((text, result))
+    (text, result), (text_blocs, result_blocs) = rooms
+    assert text[0] == 1.0 and result.delegation_influence[0] == 1.0
+    np.testing.assert_array_equal(text_blocs, text)
+    np.testing.assert_array_equal(result_blocs.delegation_influence, result.delegation_influence)
+    np.testing.assert_array_equal(result_blocs.proxy_influence, 0.0)
+
+
+def test_a_rooms_persuasion_lays_its_issues_four_apart_as_the_sorted_step_does():
+    """Persuasion in a room is `bounded_confidence_sorted`'s step, issues laid end to end
+    4 apart (as the compiled kernels lay them), to the last bit. Two delegates 2^-48
+    apart on the eighth of 8 issues (0 elsewhere), rate 1: offset 4 x 7 = 28 keeps
+    0.25 + 2^-48 (the grid is 2^-48 in [16, 32)), so they meet at the exact midpoint
+    0.25 + 2^-49; laid 5 apart (offset 35, grid 2^-47) they would meet at 0.25."""
+    eps = 2.0**-48
+    positions = np.zeros((2, 8))
+    positions[:, 7] = [0.25, 0.25 + eps]
+    sorted_order, updated = bounded_confidence_sorted(positions.T.copy(), 0.3, 1.0)
+    _tiny_room(positions=positions, step=0.0, confidence=0.3, persuasion_rate=1.0)
+    np.testing.assert_array_equal(positions[:, 7], 0.25 + eps / 2)
+    expected = np.empty((8, 2))
+    np.put_along_axis(expected, sorted_order, updated.reshape(8, 2), axis=1)
+    np.testing.assert_array_equal(positions, expected.T)

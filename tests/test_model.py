@@ -1146,3 +1146,149 @@ def test_a_meetings_decision_fields_are_its_decisions_or_none_and_nan_without_on
     assert read(blocked) == ["none", 2, 3, 0]
     adopted_by, *counts = read(None)
     assert adopted_by == "none" and all(np.isnan(c) for c in counts)
+
+
+def _meeting_days(cfg):
+    """The small scenario's population (seed 0) and its numpy `MeetingDays`, with a ledger."""
+    from sim.model.days import MeetingDays
+    from sim.model.ledger import Ledger
+    from sim.model.population import build_population
+
+    pop = build_population(cfg.scenario, np.random.default_rng(0))
+    dl, sh = pop.delegations, pop.stakeholders
+    weights = cfg.behaviour.stakeholder_weight * sh.capacity[:, None] * sh.salience
+    days = MeetingDays(cfg, pop, dl.expertise[:, None] * dl.salience, weights)
+    n = len(dl.salience)
+    ledger = Ledger(remaining_usd=np.ones(n), fund_remaining_usd=0.0, n_stakeholders=len(sh))
+    return pop, days, ledger
+
+
+def _plan(delegates, in_person_days, remote):
+    from sim.model.attendance import AttendancePlan
+
+    n = len(delegates)
+    return AttendancePlan(
+        delegates=np.asarray(delegates),
+        in_person_days=np.asarray(in_person_days),
+        funded=np.zeros(n, dtype=np.int64),
+        remote=np.asarray(remote, dtype=bool),
+        own_cost_usd=np.zeros(n),
+        contribution_usd=np.zeros(n),
+        fund_cost_usd=0.0,
+    )
+
+
+def test_a_meetings_days_count_delegate_days_online_days_and_night_sittings(small):
+    """Numpy kernels, hybrid, a 3-day meeting with every issue in the plenary, night
+    sittings adding half a day, no crowding (`room_size` off, pace 1). Delegation 0 sends
+    2 delegates all 3 days, delegation 1 one delegate on the last day and follows the
+    other two online, delegation 2 only follows online, the rest stay away. So:
+    delegate-days 2 x 3 = 6 and 1 x 1 = 1 (each day adds its delegates); days online
+    0, 2, 3 and none for those who neither came nor followed; each plenary day lasts
+    1 + 0.5 = 1.5 days at pace 1, so the work left on each of the k issues falls by
+    3 x 1.5 / k."""
+    from sim.model.process import PLENARY, Compression, TierPlan
+
+    cfg = small("funding=hybrid", "channels.room_size=false")
+    assert cfg.scenario.calendar.days == 3 and cfg.funding.remote_participation
+    pop, days, ledger = _meeting_days(cfg)
+    n, k = pop.delegations.ideal.shape
+    rest = n - 3
+    plan = _plan(
+        [2, 1, 0] + [0] * rest, [3, 1, 0] + [0] * rest, [False, True, True] + [False] * rest
+    )
+    tiers = TierPlan(
+        informal=np.array([], dtype=np.int64),
+        friends=np.array([], dtype=np.int64),
+        plenary=np.arange(k),
+    )
+    rng = np.random.default_rng(1)
+    work_left = np.full(k, 10.0)
+    work = days.sit(
+        plan,
+        tiers,
+        Compression(1, 0.5, 1.0),
+        None,
+        rng.random(k),
+        rng.random((n, k)),
+        ledger,
+        work_left,
+    )
+    assert ledger.days_held == 3
+    np.testing.assert_array_equal(ledger.delegate_days, [6, 1, 0] + [0] * rest)
+    np.testing.assert_array_equal(ledger.in_person_days, [3, 1, 0] + [0] * rest)
+    np.testing.assert_array_equal(ledger.remote_days, [0, 2, 3] + [0] * rest)
+    np.testing.assert_array_equal(ledger.present_days, [3, 3, 3] + [0] * rest)
+    assert work.pace[PLENARY] == [1.0, 1.0, 1.0]
+    np.testing.assert_allclose(work_left, 10.0 - 3 * 1.5 / k)
+
+
+def test_the_last_days_plenary_takes_stock_and_informal_rooms_sit_on_the_chairs_tracks(small):
+    """Numpy kernels, a 5-day meeting with all 4 issues in informal rooms, one track at a
+    time (the chair's `Compression`, though the design allows 2), the last day kept for
+    stocktaking, no crowding and no night sittings. Days 0 to 3 sit one informal room
+    each, on issues 0 to 3 in turn (the rotation); day 4, whose rotation is day 0's, the
+    plenary takes stock with the 4 issues before it. So 4 informal room-days and 1
+    plenary day; the work left on each issue falls by 1 on its own day and by 1/4 at the
+    stocktaking: 10 - 1.25 = 8.75."""
+    from sim.model.process import INFORMAL, PLENARY, Compression, TierPlan
+
+    cfg = small(
+        "scenario.calendar.days=5", "process.stocktaking_days=1", "channels.room_size=false"
+    )
+    assert cfg.process.max_parallel_rooms == 2
+    pop, days, ledger = _meeting_days(cfg)
+    n, k = pop.delegations.ideal.shape
+    assert k == 4
+    plan = _plan(np.full(n, 2), np.full(n, 5), np.zeros(n))
+    tiers = TierPlan(
+        informal=np.arange(4),
+        friends=np.array([], dtype=np.int64),
+        plenary=np.array([], dtype=np.int64),
+    )
+    rng = np.random.default_rng(2)
+    work_left = np.full(k, 10.0)
+    work = days.sit(
+        plan,
+        tiers,
+        Compression(1, 0.0, 1.0),
+        None,
+        rng.random(k),
+        rng.random((n, k)),
+        ledger,
+        work_left,
+    )
+    assert ledger.informal_room_days == 4 and work.closed_room_days == 4
+    assert work.pace[INFORMAL] == [1.0] * 4 and work.pace[PLENARY] == [1.0]
+    np.testing.assert_allclose(work_left, 8.75)
+
+
+def test_an_empty_room_does_not_keep_the_rooms_after_it_from_sitting(small):
+    """Numpy kernels, one day's rooms: the 4 issues in 4 informal rooms sitting at once,
+    no crowding, no night sittings. Only one delegation comes, with one delegate, who sits
+    in the room of the issue it weighs most, the last one (issue 3): the rooms on issues
+    0 to 2 are empty and the one it is in still sits, alone: the text there moves
+    `step_informal` of the way to its position, t + 0.256 (x - t); the rest stays."""
+    from sim.model.process import Compression, TierPlan
+
+    cfg = small("scenario.calendar.days=1", "channels.room_size=false")
+    pop, days, ledger = _meeting_days(cfg)
+    n, k = pop.delegations.ideal.shape
+    salience = pop.delegations.salience
+    lone = int(np.flatnonzero(salience.argmax(axis=1) == k - 1)[0])
+    delegates = np.zeros(n, dtype=np.int64)
+    delegates[lone] = 1
+    plan = _plan(delegates, delegates, np.zeros(n))
+    tiers = TierPlan(
+        informal=np.arange(k),
+        friends=np.array([], dtype=np.int64),
+        plenary=np.array([], dtype=np.int64),
+    )
+    text = np.full(k, 0.5)
+    positions = np.random.default_rng(3).random((n, k))
+    days.sit(plan, tiers, Compression(k, 0.0, 1.0), None, text, positions, ledger, np.ones(k))
+    step = cfg.process.step_informal
+    x = positions[lone, k - 1]
+    np.testing.assert_array_equal(text[:-1], 0.5)
+    assert text[-1] == pytest.approx(0.5 + step * (x - 0.5), abs=1e-15)
+    assert ledger.informal_room_days == k

@@ -8,6 +8,8 @@ everything here is compared with `==`, never with a tolerance.
 from __future__ import annotations
 
 import copy
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -237,3 +239,82 @@ def test_compiled_first_passage_is_the_numpy_one(seed) -> None:
         expected = first_passage(*args)
         got = CompiledMechanisms.first_passage(*args)
         assert np.array_equal(got, expected), (groups is None, gain)
+
+
+# ----------------------------------------------------------------- where the kernels come from
+
+
+def test_the_source_hash_is_sixteen_hex_digits_of_every_kernel_source(tmp_path, monkeypatch):
+    """The hash names a build and a cache folder: an edit to any kernel source changes it."""
+    import hashlib
+
+    import sim.model.compiled as compiled
+
+    for name in compiled.KERNEL_SOURCES:
+        (tmp_path / name).write_bytes((compiled.HERE / name).read_bytes())
+    monkeypatch.setattr(compiled, "HERE", tmp_path)
+    digest = hashlib.sha256()
+    for name in compiled.KERNEL_SOURCES:
+        digest.update((tmp_path / name).read_bytes())
+    assert compiled.source_hash() == digest.hexdigest()[:16]
+    seen = {compiled.source_hash()}
+    for name in compiled.KERNEL_SOURCES:
+        with (tmp_path / name).open("a") as source:
+            source.write("\n")
+        seen.add(compiled.source_hash())
+    assert len(seen) == len(compiled.KERNEL_SOURCES) + 1
+
+
+def test_the_kernel_cache_is_a_folder_per_source_hash_where_it_may_be_written(
+    tmp_path, monkeypatch
+):
+    """`SIM_KERNEL_CACHE` first, else the sources' `__pycache__`; a read-only place falls
+    back to the temporary folder (an installed package must not fail to cache)."""
+    import sim.model.compiled as compiled
+
+    monkeypatch.setattr(compiled, "source_hash", lambda: "abc")
+    monkeypatch.setenv("SIM_KERNEL_CACHE", str(tmp_path / "cache"))
+    assert compiled.cache_dir() == tmp_path / "cache" / "kernels-abc"  # its parent is writable
+    (tmp_path / "cache").mkdir()
+    assert compiled.cache_dir() == tmp_path / "cache" / "kernels-abc"
+    monkeypatch.delenv("SIM_KERNEL_CACHE")
+    monkeypatch.setattr(compiled, "HERE", tmp_path)
+    assert compiled.cache_dir() == tmp_path / "__pycache__" / "kernels-abc"
+    writable = {tmp_path / "__pycache__": False, tmp_path: True}
+    monkeypatch.setattr(compiled.os, "access", lambda path, mode: writable.get(Path(path), True))
+    (tmp_path / "__pycache__").mkdir()  # exists, and may not be written: the fallback
+    fallback = Path(tempfile.gettempdir()) / "negotiation-sim-kernels" / "kernels-abc"
+    assert compiled.cache_dir() == fallback
+    writable[tmp_path / "__pycache__"] = True
+    writable[tmp_path] = False  # the folder itself decides once it exists
+    assert compiled.cache_dir() == tmp_path / "__pycache__" / "kernels-abc"
+
+
+def test_just_in_time_hands_out_each_kernel_modules_entry_point():
+    from sim.model.compiled import days, load, meeting, passage
+
+    got = vars(load.just_in_time())
+    assert got == {
+        "sit_meeting": days.sit_meeting,
+        "attend": meeting.attend,
+        "spread": meeting.spread,
+        "pull": meeting.pull,
+        "passage": passage.passage,
+    }
+    assert set(got) == set(load.ENTRY_POINTS)
+
+
+@pytest.mark.parametrize(
+    ("cached", "built", "at_hand"), [(0, False, False), (1, False, True), (0, True, True)]
+)
+def test_kernels_are_at_hand_once_loaded_or_when_built_ahead_of_time(
+    monkeypatch, cached, built, at_hand
+):
+    from types import SimpleNamespace
+
+    from sim.model.compiled import load
+
+    info = SimpleNamespace(currsize=cached)
+    monkeypatch.setattr(load.kernels, "cache_info", lambda: info)
+    monkeypatch.setattr(load, "ahead_of_time", lambda: built)
+    assert load.loaded() is at_hand

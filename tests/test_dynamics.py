@@ -726,3 +726,16 @@ def test_a_rooms_persuasion_lays_its_issues_four_apart_as_the_sorted_step_does()
     expected = np.empty((8, 2))
     np.put_along_axis(expected, sorted_order, updated.reshape(8, 2), axis=1)
     np.testing.assert_array_equal(positions, expected.T)
+
+
+def test_the_runs_disagreement_is_among_those_present_from_two_on(small):
+    """Two present at 0.2 and 0.8 (a third, absent, at 0.5): a standard deviation of 0.3
+    on each issue; one present: no disagreement, one zero per issue."""
+    from sim.model import Negotiation
+
+    mechanisms = Negotiation(small(), seed=0, kernels="numpy").mechanisms
+    positions = np.array([[0.2] * 4, [0.8] * 4, [0.5] * 4])
+    two = mechanisms.disagreement(positions, np.array([True, True, False]))
+    np.testing.assert_allclose(two, np.full(4, 0.3))
+    one = mechanisms.disagreement(positions, np.array([False, True, False]))
+    np.testing.assert_array_equal(one, np.zeros(4))

@@ -404,3 +404,61 @@ def test_the_delegation_table_without_closed_rooms_influence_or_a_treaty(record)
     np.testing.assert_array_equal(table["proxied_influence_share"], np.zeros(12))
     assert table["ratified"].dtype == bool and not table["ratified"].any()
     assert np.isnan(table["ratification_day"]).all()
+
+
+def test_doors_first_closed_at_the_earliest_meeting_that_closed_any(record):
+    """Issues closed at meetings 0 (never), 1, 3, 0: the doors first closed at meeting 1."""
+    record.doors_closed = np.array([0, 1, 3, 0])
+    row = run_metrics(record)
+    assert row["doors_closed_meeting"] == 1.0
+    assert [row[f"doors_closed_meeting_{i}"] for i in record.population.issues][:3] == [
+        pytest.approx(np.nan, nan_ok=True),
+        1.0,
+        3.0,
+    ]
+    record.doors_closed = np.zeros(4)
+    assert np.isnan(run_metrics(record)["doors_closed_meeting"])
+
+
+def test_a_friends_room_alone_also_closes_the_doors_for_the_stakeholders_shares(record):
+    """No informal tier, but the friends' room sits from meeting 2: shares 0.4 before, 0.1 after."""
+    record.meeting_series.update(
+        informal_issues=[0, 0, 0],
+        friends_issues=[0, 1, 0],
+        stakeholder_influence_share=[0.4, 0.1, 0.1],
+    )
+    row = run_metrics(record)
+    assert row["stakeholder_share_before_informal"] == 0.4
+    assert row["stakeholder_share_after_informal"] == pytest.approx(0.1)
+    del record.meeting_series["informal_issues"]
+    row = run_metrics(record)
+    assert np.isnan(row["stakeholder_share_before_informal"])
+    assert np.isnan(row["stakeholder_share_after_informal"])
+
+
+def test_the_texts_gaps_to_the_median_state_and_to_civil_society_issue_by_issue(record):
+    """Every delegation at 0.3, every stakeholder at 0.9, the text at 0.5: gaps 0.2 and 0.4."""
+    record.population.delegations.ideal[:] = 0.3
+    record.population.stakeholders.ideal[:] = 0.9
+    record.text = np.full(4, 0.5)
+    row = run_metrics(record)
+    for issue in record.population.issues:
+        assert row[f"gap_median_state_{issue}"] == pytest.approx(0.2)
+        assert row[f"gap_civil_society_{issue}"] == pytest.approx(0.4)
+
+
+def test_entry_into_force_is_dated_from_adoption_and_parties_are_counted_by_five_years(record):
+    """Threshold 3, 90 days after it; ratifications on days 10, 20, 30, 40 and 2,000 after
+    adoption on day 123: in force on day 123 + 30 + 90 = 243; four parties within five years
+    (1,826.25 days), five counting day 2,000."""
+    ratification = dataclasses.replace(
+        record.config.ratification, threshold=3, days_after_threshold=90
+    )
+    record.config = dataclasses.replace(record.config, ratification=ratification)
+    record.meetings_held = 3  # adopted on day 2 x 60 + 3 = 123
+    days = np.full(12, np.inf)
+    days[:5] = [10.0, 20.0, 30.0, 40.0, 2000.0]
+    record.ratification_days = days
+    row = run_metrics(record)
+    assert row["entry_into_force_day"] == 243.0
+    assert row["parties_after_5y"] == 4

@@ -318,3 +318,79 @@ def test_kernels_are_at_hand_once_loaded_or_when_built_ahead_of_time(
     monkeypatch.setattr(load.kernels, "cache_info", lambda: info)
     monkeypatch.setattr(load, "ahead_of_time", lambda: built)
     assert load.loaded() is at_hand
+
+
+# ------------------------------ the compiled days on plans the chair rarely makes
+
+
+def _sit_both(cfg, pop, meetings, state):
+    """Each meeting of `meetings` sat in turn by `MeetingDays` and by one `CompiledDays`.
+
+    The numpy side sits each meeting with a `MeetingDays` of its own: its room layouts
+    are cached by kind, issues, door and step, not by the invitation list, which a run
+    never changes (`Chair.invite_friends` reads fixed capabilities).
+    """
+    dl, st = pop.delegations, pop.stakeholders
+    weights = cfg.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
+    cap_sal = dl.expertise[:, None] * dl.salience
+    results = []
+    mine = copy.deepcopy(state)
+    works = [MeetingDays(cfg, pop, cap_sal, weights).sit(*meeting, **mine) for meeting in meetings]
+    results.append((mine, works))
+    mine, days = copy.deepcopy(state), CompiledDays(cfg, pop, cap_sal, weights)
+    results.append((mine, [days.sit(*meeting, **mine) for meeting in meetings]))
+    (a, works_a), (b, works_b) = results
+    for name in ("text", "positions", "work_left"):
+        assert np.array_equal(a[name], b[name]), name
+    for name, value in vars(a["ledger"]).items():
+        assert np.array_equal(value, getattr(b["ledger"], name)), name
+    for work_a, work_b in zip(works_a, works_b, strict=True):
+        assert np.array_equal(work_a.observed_days, work_b.observed_days)
+        assert np.array_equal(work_a.covered_days, work_b.covered_days)
+        assert work_a.pace == work_b.pace
+        assert work_a.closed_room_days == work_b.closed_room_days
+    return works_b
+
+
+@pytest.mark.parametrize("informal", [1, 2, 4])
+def test_compiled_days_take_stock_on_a_meetings_last_days(compose, informal) -> None:
+    """Every issue behind closed doors, the plenary kept for the last 2 days: numpy's days.
+
+    With one informal issue every day has the same rotation, so only whether the day
+    takes stock tells its rooms apart: the last two sit the stocktaking plenary alone.
+    """
+    cfg = compose("process.stocktaking_days=2")
+    pop, (plan, _, squeeze, _), state = _random_meeting(cfg, np.random.default_rng(informal))
+    empty = np.zeros(0, dtype=np.int64)
+    tiers = TierPlan(informal=np.arange(informal), friends=empty, plenary=empty)
+    (work,) = _sit_both(cfg, pop, [(plan, tiers, squeeze, None)], state)
+    days = cfg.scenario.calendar.days
+    assert work.pace["plenary"] and len(work.pace["plenary"]) == 2
+    assert work.closed_room_days == (days - 2) * min(squeeze.tracks, informal)
+
+
+@pytest.mark.parametrize("stocktaking", [0, 1])
+def test_compiled_days_of_a_meeting_with_no_issue_before_it(compose, stocktaking) -> None:
+    """Nothing on any agenda: no room sits (or only the last day's empty stocktaking)."""
+    cfg = compose(f"process.stocktaking_days={stocktaking}")
+    pop, (plan, _, squeeze, _), state = _random_meeting(cfg, np.random.default_rng(7))
+    empty = np.zeros(0, dtype=np.int64)
+    tiers = TierPlan(informal=empty, friends=empty, plenary=empty)
+    (work,) = _sit_both(cfg, pop, [(plan, tiers, squeeze, None)], state)
+    assert work.closed_room_days == 0
+    assert len(work.pace["plenary"]) == stocktaking
+
+
+def test_compiled_days_seat_each_meetings_own_friends(compose) -> None:
+    """The same tiers with two different invitation lists: each meeting admits its own.
+
+    The packed rooms are kept per plan for the run; the invited are part of the plan.
+    """
+    cfg = compose("process=friends_of_chair")
+    rng = np.random.default_rng(3)
+    pop, (plan, _, squeeze, _), state = _random_meeting(cfg, rng)
+    n, k = pop.delegations.ideal.shape
+    tiers = TierPlan(informal=np.arange(1, k - 1), friends=np.array([0]), plenary=np.array([k - 1]))
+    first = np.arange(n) < n // 2
+    meetings = [(plan, tiers, squeeze, first), (plan, tiers, squeeze, ~first)]
+    _sit_both(cfg, pop, meetings, state)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -139,3 +140,35 @@ def test_compiled_first_passage_diffuses_only_with_peers_and_a_gain() -> None:
     assert np.array_equal(passage(*args, None, 1.0), [1.0, 2.0])
     for extra in ((peers, 1.0), (peers,), (None, 1.0)):
         assert np.array_equal(passage(*args, *extra), first_passage(*args, *extra))
+
+
+def test_compiled_first_passage_hands_the_kernel_its_one_signature(monkeypatch) -> None:
+    """Days, paces, needs and windows given as integers, peer groups as int32.
+
+    The kernels are compiled for one signature (the ahead-of-time build exports one):
+    `passage` still receives float64 days, paces, needs, change days and windows and
+    int64 groups; and the numbers are numpy's (two states of one group, gain 1: days
+    1 and 1.5, as in the hand-worked diffusion above).
+    """
+    from sim.model.compiled import mechanisms
+    from sim.model.compiled.load import kernels
+    from sim.model.ratification_clock import PeerGroups, first_passage
+
+    real, calls = kernels(), []
+
+    def passage(*args):  # checked before the call: another signature would compile anew
+        dtypes = [np.asarray(a).dtype for a in args]
+        assert dtypes[:3] == [np.float64] * 3, "start, pace, need"
+        assert dtypes[4:6] == [np.float64] * 2, "edges, windows"
+        assert dtypes[7:9] == [np.int64] * 2, "region, bloc"
+        calls.append(args)
+        return real.passage(*args)
+
+    monkeypatch.setattr(mechanisms, "kernels", lambda: SimpleNamespace(passage=passage))
+    start, pace, need = np.zeros(2, dtype=np.int64), np.ones(2, dtype=np.int64), np.array([1, 2])
+    windows = np.array([[20, 30]])
+    peers = PeerGroups(np.zeros(2, dtype=np.int32), np.zeros(2, dtype=np.int32))
+    got = CompiledMechanisms.first_passage(start, pace, need, 10.0, windows, 2.0, peers, 1.0)
+    assert len(calls) == 1
+    assert np.array_equal(got, [1.0, 1.5])
+    assert np.array_equal(got, first_passage(start, pace, need, 10.0, windows, 2.0, peers, 1.0))

@@ -8,8 +8,10 @@ everything here is compared with `==`, never with a tolerance.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -318,3 +320,158 @@ def test_kernels_are_at_hand_once_loaded_or_when_built_ahead_of_time(
     monkeypatch.setattr(load.kernels, "cache_info", lambda: info)
     monkeypatch.setattr(load, "ahead_of_time", lambda: built)
     assert load.loaded() is at_hand
+
+
+# ------------------------------ the compiled days on plans the chair rarely makes
+
+
+def _sit_both(cfg, pop, meetings, state):
+    """Each meeting of `meetings` sat in turn by `MeetingDays` and by one `CompiledDays`.
+
+    The numpy side sits each meeting with a `MeetingDays` of its own: its room layouts
+    are cached by kind, issues, door and step, not by the invitation list, which a run
+    never changes (`Chair.invite_friends` reads fixed capabilities).
+    """
+    dl, st = pop.delegations, pop.stakeholders
+    weights = cfg.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
+    cap_sal = dl.expertise[:, None] * dl.salience
+    results = []
+    mine = copy.deepcopy(state)
+    works = [MeetingDays(cfg, pop, cap_sal, weights).sit(*meeting, **mine) for meeting in meetings]
+    results.append((mine, works))
+    mine, days = copy.deepcopy(state), CompiledDays(cfg, pop, cap_sal, weights)
+    results.append((mine, [days.sit(*meeting, **mine) for meeting in meetings]))
+    (a, works_a), (b, works_b) = results
+    for name in ("text", "positions", "work_left"):
+        assert np.array_equal(a[name], b[name]), name
+    for name, value in vars(a["ledger"]).items():
+        assert np.array_equal(value, getattr(b["ledger"], name)), name
+    for work_a, work_b in zip(works_a, works_b, strict=True):
+        assert np.array_equal(work_a.observed_days, work_b.observed_days)
+        assert np.array_equal(work_a.covered_days, work_b.covered_days)
+        assert work_a.pace == work_b.pace
+        assert work_a.closed_room_days == work_b.closed_room_days
+    return works_b
+
+
+@pytest.mark.parametrize("informal", [1, 2, 4])
+def test_compiled_days_take_stock_on_a_meetings_last_days(compose, informal) -> None:
+    """Every issue behind closed doors, the plenary kept for the last 2 days: numpy's days.
+
+    With one informal issue every day has the same rotation, so only whether the day
+    takes stock tells its rooms apart: the last two sit the stocktaking plenary alone.
+    """
+    cfg = compose("process.stocktaking_days=2")
+    pop, (plan, _, squeeze, _), state = _random_meeting(cfg, np.random.default_rng(informal))
+    empty = np.zeros(0, dtype=np.int64)
+    tiers = TierPlan(informal=np.arange(informal), friends=empty, plenary=empty)
+    (work,) = _sit_both(cfg, pop, [(plan, tiers, squeeze, None)], state)
+    days = cfg.scenario.calendar.days
+    assert work.pace["plenary"] and len(work.pace["plenary"]) == 2
+    assert work.closed_room_days == (days - 2) * min(squeeze.tracks, informal)
+
+
+@pytest.mark.parametrize("stocktaking", [0, 1])
+def test_compiled_days_of_a_meeting_with_no_issue_before_it(compose, stocktaking) -> None:
+    """Nothing on any agenda: no room sits (or only the last day's empty stocktaking)."""
+    cfg = compose(f"process.stocktaking_days={stocktaking}")
+    pop, (plan, _, squeeze, _), state = _random_meeting(cfg, np.random.default_rng(7))
+    empty = np.zeros(0, dtype=np.int64)
+    tiers = TierPlan(informal=empty, friends=empty, plenary=empty)
+    (work,) = _sit_both(cfg, pop, [(plan, tiers, squeeze, None)], state)
+    assert work.closed_room_days == 0
+    assert len(work.pace["plenary"]) == stocktaking
+
+
+def test_compiled_days_seat_each_meetings_own_friends(compose) -> None:
+    """The same tiers with two different invitation lists: each meeting admits its own.
+
+    The packed rooms are kept per plan for the run; the invited are part of the plan.
+    """
+    cfg = compose("process=friends_of_chair")
+    rng = np.random.default_rng(3)
+    pop, (plan, _, squeeze, _), state = _random_meeting(cfg, rng)
+    n, k = pop.delegations.ideal.shape
+    tiers = TierPlan(informal=np.arange(1, k - 1), friends=np.array([0]), plenary=np.array([k - 1]))
+    first = np.arange(n) < n // 2
+    meetings = [(plan, tiers, squeeze, first), (plan, tiers, squeeze, ~first)]
+    _sit_both(cfg, pop, meetings, state)
+
+
+# What the packed tables hold, by `sim.model.compiled.tables`' fields: the kernels are
+# compiled for one signature (the ahead-of-time build exports exactly one, `build`), so
+# whatever types the caller's arrays come in, indices and counts reach them as int64,
+# values as float64 and masks as bool.
+_TABLE_DTYPES = {
+    "capability_salience": np.float64,
+    "bloc": np.int64,
+    "bloc_count": np.float64,
+    "stakeholder_weight": np.float64,
+    "stakeholder_ideal": np.float64,
+    "day_turn": np.int64,
+    "turn_start": np.int64,
+    "kind": np.int64,
+    "step": np.float64,
+    "open": np.bool_,
+    "issue_start": np.int64,
+    "issues": np.int64,
+    "admits_row": np.int64,
+    "admits": np.bool_,
+    "rank": np.int64,
+    "factor": np.float64,
+    "rules": np.float64,
+    "plan_in_person_days": np.int64,
+    "plan_delegates": np.int64,
+    "plan_remote": np.bool_,
+}
+
+
+@pytest.mark.parametrize("plan_kind", ["friends", "nothing"])
+def test_compiled_days_hand_the_kernel_its_one_signature(compose, monkeypatch, plan_kind) -> None:
+    """A plan with friends, and one with no issue at all, from oddly typed inputs.
+
+    The population's blocs int32 and stakeholders' ideals float32, the capabilities and
+    stakeholder weights float32, the tiers' issues int32, the attendance plan's arrays
+    int32 and uint8: `sit_meeting` still receives each table in its one dtype (an empty
+    meeting's tables included: no room, no issue, no invitation list).
+    """
+    from sim.model.compiled import sitter
+    from sim.model.compiled.tables import Members, Rooms, Tally
+
+    cfg = compose("process=friends_of_chair", "process.stocktaking_days=0")
+    pop, (plan, _, squeeze, _), state = _random_meeting(cfg, np.random.default_rng(5))
+    n, k = pop.delegations.ideal.shape
+    pop.delegations.bloc = pop.delegations.bloc.astype(np.int32)
+    pop.stakeholders.ideal = pop.stakeholders.ideal.astype(np.float32)
+    st = pop.stakeholders
+    weights = (cfg.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience).astype(
+        np.float32
+    )
+    cap_sal = (pop.delegations.expertise[:, None] * pop.delegations.salience).astype(np.float32)
+    if plan_kind == "friends":
+        tiers = TierPlan(
+            informal=np.arange(1, k - 1, dtype=np.int32),
+            friends=np.array([0], dtype=np.int32),
+            plenary=np.array([k - 1], dtype=np.int32),
+        )
+        invited = np.arange(n) % 2 == 0
+    else:
+        empty = np.zeros(0, dtype=np.int32)
+        tiers, invited = TierPlan(informal=empty, friends=empty, plenary=empty), None
+    plan = dataclasses.replace(
+        plan,
+        in_person_days=plan.in_person_days.astype(np.int32),
+        delegates=plan.delegates.astype(np.int32),
+        remote=plan.remote.astype(np.uint8),
+    )
+    calls = []
+    monkeypatch.setattr(
+        sitter, "kernels", lambda: SimpleNamespace(sit_meeting=lambda *args: calls.append(args))
+    )
+    CompiledDays(cfg, pop, cap_sal, weights).sit(plan, tiers, squeeze, invited, **state)
+    names = [*Members._fields, *Rooms._fields, "rules", *Tally._fields]
+    names += ["plan_in_person_days", "plan_delegates", "plan_remote", "text", "positions"]
+    (args,) = calls
+    received = dict(zip(names, args, strict=False))
+    for name, dtype in _TABLE_DTYPES.items():
+        assert received[name].dtype == dtype, name

@@ -18,7 +18,7 @@ from sim.config import CalendarConfig
 from sim.model import Negotiation
 from sim.model.compiled import load
 from sim.model.decision import Decision
-from sim.model.kernels import COMPILED_FROM, kernels_for
+from sim.model.kernels import COMPILED_FROM, kernels_for, mechanisms, resolve_kernels
 from sim.model.metrics import gini
 from sim.model.reporters import meeting_reporters
 from sim.run.replications import replication_seeds, run_replications
@@ -1292,3 +1292,28 @@ def test_an_empty_room_does_not_keep_the_rooms_after_it_from_sitting(small):
     np.testing.assert_array_equal(text[:-1], 0.5)
     assert text[-1] == pytest.approx(0.5 + step * (x - 0.5), abs=1e-15)
     assert ledger.informal_room_days == k
+
+
+def test_without_a_choice_the_kernels_are_the_environments_else_compiled(no_kernel_env):
+    assert resolve_kernels() == "compiled"
+    no_kernel_env.setenv("SIM_KERNELS", "numpy")
+    assert resolve_kernels() == "numpy"
+    assert resolve_kernels("compiled") == "compiled"  # a choice made wins
+
+
+def test_an_unknown_kernel_name_is_refused_naming_the_choices_and_the_name(no_kernel_env):
+    with pytest.raises(ValueError, match=r"one of numpy, compiled, not 'fortran'"):
+        resolve_kernels("fortran")
+
+
+@pytest.mark.parametrize("env", ["numpy", "compiled"])
+def test_a_runs_mechanisms_are_those_of_the_kernels_asked_for(no_kernel_env, small_config, env):
+    """The kernels asked for decide, whatever `SIM_KERNELS` says."""
+    from sim.model.compiled.mechanisms import CompiledMechanisms
+    from sim.model.mechanisms import Mechanisms
+
+    no_kernel_env.setenv("SIM_KERNELS", env)
+    model = Negotiation(small_config, seed=0)
+    parts = (small_config, model.population, model.stakeholder_weights)
+    assert type(mechanisms("numpy", *parts)) is Mechanisms
+    assert type(mechanisms("compiled", *parts)) is CompiledMechanisms

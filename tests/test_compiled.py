@@ -326,18 +326,17 @@ def test_kernels_are_at_hand_once_loaded_or_when_built_ahead_of_time(
 
 
 def _sit_both(cfg, pop, meetings, state):
-    """Each meeting of `meetings` sat in turn by `MeetingDays` and by one `CompiledDays`.
-
-    The numpy side sits each meeting with a `MeetingDays` of its own: its room layouts
-    are cached by kind, issues, door and step, not by the invitation list, which a run
-    never changes (`Chair.invite_friends` reads fixed capabilities).
+    """Each meeting of `meetings` sat in turn by one `MeetingDays` and one `CompiledDays`,
+    as a run sits its meetings (each keeps its rooms' layouts or packing from meeting to
+    meeting, so a meeting that reuses another's tiers with other friends tests the keys).
     """
     dl, st = pop.delegations, pop.stakeholders
     weights = cfg.behaviour.stakeholder_weight * st.capacity[:, None] * st.salience
     cap_sal = dl.expertise[:, None] * dl.salience
     results = []
     mine = copy.deepcopy(state)
-    works = [MeetingDays(cfg, pop, cap_sal, weights).sit(*meeting, **mine) for meeting in meetings]
+    days = MeetingDays(cfg, pop, cap_sal, weights)
+    works = [days.sit(*meeting, **mine) for meeting in meetings]
     results.append((mine, works))
     mine, days = copy.deepcopy(state), CompiledDays(cfg, pop, cap_sal, weights)
     results.append((mine, [days.sit(*meeting, **mine) for meeting in meetings]))

@@ -158,7 +158,8 @@ class MeetingDays:
         """Rooms sitting on a day: their layouts, rankings and presence factors."""
         layouts = []
         for room in rooms:
-            key = (room.kind, room.issues.tobytes(), room.open_to_stakeholders, room.step)
+            admits = None if room.invited is None else room.invited.tobytes()
+            key = (room.kind, room.issues.tobytes(), room.open_to_stakeholders, room.step, admits)
             layout = self._layouts.get(key)
             if layout is None:
                 layout = self._layouts[key] = self._layout(room)

@@ -507,23 +507,10 @@ def test_an_issue_nobody_in_the_room_weighs_stays_put_and_credits_no_one():
     """Two equal delegations care only for issue 0 (at 0.2 and 0.6): the text there moves
     half way (step 0.5) to their mean 0.4, 0.5 -> 0.45; issue 1, weighed by nobody, stays
     at 0.5; each is credited half the step on issue 0 and nothing on issue 1."""
-    text = np.full(2, 0.5)
-    positions = np.array([[0.2, 0.9], [0.6, 0.1]])
-    result = sit_room(
-        issues=np.array([0, 1]),
-        step=0.5,
-        text=text,
-        positions=positions,
+    result, text = _tiny_room(
+        positions=np.array([[0.2, 0.9], [0.6, 0.1]]),
         salience=np.array([[1.0, 0.0], [1.0, 0.0]]),
-        capability=np.ones(2),
-        presence=np.ones(2),
-        bloc=np.zeros(2, dtype=np.int64),
-        n_blocs=0,
-        proxy_weight=0.0,
-        stakeholder_ideal=None,
-        stakeholder_weight=None,
-        confidence=0.0,
-        persuasion_rate=0.0,
+        step=0.5,
     )
     np.testing.assert_allclose(text, [0.45, 0.5])
     np.testing.assert_allclose(result.delegation_influence, [0.25, 0.25])

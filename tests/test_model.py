@@ -1178,6 +1178,15 @@ def _plan(delegates, in_person_days, remote):
     )
 
 
+def _sit_at_random(days, plan, tiers, squeeze, ledger, work_left, seed):
+    """Sit one meeting on a text and positions drawn with `seed`: the counts these tests
+    check do not depend on where anyone stands."""
+    rng = np.random.default_rng(seed)
+    k = len(work_left)
+    text, positions = rng.random(k), rng.random((days.n_delegations, k))
+    return days.sit(plan, tiers, squeeze, None, text, positions, ledger, work_left)
+
+
 def test_a_meetings_days_count_delegate_days_online_days_and_night_sittings(small):
     """Numpy kernels, hybrid, a 3-day meeting with every issue in the plenary, night
     sittings adding half a day, no crowding (`room_size` off, pace 1). Delegation 0 sends
@@ -1202,18 +1211,8 @@ def test_a_meetings_days_count_delegate_days_online_days_and_night_sittings(smal
         friends=np.array([], dtype=np.int64),
         plenary=np.arange(k),
     )
-    rng = np.random.default_rng(1)
     work_left = np.full(k, 10.0)
-    work = days.sit(
-        plan,
-        tiers,
-        Compression(1, 0.5, 1.0),
-        None,
-        rng.random(k),
-        rng.random((n, k)),
-        ledger,
-        work_left,
-    )
+    work = _sit_at_random(days, plan, tiers, Compression(1, 0.5, 1.0), ledger, work_left, 1)
     assert ledger.days_held == 3
     np.testing.assert_array_equal(ledger.delegate_days, [6, 1, 0] + [0] * rest)
     np.testing.assert_array_equal(ledger.in_person_days, [3, 1, 0] + [0] * rest)
@@ -1246,18 +1245,8 @@ def test_the_last_days_plenary_takes_stock_and_informal_rooms_sit_on_the_chairs_
         friends=np.array([], dtype=np.int64),
         plenary=np.array([], dtype=np.int64),
     )
-    rng = np.random.default_rng(2)
     work_left = np.full(k, 10.0)
-    work = days.sit(
-        plan,
-        tiers,
-        Compression(1, 0.0, 1.0),
-        None,
-        rng.random(k),
-        rng.random((n, k)),
-        ledger,
-        work_left,
-    )
+    work = _sit_at_random(days, plan, tiers, Compression(1, 0.0, 1.0), ledger, work_left, 2)
     assert ledger.informal_room_days == 4 and work.closed_room_days == 4
     assert work.pace[INFORMAL] == [1.0] * 4 and work.pace[PLENARY] == [1.0]
     np.testing.assert_allclose(work_left, 8.75)

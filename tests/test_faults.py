@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from sim.store import FolderLock
+from tests.processes import alive, wait_for, workers_of
 from tests.shared import TINY
 
 # end-to-end faults: each test runs sweeps through the command line or the API
@@ -49,15 +50,6 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def wait_for(predicate, timeout: float = 120, proc=None) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if proc is not None and proc.poll() is not None:
-            raise AssertionError(f"ended early ({proc.returncode}): {proc.stderr.read()[-2000:]}")
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -185,22 +177,6 @@ def test_sweeps_started_together_into_one_folder_never_both_run(tmp_path, start_
 # ------------------------------------------------- 4. workers die with the sweep
 
 
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found |= {int(c) for c in text}
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.slow  # joblib's workers take seconds to start
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_killing_a_joblib_sweep_kills_its_workers_before_they_write(
@@ -213,24 +189,16 @@ def test_killing_a_joblib_sweep_kills_its_workers_before_they_write(
     sweep = start_cli(tmp_path, *args, env={"SIM_FAULT": "job-tables:sleep"})
     try:
         wait_for(lambda: len(list(folder.glob("*/runs.parquet"))) == 2, proc=sweep)
-        workers = {pid for pid in _children(sweep.pid) if "LokyProcess" in _cmdline(pid)}
-        assert len(workers) == 3, "worker processes not found"
+        workers = workers_of(sweep, "LokyProcess", 3)
     finally:
         os.kill(sweep.pid, signal.SIGKILL)  # the sweep's process only, as `kill -9 PID`
         sweep.communicate(timeout=30)  # returns: no orphan holds its stdout or stderr
-    wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10)
+    wait_for(lambda: not any(alive(pid) for pid in workers), timeout=10)
     time.sleep(1.0)
     assert not list(folder.glob("*/manifest.json"))  # no job was written after the kill
     resumed = run_cli(tmp_path, *args[:-2], "resume=true")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     pd.testing.assert_frame_equal(rows(folder), rows(baseline))
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def test_resume_never_writes_into_a_job_another_process_is_writing(

@@ -15,12 +15,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.processes import alive, wait_for, workers_of
 from tests.shared import ROOT
 
 pytestmark = pytest.mark.slow
@@ -254,46 +254,17 @@ def test_a_file_size_limit_is_exit_4(tmp_path) -> None:
 # ------------------------------------------------------------- interrupts and dead parents
 
 
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found |= {int(c) for c in (task / "children").read_text().split()}
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def _wait_for(predicate, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize(
     ("how", "code"), [("ctrl-c", 130), ("sigterm", 130), ("kill -9", -signal.SIGKILL)]
 )
 def test_interrupts_and_kills_leave_no_worker_and_resume(tmp_path, truth, how, code) -> None:
     out = tmp_path / "study"
     args = [*ROBUSTNESS, "workers=2", f"out={out}"]
-    # the first piece written, the command pauses (30 s) with two busy workers
+    # the first piece written, the command pauses (30 s) with two live workers; that
+    # piece need not be jobs 0-4 (a slow job 4 lets jobs 5-9 finish first), so any piece
     proc = start(tmp_path, "sim.robustness", *args, env={"SIM_FAULT": "job-done@1:sleep"})
-    _wait_for(lambda: (out / "pieces" / "00000000" / "manifest.json").exists())
-    workers = _children(proc.pid)
-    assert len(workers) >= 2, "worker processes not found"
+    wait_for(lambda: any(out.glob("pieces/*/manifest.json")), proc=proc)
+    workers = workers_of(proc, "spawn_main", 2)
     if how == "ctrl-c":
         os.killpg(proc.pid, signal.SIGINT)  # the terminal signals the whole group
     else:
@@ -305,7 +276,7 @@ def test_interrupts_and_kills_leave_no_worker_and_resume(tmp_path, truth, how, c
         assert err.strip().splitlines()[-1].startswith("sim: interrupted; re-run")
         manifest = json.loads((out / "manifest.json").read_text())
         assert manifest["status"] == "interrupted"
-    _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10)
+    wait_for(lambda: not any(alive(pid) for pid in workers), timeout=10)
     resumed = run(tmp_path, "sim.robustness", *args)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     pd.testing.assert_frame_equal(runs(out), truth["sim.robustness"])
@@ -317,9 +288,8 @@ def test_a_killed_worker_is_one_line_exit_1_and_a_resume_repairs_it(tmp_path, tr
     # the command pauses 4 s after its second piece; a worker is killed meanwhile
     fault = {"SIM_FAULT": "job-done@2:sleep", "SIM_FAULT_SECONDS": "4"}
     proc = start(tmp_path, "sim.robustness", *args, env=fault)
-    _wait_for(lambda: len(list(out.glob("pieces/*/manifest.json"))) >= 2)
-    workers = [p for p in _children(proc.pid) if "spawn_main" in _cmdline(p)]
-    os.kill(workers[0], signal.SIGKILL)
+    wait_for(lambda: len(list(out.glob("pieces/*/manifest.json"))) >= 2, proc=proc)
+    os.kill(min(workers_of(proc, "spawn_main", 2)), signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err[-3000:]
     assert "a worker process died" in one_error_line(err)

@@ -243,6 +243,28 @@ def test_compiled_first_passage_is_the_numpy_one(seed) -> None:
         assert np.array_equal(got, expected), (groups is None, gain)
 
 
+def test_compiled_first_passage_of_twin_states_is_the_numpy_one() -> None:
+    """Twin states (equal needs, paces, starts) ratify on one day, three at a time.
+
+    The kernel visits only the states still pending, the reference every state: with
+    many states done on the same step, a stale or reordered pending list shows here.
+    """
+    from sim.model.compiled.mechanisms import CompiledMechanisms
+    from sim.model.ratification_clock import PeerGroups, campaign_windows, first_passage
+
+    rng = np.random.default_rng(5)
+    base = 40
+    start = np.repeat(np.where(rng.random(base) < 0.3, rng.uniform(0, 900, base), 0.0), 3)
+    pace = np.repeat(rng.uniform(0.001, 0.004, base), 3)
+    need = np.repeat(rng.gamma(2.0, 0.5, base), 3)
+    peers = PeerGroups(rng.integers(0, 4, 3 * base), rng.integers(0, 5, 3 * base))
+    windows = campaign_windows([300, 1200], 45.0, 3000.0)
+    args = (start, pace, need, 3000.0, windows, 2.5, peers, 1.7)
+    expected = first_passage(*args)
+    assert len(np.unique(expected[np.isfinite(expected)])) < np.isfinite(expected).sum()
+    assert np.array_equal(CompiledMechanisms.first_passage(*args), expected)
+
+
 # ----------------------------------------------------------------- where the kernels come from
 
 

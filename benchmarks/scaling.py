@@ -4,12 +4,13 @@
 
 Left: time per run against delegations (193 to 50,000 synthetic delegations, every run
 held to 8 meetings): the model as the command line and sweeps run it
-(`sim.model.session.Negotiation`) and the bare numpy floor (`floor.py`). Right: wall
-time per run of a whole `python -m sim replications=R` command (start-up, the runs,
-the tables and the files) against the replications per job R, with the floor's
-compute per run beside it. Both sides compare like with like: no unhurried twin
-(`measures.rush_cost=false`; the floor has none). Writes `<out>.png` and `<out>.csv`
-(the plotted data) with the project's figure template and export (sim.figures).
+(`sim.model.session.Negotiation`) and the bare floor (`floor.py`), both on the
+compiled kernels. Right: wall time per run of a whole `python -m sim replications=R`
+command (start-up, the runs, the tables and the files) against the replications per
+job R, with the floor's compute per run beside it. Both sides compare like with like:
+no unhurried twin (`measures.rush_cost=false`; the floor has none). Writes `<out>.png`
+and `<out>.csv` (the plotted data) with the project's figure template and export
+(sim.figures).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def by_delegations(quick: bool) -> list[dict]:
     for n in sizes:
         cfg = compose_config([*synthetic_overrides(n), *_fixed()])
         ours = _median_s(lambda s, cfg=cfg: Negotiation(cfg, seed=s).run(), reps[n])
-        bare = _median_s(lambda s, cfg=cfg: floor_run(cfg, s), reps[n])
+        bare = _median_s(lambda s, cfg=cfg: floor_run(cfg, s, kernels="compiled"), reps[n])
         rows.append({"panel": "delegations", "x": n, "ours_s": ours, "floor_s": bare})
         print(f"  {n:>6} delegations: ours {ours * 1e3:9.1f} ms, floor {bare * 1e3:9.1f} ms")
     return rows
@@ -77,7 +78,7 @@ def by_replications(quick: bool) -> list[dict]:
     from sim.api import compose_config
 
     cfg = compose_config([NO_TWIN])
-    bare = _median_s(lambda s: floor_run(cfg, s), 15)
+    bare = _median_s(lambda s: floor_run(cfg, s, kernels="compiled"), 15)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,7 +112,8 @@ def figure(rows: list[dict]):
     )
     for col, panel in ((1, "delegations"), (2, "replications")):
         part = data[data.panel == panel]
-        for i, (key, name) in enumerate((("ours_s", "ours"), ("floor_s", "bare numpy floor"))):
+        lines = (("ours_s", "ours"), ("floor_s", "bare floor (same kernels)"))
+        for i, (key, name) in enumerate(lines):
             colour, dash, marker = style_for(i)
             fig.add_trace(
                 go.Scatter(

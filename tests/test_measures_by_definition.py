@@ -59,6 +59,66 @@ def test_the_holdout_pull_sums_every_accommodation_of_the_run(small, monkeypatch
     np.testing.assert_array_equal(np.flatnonzero(record.accommodated), [0, 1])
 
 
+def test_amendment_votes_add_up_over_the_tablings_of_a_run(small, monkeypatch):
+    """Tablings that propose 3 and adopt 1, then propose 2 and adopt 2: 5 proposed, 3 adopted.
+
+    Each count adds to its own running total (a mutant adding the adopted to the
+    proposed, or keeping the last tabling's only, gives other numbers).
+    """
+    cfg = small("measures.rush_cost=false")
+    votes = {1: (3, 1), 2: (2, 2)}
+    calls = []
+
+    def tabling(cfg, *, text, positions, **_):
+        calls.append(len(calls) + 1)
+        return Tabling(
+            decision=None,
+            objecting=np.zeros(len(positions), dtype=bool),
+            unfinished=np.zeros(len(text)),
+            holdout_move=np.zeros(len(text)),
+            power=np.zeros(len(positions)),
+            amendments=votes.get(calls[-1], (0, 0)),
+        )
+
+    monkeypatch.setattr(session_module, "table_draft", tabling)
+    record = Negotiation(cfg, seed=0).run()
+    assert len(calls) >= 3  # a tabling after the two with votes adds nothing
+    assert (record.row["amendments_proposed"], record.row["amendments_adopted"]) == (5, 3)
+
+
+def test_no_consultation_follows_the_meeting_that_adopts_the_text(small, monkeypatch):
+    """Adopted at the first meeting of a calendar with more: no intersessional round after.
+
+    The consultations prepare the next meeting; once the text is adopted there is none,
+    though the calendar had one (a mutant that looks only at the calendar consults).
+    """
+    from sim.model.decision import Decision
+
+    cfg = small("measures.rush_cost=false")
+    adopted = Decision(adopted_by="consensus", objectors=0, absent=0, yes=0, no=0, abstain=0)
+    consulted = []
+
+    def tabling(cfg, *, text, positions, **_):
+        return Tabling(
+            decision=adopted,
+            objecting=np.zeros(len(positions), dtype=bool),
+            unfinished=np.zeros(len(text)),
+            holdout_move=np.zeros(len(text)),
+            power=np.zeros(len(positions)),
+            amendments=(0, 0),
+        )
+
+    real = Negotiation._consult
+    monkeypatch.setattr(session_module, "table_draft", tabling)
+    monkeypatch.setattr(Negotiation, "_consult", lambda self: consulted.append(real(self)))
+    model = Negotiation(cfg, seed=0)
+    assert cfg.scenario.calendar.meetings > 1 and cfg.scenario.calendar.consultations >= 1
+    record = model.run()
+    assert record.row["meetings_held"] == 1 and record.row["adopted_by"] == "consensus"
+    assert consulted == []
+    assert not model.ledger.consultations_attended.any()
+
+
 # ----------------------------------------------------------------- night sittings
 
 

@@ -119,6 +119,27 @@ def test_no_consultation_follows_the_meeting_that_adopts_the_text(small, monkeyp
     assert not model.ledger.consultations_attended.any()
 
 
+def test_a_meeting_that_credits_no_influence_has_no_stakeholders_share(small):
+    """Nobody credited with any influence during the meeting: the share is NaN (not 0/0).
+
+    The meeting's stakeholders' share is their gain over everyone's; with no gain at all
+    there is no share to report, and the series' summaries skip the meeting.
+    """
+    from types import SimpleNamespace
+
+    model = Negotiation(small("measures.rush_cost=false"), seed=0)
+    before = model._credited()
+    assert before == (0.0, 0.0)
+    tiers = SimpleNamespace(informal=[], friends=[])
+    work = SimpleNamespace(closed_room_days=0, mean_pace=lambda room: float("nan"))
+    log = model._meeting_log(1e6, tiers, work, None, before)
+    assert np.isnan(log["stakeholder_influence_share"])
+    model.ledger.stakeholder_influence[0] += 0.25  # a gain of 0.25 in 0.25 + 0.75
+    model.ledger.influence[0] += 0.75
+    log = model._meeting_log(1e6, tiers, work, None, before)
+    assert log["stakeholder_influence_share"] == pytest.approx(0.25)
+
+
 # ----------------------------------------------------------------- night sittings
 
 

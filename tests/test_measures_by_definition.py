@@ -140,6 +140,63 @@ def test_a_meeting_that_credits_no_influence_has_no_stakeholders_share(small):
     assert log["stakeholder_influence_share"] == pytest.approx(0.25)
 
 
+def test_a_delegation_in_the_room_one_day_is_present_at_the_decision(small, monkeypatch):
+    """In person 0, 1 and 2 days, nobody online: the second and third may object or vote.
+
+    Presence at the decision is any day in person (not more than one).
+    """
+    from types import SimpleNamespace
+
+    seen = {}
+
+    def tabling(cfg, *, text, positions, present, **_):
+        seen["present"] = present.copy()
+        return Tabling(
+            decision=None,
+            objecting=np.zeros(len(positions), dtype=bool),
+            unfinished=np.zeros(len(text)),
+            holdout_move=np.zeros(len(text)),
+            power=np.zeros(len(positions)),
+            amendments=(0, 0),
+        )
+
+    monkeypatch.setattr(session_module, "table_draft", tabling)
+    model = Negotiation(small("measures.rush_cost=false"), seed=0)
+    assert not model.config.funding.remote_counts_for_decision
+    days = np.zeros(model.n_delegations, dtype=int)
+    days[1], days[2] = 1, 2
+    plan = SimpleNamespace(in_person_days=days, remote=np.zeros(len(days), dtype=bool))
+    model._table(plan)
+    np.testing.assert_array_equal(np.flatnonzero(seen["present"]), [1, 2])
+    np.testing.assert_array_equal(np.flatnonzero(model.present_at_decision), [1, 2])
+
+
+def test_only_the_unhurried_twin_tables_unhurried(small, monkeypatch):
+    """The twin (no budget limit, no pressure) tables with `hurried=False`, a run with True.
+
+    Without it the twin would accommodate holdouts and force amendment votes as a
+    hurried chair does, and the rush cost would compare two hurried texts.
+    """
+    seen = []
+
+    def tabling(cfg, *, text, positions, hurried=True, **_):  # the real default
+        seen.append(hurried)
+        return Tabling(
+            decision=None,
+            objecting=np.zeros(len(positions), dtype=bool),
+            unfinished=np.zeros(len(text)),
+            holdout_move=np.zeros(len(text)),
+            power=np.zeros(len(positions)),
+            amendments=(0, 0),
+        )
+
+    monkeypatch.setattr(session_module, "table_draft", tabling)
+    cfg = small("measures.rush_cost=false")
+    Negotiation(cfg, seed=0).step()
+    Negotiation(cfg, seed=0, unhurried=True).step()
+    assert seen == [True, False]
+
+
 # ----------------------------------------------------------------- night sittings
 
 

@@ -197,6 +197,30 @@ def test_only_the_unhurried_twin_tables_unhurried(small, monkeypatch):
     assert seen == [True, False]
 
 
+def _one_issue(obj, keep="scope"):
+    """A config with every per-issue table and list cut down to the one issue `keep`."""
+    issues = {"scope", "data_access", "safeguards", "assistance"}
+    if dataclasses.is_dataclass(obj):
+        for field in dataclasses.fields(obj):
+            setattr(obj, field.name, _one_issue(getattr(obj, field.name), keep))
+        return obj
+    if isinstance(obj, dict):
+        per_issue = len(obj) > 1 and set(obj) <= issues
+        return {k: _one_issue(v, keep) for k, v in obj.items() if not per_issue or k == keep}
+    if isinstance(obj, list) and obj and all(isinstance(x, str) and x in issues for x in obj):
+        return [x for x in obj if x == keep]
+    return obj
+
+
+def test_a_one_issue_negotiation_puts_all_the_text_days_on_its_issue(small, revalidate):
+    """`compression.text_days` split evenly over the issues: one issue needs them all."""
+    cfg = revalidate(_one_issue(small("measures.rush_cost=false")))
+    model = Negotiation(cfg, seed=0)
+    assert model.n_issues == 1
+    np.testing.assert_array_equal(model.work_total, [cfg.process.compression.text_days])
+    assert model.run().row["meetings_held"] >= 1
+
+
 # ----------------------------------------------------------------- night sittings
 
 

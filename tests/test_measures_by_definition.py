@@ -4,7 +4,10 @@ Issue 24: hand-made mutants of the model changed its output and no test noticed.
 test here fails under one of them: the holdout pull summed over every accommodation
 (not the last one only), night sittings counted only where nights were sat, adoption
 after lost amendment votes as "consensus" (not "vote"), the attendance progress
-clipped at 1 in extension meetings, and the stakeholders' salience weights.
+clipped at 1 in extension meetings, and the stakeholders' salience weights. Others
+kill survivors of `make mutate` in `session.py` (docs/testing.md): amendment counts,
+consultations after adoption, a meeting without influence, presence from one day, the
+unhurried twin's tabling, a one-issue negotiation's work.
 """
 
 from __future__ import annotations

@@ -23,6 +23,20 @@ from sim.model.attendance import MeetingOutlook
 from sim.model.metrics import delegation_rows, run_metrics
 from sim.model.tabling import Tabling, table_draft
 
+
+def _tabling(text, positions, **given) -> Tabling:
+    """A tabling that decides, moves and votes nothing, but for the fields `given`."""
+    nothing = {
+        "decision": None,
+        "objecting": np.zeros(len(positions), dtype=bool),
+        "unfinished": np.zeros(len(text)),
+        "holdout_move": np.zeros(len(text)),
+        "power": np.zeros(len(positions)),
+        "amendments": (0, 0),
+    }
+    return Tabling(**{**nothing, **given})
+
+
 # ----------------------------------------------------------------- holdout pull
 
 
@@ -43,14 +57,7 @@ def test_the_holdout_pull_sums_every_accommodation_of_the_run(small, monkeypatch
             values, holdout = moves[calls[-1]]
             move[:] = values
             power[holdout] = 0.5
-        return Tabling(
-            decision=None,
-            objecting=np.zeros(len(positions), dtype=bool),
-            unfinished=np.zeros(len(text)),
-            holdout_move=move,
-            power=power,
-            amendments=(0, 0),
-        )
+        return _tabling(text, positions, holdout_move=move, power=power)
 
     monkeypatch.setattr(session_module, "table_draft", tabling)
     record = Negotiation(cfg, seed=0).run()
@@ -74,14 +81,7 @@ def test_amendment_votes_add_up_over_the_tablings_of_a_run(small, monkeypatch):
 
     def tabling(cfg, *, text, positions, **_):
         calls.append(len(calls) + 1)
-        return Tabling(
-            decision=None,
-            objecting=np.zeros(len(positions), dtype=bool),
-            unfinished=np.zeros(len(text)),
-            holdout_move=np.zeros(len(text)),
-            power=np.zeros(len(positions)),
-            amendments=votes.get(calls[-1], (0, 0)),
-        )
+        return _tabling(text, positions, amendments=votes.get(calls[-1], (0, 0)))
 
     monkeypatch.setattr(session_module, "table_draft", tabling)
     record = Negotiation(cfg, seed=0).run()
@@ -102,14 +102,7 @@ def test_no_consultation_follows_the_meeting_that_adopts_the_text(small, monkeyp
     consulted = []
 
     def tabling(cfg, *, text, positions, **_):
-        return Tabling(
-            decision=adopted,
-            objecting=np.zeros(len(positions), dtype=bool),
-            unfinished=np.zeros(len(text)),
-            holdout_move=np.zeros(len(text)),
-            power=np.zeros(len(positions)),
-            amendments=(0, 0),
-        )
+        return _tabling(text, positions, decision=adopted)
 
     real = Negotiation._consult
     monkeypatch.setattr(session_module, "table_draft", tabling)
@@ -154,14 +147,7 @@ def test_a_delegation_in_the_room_one_day_is_present_at_the_decision(small, monk
 
     def tabling(cfg, *, text, positions, present, **_):
         seen["present"] = present.copy()
-        return Tabling(
-            decision=None,
-            objecting=np.zeros(len(positions), dtype=bool),
-            unfinished=np.zeros(len(text)),
-            holdout_move=np.zeros(len(text)),
-            power=np.zeros(len(positions)),
-            amendments=(0, 0),
-        )
+        return _tabling(text, positions)
 
     monkeypatch.setattr(session_module, "table_draft", tabling)
     model = Negotiation(small("measures.rush_cost=false"), seed=0)
@@ -184,14 +170,7 @@ def test_only_the_unhurried_twin_tables_unhurried(small, monkeypatch):
 
     def tabling(cfg, *, text, positions, hurried=True, **_):  # the real default
         seen.append(hurried)
-        return Tabling(
-            decision=None,
-            objecting=np.zeros(len(positions), dtype=bool),
-            unfinished=np.zeros(len(text)),
-            holdout_move=np.zeros(len(text)),
-            power=np.zeros(len(positions)),
-            amendments=(0, 0),
-        )
+        return _tabling(text, positions)
 
     monkeypatch.setattr(session_module, "table_draft", tabling)
     cfg = small("measures.rush_cost=false")

@@ -110,6 +110,35 @@ def test_pareto_front() -> None:
     # lower x is better: (0.1, 0.9) now beats every other point
     front = frontier.pareto_front(x, y, x_higher=False)
     assert front.tolist() == [True, False, False, False, False]
+    # fewer on y is better (objectors): (0.9, 0.1) beats (0.5, 0.5) and (0.4, 0.4)
+    front = frontier.pareto_front(x, y, y_higher=False)
+    assert front.tolist() == [False, False, False, True, False]
+
+
+def test_the_frontier_plots_the_first_agreement_measure_that_varies() -> None:
+    runs = pd.DataFrame(
+        {
+            "adopted": [True, False, True],
+            "adopted_by": ["consensus", "none", "vote"],
+            "objectors_at_decision": [0, 3, 2],
+        }
+    )
+    assert frontier.agreement_measure(runs) == "adopted"
+    runs["adopted"] = True
+    assert frontier.agreement_measure(runs) == "adopted_by_consensus"
+    runs["adopted_by"] = "consensus"  # the calibrated default: y = 1.0 for every design
+    assert frontier.agreement_measure(runs) == "objectors_at_decision"
+
+
+def test_a_frontier_of_objectors_counts_fewer_as_better(tables) -> None:
+    runs = tables[0].copy()
+    runs["objectors_at_decision"] = np.where(runs["process"] == "open_plenary", 5, 1)
+    runs["attendance_rate_LIC"] = np.where(runs["process"] == "open_plenary", 0.9, 0.5)
+    paper = frontier.frontier(
+        runs, "attendance_rate_LIC", "process", outcome="objectors_at_decision"
+    )
+    assert paper.data["non_dominated"].all()  # more attendance against fewer objectors: a trade-off
+    assert "fewer is better" in paper.figure.layout.yaxis.title.text
 
 
 def test_too_many_designs_is_a_clear_error(tables) -> None:

@@ -28,17 +28,39 @@ from sim.figures.layout import (
 )
 from sim.figures.style import TEMPLATE, style_for
 
-__all__ = ["frontier", "pareto_front"]
+__all__ = ["AGREEMENT", "agreement_measure", "frontier", "pareto_front"]
 
 
-def pareto_front(x: np.ndarray, y: np.ndarray, x_higher: bool = True) -> np.ndarray:
-    """Mask of the non-dominated points when ``y`` and ``x`` (or ``-x``) are maximised.
+AGREEMENT = ("adopted", "adopted_by_consensus", "objectors_at_decision")
+"""The frontier's agreement measures, in the order `agreement_measure` tries them."""
+
+
+def agreement_measure(runs: pd.DataFrame) -> str:
+    """The first agreement measure that varies: adoption, by consensus, then objectors.
+
+    Objectors at the final tabling count fewer as more agreement.
+    Why: at the calibrated default every run is adopted by consensus, and a frontier
+    whose y axis is 1.0 for every design says nothing; the design table shows agreement
+    in how many objections the text meets.
+    """
+    if "adopted" in runs and not runs["adopted"].all():
+        return "adopted"
+    consensus = runs["adopted_by"] == "consensus" if "adopted_by" in runs else None
+    if consensus is not None and not consensus.all():
+        return "adopted_by_consensus"
+    return "objectors_at_decision" if "objectors_at_decision" in runs else "adopted"
+
+
+def pareto_front(
+    x: np.ndarray, y: np.ndarray, x_higher: bool = True, y_higher: bool = True
+) -> np.ndarray:
+    """Mask of the non-dominated points when ``y`` (or ``-y``) and ``x`` (or ``-x``) are maximised.
 
     A point is dominated if another is at least as good on both and better on one;
     points with a NaN coordinate are never on the front.
     """
     x = np.asarray(x, dtype=float) * (1 if x_higher else -1)
-    y = np.asarray(y, dtype=float)
+    y = np.asarray(y, dtype=float) * (1 if y_higher else -1)
     ok = np.isfinite(x) & np.isfinite(y)
     front = ok.copy()
     for i in np.flatnonzero(ok):
@@ -121,7 +143,7 @@ def frontier(
     higher_is_better: bool | None = None,
     outcome: str = "adopted",
 ) -> PaperFigure:
-    """The trade-off frontier: adoption probability against an inclusiveness measure.
+    """The trade-off frontier: agreement against an inclusiveness measure.
 
     One point per design with 95% intervals on both axes; the non-dominated designs
     (no other design is better on both) are filled and, when there are two or more,
@@ -130,8 +152,10 @@ def frontier(
     legend names those values (a short legend instead of every combination's name).
     Whether more ``inclusiveness`` is better is inferred from its name
     (distances, gaps and the Gini: lower is better) unless ``higher_is_better`` says.
-    ``outcome`` is the consensus measure on the y axis: ``adopted``, or e.g.
-    ``adopted_by_consensus`` when a fallback vote adopts every text.
+    ``outcome`` is the agreement measure on the y axis: ``adopted``, or
+    ``adopted_by_consensus`` when a fallback vote adopts every text, or
+    ``objectors_at_decision`` (fewer is better) when every text is adopted by consensus;
+    `agreement_measure` picks the first that varies.
     """
     runs = add_derived(runs)
     check_columns(runs, outcome, inclusiveness)
@@ -143,7 +167,8 @@ def frontier(
     check_designs(designs, by)
     wide = table.pivot(index="design", columns="metric").loc[designs]
     xs, ys = wide[("mean", inclusiveness)].to_numpy(), wide[("mean", outcome)].to_numpy()
-    front = pareto_front(xs, ys, higher_is_better)
+    fewer_is_better = outcome == "objectors_at_decision"
+    front = pareto_front(xs, ys, higher_is_better, y_higher=not fewer_is_better)
     fig = go.Figure(layout={"template": TEMPLATE})
     legend: list[str] = []
     if front.sum() > 1:  # a line needs two points: with one, the filled marker says it
@@ -183,9 +208,11 @@ def frontier(
     better = "higher" if higher_is_better else "lower"
     fig.update_xaxes(title_text=f"{metric_label(inclusiveness)} ({better} is better)")
     y_title = "Probability of adoption" if outcome == "adopted" else metric_label(outcome)
-    fig.update_yaxes(
-        title_text=y_title + (" (probability)" if outcome.startswith("adopted_") else "")
-    )
+    if outcome.startswith("adopted_"):
+        y_title += " (probability)"
+    elif fewer_is_better:
+        y_title += " (fewer is better)"
+    fig.update_yaxes(title_text=y_title)
     width, height = SIZES["frontier"]
     rows = legend_top(fig, legend, width)
     columns = {"design": designs, "n": wide[("n", outcome)].to_numpy()}

@@ -140,14 +140,20 @@ def _design_figures(runs: pd.DataFrame, by: list[str], metrics: Sequence[str]) -
             name_pooled(design_figures.text_distance(runs, by), runs, by),
         ),
     ]
-    # When every run is adopted (a fallback vote), the frontier of interest is consensus.
-    outcome = "adopted_by_consensus" if runs["adopted"].all() else "adopted"
-    what = "adoption by consensus" if outcome != "adopted" else "adoption"
-    note = (
-        " Every run was adopted, so the y axis is adoption by consensus."
-        if outcome != "adopted"
-        else ""
-    )
+    # The first agreement measure that varies: adoption, by consensus, objectors.
+    outcome = frontier.agreement_measure(runs)
+    what, note = {
+        "adopted": ("adoption", ""),
+        "adopted_by_consensus": (
+            "adoption by consensus",
+            " Every run was adopted, so the y axis is adoption by consensus.",
+        ),
+        "objectors_at_decision": (
+            "agreement (objectors at the final tabling, fewer is better)",
+            " Every run was adopted by consensus, so the y axis is the number of objectors "
+            "the text met.",
+        ),
+    }[outcome]
     entries.append(
         FigureEntry(
             f"frontier_{metrics[0]}_by_{tag}",

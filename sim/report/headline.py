@@ -56,7 +56,10 @@ def make_headline_figures(folder: Path | str, out: Path | str) -> list[Path]:
             runs, ["rush_cost", "voice_share_LIC"], "meeting_usd", by="funding"
         ),
         "frontier_by_funding": frontier.frontier(
-            reference, "attendance_rate_LIC", by="funding", outcome="adopted_by_consensus"
+            reference,
+            "attendance_rate_LIC",
+            by="funding",
+            outcome=frontier.agreement_measure(reference),
         ),
         "attendance_heatmap": single_run.attendance_heatmap(trace),
     }

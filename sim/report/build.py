@@ -28,19 +28,22 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sim.analysis.compare import Comparison, compare
-from sim.analysis.designs import config_columns, metric_label, varying_columns
+from sim.analysis.designs import metric_label, varying_columns
 from sim.analysis.tables import pairwise_cells, summary_cells, write_comparison
 from sim.figures import designs as design_figures
 from sim.figures import frontier, single_run
 from sim.figures.export import PaperFigure, figure_export_session
 from sim.report.captions import axis_note, name_pooled, sample_note, used_tests_note
-from sim.report.html import Section, figure_html, json_html, page, pre_html, table_html
+from sim.report.configuration import config_section
+from sim.report.html import Section, figure_html, json_html, page, table_html
 from sim.report.ratification import CAPTION as RATIFICATION_CAPTION
 from sim.report.ratification import ratification_paper
+from sim.run.progress import progress_bar
 from sim.store import environment_info, load_checked, load_manifest, utc_now, write_bytes
 
 __all__ = ["DEFAULT_METRICS", "FigureEntry", "make_report", "plan_groupings"]
@@ -209,37 +212,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _config_section(folder: Path, manifest: dict, runs: pd.DataFrame) -> Section:
-    jobs = manifest.get("jobs") or []
-    body = ""
-    if manifest.get("overrides"):
-        body += "<p>Sweep overrides: <code>" + " ".join(map(str, manifest["overrides"]))
-        body += "</code></p>"
-    table = runs[[*config_columns(runs), "config_id"]].drop_duplicates("config_id")
-    counts = runs.groupby("config_id").size().rename("runs")
-    table = table.join(counts, on="config_id")
-    for column in table.columns:
-        if column.endswith("usd") and pd.api.types.is_numeric_dtype(table[column]):
-            table[column] = table[column].map("{:,.0f}".format)
-    body += table_html(table)
-    config_path = next(
-        (
-            p
-            for p in [
-                folder / "config.yaml",
-                *(folder / str(j.get("key")) / "config.yaml" for j in jobs),
-            ]
-            if p.is_file()
-        ),
-        None,
-    )
-    if config_path is not None:
-        body += f"<details><summary>Resolved configuration of {config_path.parent.name} "
-        body += "(the others differ only in the columns above)</summary>"
-        body += pre_html(config_path.read_text(encoding="utf-8")) + "</details>"
-    return Section("Configuration", body, "configuration")
-
-
 @dataclass(frozen=True)
 class _Group:
     """Figures shown under one heading (a set of designs, or the run in detail)."""
@@ -288,8 +260,25 @@ def make_report(
     """Write figures, comparison tables, ``report.html`` and ``report.json``; return the page.
 
     A sweep with missing, failed or damaged jobs raises `IncompleteResultsError` unless
-    `allow_partial`; then the page says so first, under its title.
+    `allow_partial`; then the page says so first, under its title. A bar on a terminal
+    counts the steps (figures of each grouping, the run in detail, each figure written,
+    the comparisons): a report takes seconds to a minute.
     """
+    with progress_bar(0, "report", "steps") as bar:
+        return _report(folder, out, by, metrics, run, formats, command, allow_partial, bar)
+
+
+def _report(
+    folder: Path | str,
+    out: Path | str | None,
+    by: Sequence[str] | None,
+    metrics: Sequence[str],
+    run: str | None,
+    formats: Sequence[str],
+    command: str,
+    allow_partial: bool,
+    bar: Any,
+) -> Path:
     folder = Path(folder)
     out = Path(out) if out is not None else folder
     manifest = load_manifest(folder)
@@ -300,6 +289,7 @@ def make_report(
     if missing:
         raise KeyError(f"no metric column {missing} in {folder}'s runs table")
     groupings = plan_groupings(runs, by)
+    bar.reset(total=len(groupings) + 2)
     missing_cost = (
         ""
         if _cost_axis(runs) is not None
@@ -315,6 +305,7 @@ def make_report(
         )
         for g in groupings
     ]
+    bar.update(len(groupings))
     if run:
         _representative(runs, run)  # a --run that names no run is the caller's error
     try:
@@ -331,6 +322,7 @@ def make_report(
             "so these two figures show the current model.</p>"
         )
     groups.append(_Group("One run in detail", "one-run", singles, note))
+    bar.update(1)
     ratification = ratification_paper(folder)  # None: the folder has no parties by month
     if ratification is not None:
         entry = FigureEntry("ratification_band", RATIFICATION_CAPTION, ratification)
@@ -338,9 +330,12 @@ def make_report(
 
     written: dict[str, dict[str, Path]] = {}
     static = set(formats) & {"pdf", "svg", "png"}
+    entries = [e for g in groups for e in g.entries]
+    bar.total += len(entries)
     with figure_export_session() if static else contextlib.nullcontext():
-        for entry in (e for g in groups for e in g.entries):
+        for entry in entries:
             written[entry.name] = entry.paper.save(out / "figures" / entry.name, formats=formats)
+            bar.update(1)
 
     number, children = 0, []
     for group in groups:
@@ -351,6 +346,7 @@ def make_report(
             blocks.append(figure_html(entry.paper, entry.name, number, entry.caption, files))
         children.append(Section(group.title, group.note + "".join(blocks), group.anchor))
     comparison_sections, comparisons = _comparisons(runs, groupings, out, command)
+    bar.update(1)
     sections = [
         Section("Figures", "", "figures", children),
         Section(
@@ -361,7 +357,7 @@ def make_report(
             "comparison",
             comparison_sections,
         ),
-        _config_section(folder, manifest, runs),
+        config_section(folder, manifest, runs),
     ]
     env = environment_info()
     report_manifest = {

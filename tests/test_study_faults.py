@@ -132,6 +132,11 @@ def truth(tmp_path_factory) -> dict[str, pd.DataFrame]:
         ("sim.robustness", ROBUSTNESS, "write@2", "chunk=3"),  # half a file
         ("sim.sensitivity", SENSITIVITY, "job-tables@2", "chunk=4"),  # issue 21: duplicated
         ("sim.sensitivity", SENSITIVITY, "renamed@3", "chunk=1"),
+        # the first write is the study's manifest: killed there, only its temporary and
+        # the lock are left, and the same command must resume (it was refused as
+        # "holds other files")
+        ("sim.sensitivity", SENSITIVITY, "write@1", "chunk=2"),
+        ("sim.robustness", ROBUSTNESS, "write@1", "chunk=5"),
     ],
 )
 def test_killed_then_resumed_with_other_chunking_gives_every_row_once(

@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from sim.errors import IncompleteResultsError, RefusedError
-from sim.store.files import CorruptFileError, read_json, remove_temporaries, write_json
+from sim.store.files import (
+    CorruptFileError,
+    own_temporary,
+    read_json,
+    remove_temporaries,
+    write_json,
+)
 from sim.store.jobs import check_job, quarantine, write_results
 from sim.store.layout import FORMAT_VERSION, LOCK_FILE, MANIFEST, QUARANTINE_DIR
 from sim.store.lock import FolderBusyError, FolderLock, StaleLockError
@@ -144,7 +150,9 @@ def open_batch_folder(
         raise RefusedError(f"{err}: move it aside to reuse this folder") from err
     why = _foreign(previous, kind)
     if why is None and previous is None and folder.is_dir():
-        strangers = sorted(p.name for p in folder.iterdir() if p.name not in _OURS)
+        strangers = sorted(
+            p.name for p in folder.iterdir() if p.name not in _OURS and not own_temporary(p)
+        )
         if strangers:
             why = f"holds other files ({', '.join(strangers[:3])}) and no {kind} manifest"
     if why:
@@ -158,6 +166,7 @@ def open_batch_folder(
     try:
         if lock.taken_over:
             log.warning("%s: taking over from a %s that was killed; resuming it", folder, kind)
+        remove_temporaries(folder)  # a killed writer's half-written manifest
         pieces = _pieces(folder)
         theirs = (previous or {}).get("fingerprint")
         if theirs != fingerprint and any(

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.store.layout import MANIFEST
+
 if TYPE_CHECKING:  # pandas is imported by whoever hands us a frame
     import pandas as pd
 
@@ -160,6 +162,15 @@ def verify_file(path: Path, record: dict[str, Any], checksum: bool = True) -> st
     if checksum and sha256_file(path) != record.get("sha256"):
         return "changed since it was written (SHA-256 differs)"
     return None
+
+
+def own_temporary(path: Path) -> bool:
+    """Whether `path` is what a killed atomic write of the folder's manifest leaves behind.
+
+    Why: a study killed while writing its first manifest leaves only this file (and its
+    lock); re-running the same command must resume there, not call it another's folder.
+    """
+    return path.name.startswith(f".{MANIFEST}.") and path.name.endswith(".tmp")
 
 
 def remove_temporaries(folder: Path) -> None:

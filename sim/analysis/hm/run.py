@@ -19,7 +19,15 @@ from sim.analysis.hm.match import Matched, history_match
 from sim.analysis.hm.report import REPORTS, write_reports
 from sim.errors import RefusedError
 from sim.run.batch import Execution
-from sim.store import MANIFEST, environment_info, read_json, sha256_file, utc_now, write_json
+from sim.store import (
+    MANIFEST,
+    environment_info,
+    own_temporary,
+    read_json,
+    sha256_file,
+    utc_now,
+    write_json,
+)
 
 __all__ = ["Calibrated", "run_calibration"]
 
@@ -47,7 +55,9 @@ def _claim(out: Path) -> None:
         what = {"job": "a finished run", "sweep": "a sweep"}.get(str(other), f"a {other}")
         why = f"holds {what}'s results, not a calibration's"
     elif manifest is None and out.is_dir():
-        strangers = sorted(p.name for p in out.iterdir() if not p.name.startswith(OURS))
+        strangers = sorted(
+            p.name for p in out.iterdir() if not p.name.startswith(OURS) and not own_temporary(p)
+        )
         if strangers:
             why = f"holds other files ({', '.join(strangers[:3])}) and no calibration manifest"
     if why:

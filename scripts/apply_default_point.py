@@ -222,6 +222,41 @@ def _chosen_point(folder: Path, number: int, basis: str, rule: dict) -> dict:
     }
 
 
+def _pattern_shares(folder: Path) -> dict:
+    """Per negotiation and pattern: the share of the prior and of the plausible set meeting it.
+
+    From patterns.csv: wave 1's points (the prior) and the plausible points whose runs
+    meet the pattern as its table states it.
+    """
+    import pandas as pd
+
+    table = pd.read_csv(folder / "patterns.csv")
+    return {
+        negotiation: {
+            row.pattern: {
+                "prior": sig3(row.share_of_prior),
+                "plausible": sig3(row.share_of_plausible),
+            }
+            for row in part.itertuples()
+        }
+        for negotiation, part in table.groupby("negotiation", sort=False)
+    }
+
+
+def _ranges(folder: Path) -> dict:
+    """Per parameter: its prior and the range of the plausible points (ranges.csv)."""
+    import pandas as pd
+
+    table = pd.read_csv(folder / "ranges.csv")
+    return {
+        row.parameter: {
+            "prior": [sig3(row.prior_low), sig3(row.prior_high)],
+            "plausible": [sig3(row.plausible_min), sig3(row.plausible_max)],
+        }
+        for row in table.itertuples()
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
@@ -267,11 +302,16 @@ def main() -> int:
             "nroy_share_by_wave": manifest.get("nroy_share_by_wave"),
             "unreachable_patterns": manifest.get("unreachable_patterns"),
             "values": {k: sig3(v) for k, v in point["values"].items()},
+            "patterns": _pattern_shares(args.folder),
+            "ranges": _ranges(args.folder),
         }
         out = ROOT / "docs" / "calibration" / "summary.yaml"
         out.parent.mkdir(parents=True, exist_ok=True)
         head = "# The calibration behind the defaults (scripts/apply_default_point.py wrote it).\n"
-        out.write_text(head + yaml.safe_dump(summary, sort_keys=False), encoding="utf-8")
+        tables = {k: summary.pop(k) for k in ("patterns", "ranges")}  # a line per entry
+        text = yaml.safe_dump(summary, sort_keys=False)
+        text += yaml.safe_dump(tables, sort_keys=False, default_flow_style=None)
+        out.write_text(head + text, encoding="utf-8")
         print(out)
     return 0 if not (args.check and edits) else 1
 

@@ -60,6 +60,23 @@ def test_the_summary_says_where_it_comes_from():
     assert summary["max_implausibility"] <= 3.0  # a point of the plausible set
 
 
+def test_the_summary_holds_the_ranges_and_pattern_shares_and_the_default_lies_inside():
+    """A reader checks the defaults against the plausible set without re-running it."""
+    summary = _summary()
+    ranges, values = summary["ranges"], summary["values"]
+    assert set(ranges) == set(values)  # every sampled assumption has its range
+    for key, value in values.items():
+        (prior_low, prior_high), (low, high) = ranges[key]["prior"], ranges[key]["plausible"]
+        assert prior_low <= low <= high <= prior_high, key
+        slack = 0.006 * max(abs(low), abs(high)) + 1e-12  # both rounded to 3 figures
+        assert low - slack <= value <= high + slack, (key, value, low, high)
+    shares = summary["patterns"]
+    assert set(shares) == set(OVERRIDES)
+    for patterns in shares.values():
+        for share in patterns.values():
+            assert 0 <= share["prior"] <= 1 and 0 <= share["plausible"] <= 1
+
+
 def test_settled_verdicts_do_not_reverse_with_another_seed():
     """Issue 20: "re-running with another seed does not change the verdict (show it)".
 

@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.claims import CLAIMS, Claim, arms_of, differing_keys, evaluate, required_runs
+from sim.analysis.claims import (
+    CLAIMS,
+    CONTRASTS,
+    Claim,
+    arms_of,
+    differing_keys,
+    evaluate,
+    required_runs,
+)
 from sim.analysis.claims_study import summarise_claims
 
 CLAIM = Claim("x", "b below a", "a", "b", "y", -1, 0.1)
@@ -57,6 +65,18 @@ def test_every_claims_arm_is_defined_and_each_claim_has_a_label():
         "two_tier_observers",
     }
     assert all(c.short and c.direction in (-1, 1) and c.smallest > 0 for c in CLAIMS)
+
+
+def test_the_design_contrasts_are_each_closed_design_against_the_open_plenary_once():
+    pairs = {(c.a, c.b, c.outcome) for c in (*CLAIMS, *CONTRASTS)}
+    assert len(pairs) == len(CLAIMS) + len(CONTRASTS)  # none repeats a seed claim (6a, 6c)
+    assert len({c.key for c in (*CLAIMS, *CONTRASTS)}) == len(pairs)
+    designs = ("default", "two_tier_observers", "single_informal_room", "friends_of_chair")
+    outcomes = ("days_held", "objectors_at_decision", "stakeholder_influence_share")
+    for design in designs:
+        for outcome in (*outcomes, "voice_share_LIC"):
+            assert ("open_plenary", design, outcome) in pairs, (design, outcome)
+    assert all(c.a == "open_plenary" and c.direction == -1 and c.short for c in CONTRASTS)
 
 
 def test_the_summary_across_points_counts_each_verdict():

@@ -25,6 +25,7 @@ from sim.analysis.claims import (
     ARMS,
     BUDGET_SHARES,
     CLAIMS,
+    CONTRASTS,
     arms_of,
     differing_keys,
     evaluate,
@@ -99,7 +100,7 @@ def run_claims(cfg: ClaimsConfig, progress: bool = True) -> ClaimsResult:
     folder = _check(cfg)
     chosen, names = _plausible(folder, cfg.points, cfg.seed)
     common = [f"seed={cfg.seed}", f"replications={cfg.replications}", "progress=false", "crn=true"]
-    arms = arms_of(CLAIMS)
+    arms = arms_of((*CLAIMS, *CONTRASTS))
     default = compose_config(common)
     designs = {}
     for arm in arms:
@@ -130,7 +131,9 @@ def run_claims(cfg: ClaimsConfig, progress: bool = True) -> ClaimsResult:
         per_point = []
         for p, part in runs.groupby("point"):
             by_arm = {a: g.set_index("replication") for a, g in part.groupby("design")}
-            table = evaluate(CLAIMS, by_arm).assign(point=int(chosen.loc[p, "point"]))
+            table = evaluate((*CLAIMS, *CONTRASTS), by_arm).assign(
+                point=int(chosen.loc[p, "point"])
+            )
             per_point.append(table)
         per_point = pd.concat(per_point, ignore_index=True)
         summary = summarise_claims(per_point)
@@ -138,7 +141,8 @@ def run_claims(cfg: ClaimsConfig, progress: bool = True) -> ClaimsResult:
         write_text(summary.to_csv(index=False), out / "claims.csv")
         formatted = summary.map(lambda v: format_number(v) if isinstance(v, float) else v)
         header = (
-            f"The seed's claims across {len(chosen)} plausible points of {folder}, "
+            f"The seed's claims and the design table's contrasts across {len(chosen)} plausible "
+            f"points of {folder}, "
             f"{cfg.replications} paired runs per arm and point.\n\n"
         )
         write_text(header + markdown_table(formatted) + "\n", out / "claims.md")

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.analysis.claims import CLAIMS
+from sim.analysis.claims import CLAIMS, CONTRASTS
 from sim.figures.export import PaperFigure
 from sim.figures.style import PALETTE, TEMPLATE, TWO_COLUMN_IN
 
@@ -25,13 +25,13 @@ ROW_IN = 0.22
 
 def claims_figure(summary: pd.DataFrame) -> PaperFigure:
     """Shares of plausible points where each claim holds, and its standardised mean effect."""
-    smallest = {c.key: c.smallest * c.direction for c in CLAIMS}
+    smallest = {c.key: c.smallest * c.direction for c in (*CLAIMS, *CONTRASTS)}
     data = summary.copy()
     scale = data["claim"].map(smallest)
     for column in ("mean_effect", "low", "high"):
         data[f"{column}_std"] = data[column] / scale
     data["share_unclear"] = 1 - data["share_holds"] - data["share_opposite"]
-    short = {c.key: c.short for c in CLAIMS}
+    short = {c.key: c.short for c in (*CLAIMS, *CONTRASTS)}
     labels = [
         f"{c}. {short.get(c) or t}" for c, t in data[["claim", "text"]].itertuples(index=False)
     ]
@@ -79,8 +79,11 @@ def claims_figure(summary: pd.DataFrame) -> PaperFigure:
     fig.add_vline(x=1, line_width=1, line_dash="dot", line_color="#888", row=1, col=2)
     fig.update_xaxes(range=[0, 1], title_text="Share of points", row=1, col=1)
     fig.update_xaxes(
-        title_text="Effect on the seed's side (1 = smallest that matters)", row=1, col=2
+        title_text="Effect on the claimed side<br>(1 = the smallest that matters)", row=1, col=2
     )
     fig.update_yaxes(autorange="reversed", row=1, col=1)
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.1, "xanchor": "left"})
-    return PaperFigure(fig, data, TWO_COLUMN_IN, 1.4 + ROW_IN * len(data))
+    height = 1.4 + ROW_IN * len(data)
+    # the legend a fixed 0.45 in above the plot, whatever the number of rows
+    legend_y = 1 + 0.45 / (height - 1.0)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": legend_y, "xanchor": "left"})
+    return PaperFigure(fig, data, TWO_COLUMN_IN, height)

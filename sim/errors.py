@@ -173,8 +173,48 @@ def fail(err: BaseException | str, code: int | None = None) -> NoReturn:
 class ArgumentParser(argparse.ArgumentParser):
     """argparse, with a usage error as one line (``sim: error: ...``) and exit code 2.
 
-    `--help` still prints the whole usage.
+    Settings may be written ``key=value`` - the convention of every ``python -m sim.*``
+    command (sim/run/command.py) - as well as ``--key value``: ``out=DIR``,
+    ``by=[process,funding]``, ``allow_partial=true``. `--help` still prints the whole
+    usage, and says so.
     """
+
+    SETTINGS_NOTE = (
+        "Every option may also be written key=value, as every python -m sim.* command "
+        "takes its settings: out=DIR, by=[process,funding], allow_partial=true."
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("epilog", self.SETTINGS_NOTE)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE, f"sim: error: {message}\n")
+
+    def parse_known_args(self, args=None, namespace=None):
+        """argparse's, after `settings_as_flags`."""
+        given = sys.argv[1:] if args is None else list(args)
+        return super().parse_known_args(self.settings_as_flags(given), namespace)
+
+    def settings_as_flags(self, args: list[str]) -> list[str]:
+        """``key=value`` settings of this parser's options, written as its flags."""
+        options = {a.dest: a for a in self._actions if a.option_strings and a.dest != "help"}
+        flags: list[str] = []
+        for token in args:
+            key, eq, value = token.partition("=")
+            action = None if token.startswith("-") or not eq else options.get(key.replace("-", "_"))
+            if action is None:
+                flags.append(token)
+                continue
+            flag = max(action.option_strings, key=len)
+            if action.nargs == 0:  # a switch: true or false
+                if value.lower() not in ("true", "false"):
+                    self.error(f"{key} = {value!r} is not allowed: expected true or false")
+                if (value.lower() == "true") == bool(action.const):
+                    flags.append(flag)
+            elif action.nargs in ("+", "*"):
+                items = [v.strip() for v in value.strip().strip("[]").split(",") if v.strip()]
+                flags += [flag, *items]
+            else:
+                flags += [flag, value]
+        return flags

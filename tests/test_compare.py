@@ -192,6 +192,19 @@ def test_command_line_writes_all_tables(tmp_path: Path, capsys: pytest.CaptureFi
     assert len(capsys.readouterr().out.splitlines()) == 4
 
 
+def test_settings_key_value_as_every_command_takes_them(tmp_path: Path) -> None:
+    """Issue 21: the reading commands took only --flags, the others key=value."""
+    folder = _results_folder(tmp_path)
+    flags = [str(folder), "--by", "process", "--metrics", "adopted", "--out", str(tmp_path / "a")]
+    settings = [str(folder), "by=[process]", "metrics=[adopted]", f"out={tmp_path / 'b'}"]
+    assert main(flags) == 0 and main([*settings, "unpaired=false"]) == 0
+    for name in ("compare_process.md", "compare_process_pairwise.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    with pytest.raises(SystemExit) as stop:
+        main([*settings, "unpaired=maybe"])
+    assert stop.value.code == 2
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

@@ -2,7 +2,9 @@
 
 - Settings are ``key=value`` (Hydra's override grammar: ``out=DIR``,
   ``'base=["scenario=small"]'``, ``outcomes=[a,b]``); a command that reads a results
-  folder takes it as its first argument.
+  folder takes it as its first argument. The reading commands (`sim.report`,
+  `sim.compare`) take the same ``key=value`` settings (``by=[process,funding]``,
+  ``allow_partial=true``) and, as before, their ``--flags`` (`sim.errors.ArgumentParser`).
 - ``--help`` (or ``-h``) prints what the command does and every setting with its
   default and meaning, then exits 0.
 - Errors are one line on stderr, ``sim: error: ...``, with the exit codes of

@@ -116,7 +116,8 @@ test: setup ## Run the whole test suite (what CI runs)
 test-fast: setup ## The suite without slow and validation-arm tests (under 2 minutes)
 	"$(VPY)" -m pytest -m "not slow and not validation" $(PYTEST_ARGS)
 
-# Not part of `make test`. mutmut ([tool.mutmut] in pyproject.toml) mutates sim/model in a
+# Not part of `make test`. mutmut ([tool.mutmut] in pyproject.toml) mutates sim/model, and
+# the statistics behind the docs' tables (sim/analysis/stats.py, paired.py, claims.py), in a
 # copy (mutants/), runs the fast unit tests once to learn which reach which function, then
 # against each mutant of MODULE only those tests; results accumulate in mutants/ (delete it
 # to start afresh), so modules can be run one at a time. Whole sim/model: about an hour
@@ -124,8 +125,10 @@ test-fast: setup ## The suite without slow and validation-arm tests (under 2 min
 mutate: venv ## Mutation testing: MODULE=sim/model/decision.py (default all of sim/model)
 	@case "$(MODULE)" in \
 	  "") names="sim.model.*" ;; \
-	  sim/model/*.py) names="$$(echo '$(MODULE)' | sed 's/\.py$$//; s|/|.|g').*" ;; \
-	  *) echo "MODULE must be a file of sim/model, e.g. sim/model/decision.py" >&2; exit 2 ;; \
+	  sim/model/*.py|sim/analysis/stats.py|sim/analysis/paired.py|sim/analysis/claims.py) \
+	    names="$$(echo '$(MODULE)' | sed 's/\.py$$//; s|/|.|g').*" ;; \
+	  *) echo "MODULE must be a file of sim/model or sim/analysis/{stats,paired,claims}.py," \
+	       "e.g. sim/model/decision.py" >&2; exit 2 ;; \
 	esac; \
 	echo ">> mutmut run $$names ($(MUTATE_JOBS) workers, nice $(MUTATE_NICE))"; \
 	nice -n $(MUTATE_NICE) "$(VENV)/bin/mutmut" run --max-children $(MUTATE_JOBS) "$$names"

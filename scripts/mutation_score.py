@@ -1,8 +1,9 @@
 """Per-module mutation scores from mutmut's results in mutants/ (`make mutate`).
 
-    python scripts/mutation_score.py [sim/model/decision.py ...]
+    python scripts/mutation_score.py [sim/model/decision.py sim/analysis/stats.py ...]
 
-For each module mutmut has results for (or those named), prints killed, survived (with
+For each module mutmut has results for (or those named; sim/model and the statistics of
+sim/analysis, see [tool.mutmut] only_mutate), prints killed, survived (with
 mutants no selected test reaches, "no tests", counted apart), timeouts and the total
 checked, and the score: (killed + timeout) / checked, the definition mutmut's own badge
 uses. Mutants not yet checked are left out of the score and counted as such. Then the

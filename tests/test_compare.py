@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,16 @@ import pytest
 from scipy import stats
 
 from sim.analysis.compare import compare, filter_runs
-from sim.analysis.stats import holm, mean_interval, pair_test, wilson_interval
+from sim.analysis.stats import (
+    Interval,
+    PairTest,
+    holm,
+    is_proportion,
+    mean_interval,
+    pair_test,
+    summarise,
+    wilson_interval,
+)
 from sim.analysis.tables import format_number, to_latex, to_markdown
 from sim.compare import main
 
@@ -93,6 +104,209 @@ def test_degenerate_groups_give_no_warning() -> None:
     assert same.p == 1.0 and same.effect_size == 0.0
     differ = pair_test(pd.Series([1.0, 1.0]), pd.Series([2.0, 2.0]))
     assert differ.p == 0.0
+
+
+# Mutation testing of sim/analysis/stats.py (docs/testing.md): every field of the result,
+# the undefined cases, groups of two and another level, each against a hand computation.
+
+NAN = math.nan
+Z90 = 1.6448536269514722  # standard normal 95% quantile
+T95_2 = 4.302652729749464  # Student t 97.5% quantile, 2 degrees of freedom
+
+
+def _fields(result: Interval | PairTest, **expected: object) -> None:
+    assert dataclasses.asdict(result) == pytest.approx(expected, nan_ok=True)
+
+
+def _wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n * n)) / (1 + z**2 / n)
+    return centre - half, centre + half
+
+
+def test_undefined_intervals_and_the_sd() -> None:
+    _fields(mean_interval([]), n=0, estimate=NAN, low=NAN, high=NAN, sd=NAN, kind="mean")
+    _fields(mean_interval([7.0]), n=1, estimate=7.0, low=NAN, high=NAN, sd=NAN, kind="mean")
+    assert mean_interval([1.0, 2.0, 3.0, 4.0]).sd == pytest.approx(math.sqrt(5 / 3))
+    assert mean_interval(pd.Series([1.0, "n/a", 3.0])).n == 2  # not a number: dropped
+    empty = dict(n=0, estimate=NAN, low=NAN, high=NAN, sd=NAN, kind="proportion")
+    _fields(wilson_interval(0, 0), **empty)
+    # k = n: the Wilson lower bound is n / (n + z^2)
+    one = dict(n=1, estimate=1.0, low=1 / (1 + Z95**2), high=1.0, sd=0.0, kind="proportion")
+    _fields(wilson_interval(1, 1), **one)
+
+
+def test_wilson_at_another_level_and_with_one_success() -> None:
+    low, high = _wilson(8, 10, Z90)
+    _fields(
+        wilson_interval(8, 10, 0.9),
+        n=10,
+        estimate=0.8,
+        low=low,
+        high=high,
+        sd=0.4,
+        kind="proportion",
+    )
+    low, high = _wilson(1, 10)
+    assert low > 0 and (wilson_interval(1, 10).low, wilson_interval(1, 10).high) == pytest.approx(
+        (low, high)
+    )
+    assert wilson_interval(1, 10).sd == pytest.approx(0.3)  # sqrt(0.1 * 0.9)
+    # at n = 7 statsmodels' bounds miss by a rounding error (2.8e-17, 1 - 1.1e-16)
+    assert wilson_interval(0, 7).low == 0.0 and wilson_interval(7, 7).high == 1.0
+
+
+def test_summarise_takes_wilson_for_booleans_and_t_for_numbers() -> None:
+    flags = pd.Series([True, False, True, True])
+    counts = pd.Series([1.0, 0.0, 1.0, 1.0])  # only 0 and 1, still a count
+    assert summarise(flags) == wilson_interval(3, 4)
+    assert summarise(flags, level=0.9) == wilson_interval(3, 4, 0.9)
+    assert summarise(counts) == mean_interval(counts)
+    assert summarise(counts, level=0.9) == mean_interval(counts, 0.9)
+    assert summarise(counts, proportion=True) == wilson_interval(3, 4)
+    assert summarise(flags, proportion=False) == mean_interval(counts)
+
+
+def test_is_proportion_reads_object_columns_of_booleans() -> None:
+    assert is_proportion(pd.Series([True, None, False], dtype=object))
+    assert is_proportion(pd.Series([True], dtype=object))
+    assert not is_proportion(pd.Series([], dtype=object))
+    assert not is_proportion(pd.Series([None, None], dtype=object))
+    assert not is_proportion(pd.Series([True, "yes"], dtype=object))
+    assert not is_proportion(pd.Series([1.0, 0.0]))
+
+
+def test_holm_takes_none_for_a_missing_p_value() -> None:
+    assert holm([0.01, None, 0.03]) == pytest.approx([0.02, NAN, 0.03], nan_ok=True)
+
+
+def test_welch_with_two_runs_a_design() -> None:
+    # variances 0.02 each: se^2 = 0.02, Welch df = 0.02^2 / (0.01^2 + 0.01^2) = 2
+    t = -0.3 / math.sqrt(0.02)
+    g = -0.3 / math.sqrt(0.02) * (1 - 3 / (4 * 4 - 9))
+    half = T95_2 * math.sqrt(0.02)
+    _fields(
+        pair_test([0.1, 0.3], [0.4, 0.6]),
+        n_a=2,
+        n_b=2,
+        estimate_a=0.2,
+        estimate_b=0.5,
+        difference=-0.3,
+        test="Welch t",
+        statistic=t,
+        p=2 * stats.t.sf(-t, 2),
+        effect="Hedges' g",
+        effect_size=g,
+        diff_low=-0.3 - half,
+        diff_high=-0.3 + half,
+    )
+
+
+def test_welch_when_one_design_has_no_spread() -> None:
+    # a constant: se^2 = 1/3, df = 2; pooled variance (0 + 2) / 4 = 0.5
+    t = -1 / math.sqrt(1 / 3)
+    half = T95_2 * math.sqrt(1 / 3)
+    with warnings.catch_warnings():  # _welch_interval lets scipy's precision warning through
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = pair_test([1.0, 1.0, 1.0], [1.0, 2.0, 3.0])
+    assert (result.statistic, result.p) == pytest.approx((t, 2 * stats.t.sf(-t, 2)))
+    assert result.effect_size == pytest.approx(-1 / math.sqrt(0.5) * (1 - 3 / 15))
+    assert (result.diff_low, result.diff_high) == pytest.approx((-1 - half, -1 + half))
+
+
+def test_no_spread_in_either_design_decides_from_the_means() -> None:
+    differ = pair_test([1.0, 1.0], [2.0, 2.0])
+    assert (differ.statistic, differ.p, differ.effect_size) == (-math.inf, 0.0, -math.inf)
+    assert differ.diff_low == differ.diff_high == -1.0
+    same = pair_test([1.0, 1.0, 1.0], [1.0, 1.0])
+    assert (same.statistic, same.p, same.effect_size, same.diff_low, same.diff_high) == (
+        0,
+        1,
+        0,
+        0,
+        0,
+    )
+    _fields(
+        pair_test([1.0, 2.0], []),
+        n_a=2,
+        n_b=0,
+        estimate_a=1.5,
+        estimate_b=NAN,
+        difference=NAN,
+        test="Welch t",
+        statistic=NAN,
+        p=NAN,
+        effect="Hedges' g",
+        effect_size=NAN,
+        diff_low=NAN,
+        diff_high=NAN,
+    )
+
+
+def test_fisher_with_newcombes_interval_by_hand() -> None:
+    l1, u1 = _wilson(8, 10)
+    l2, u2 = _wilson(3, 10)
+    _fields(
+        pair_test(pd.Series([True] * 8 + [False] * 2), pd.Series([True] * 3 + [False] * 7)),
+        n_a=10,
+        n_b=10,
+        estimate_a=0.8,
+        estimate_b=0.3,
+        difference=0.5,
+        test="Fisher exact",
+        statistic=(8 * 7) / (2 * 3),  # the sample odds ratio
+        p=stats.fisher_exact([[8, 2], [3, 7]]).pvalue,  # by hand in the test above
+        effect="Cohen's h",
+        effect_size=2 * math.asin(math.sqrt(0.8)) - 2 * math.asin(math.sqrt(0.3)),
+        diff_low=0.5 - math.hypot(0.8 - l1, u2 - 0.3),  # Newcombe's hybrid score interval
+        diff_high=0.5 + math.hypot(u1 - 0.8, 0.3 - l2),
+    )
+    # a boolean against a number is not a comparison of proportions
+    assert pair_test(pd.Series([True, False, True]), pd.Series([1.0, 0.0, 0.0])).test == "Welch t"
+
+
+def test_a_proportion_against_an_empty_design() -> None:
+    flags, empty = pd.Series([True, False]), pd.Series([], dtype=bool)
+    undefined = dict(statistic=NAN, p=NAN, effect="Cohen's h", effect_size=NAN)
+    undefined |= dict(difference=NAN, diff_low=NAN, diff_high=NAN, test="Fisher exact")
+    _fields(pair_test(empty, flags), n_a=0, n_b=2, estimate_a=NAN, estimate_b=0.5, **undefined)
+    _fields(pair_test(flags, empty), n_a=2, n_b=0, estimate_a=0.5, estimate_b=NAN, **undefined)
+
+
+def test_mann_whitney_by_hand() -> None:
+    # a = 3, 5 against b = 1, 2, 4: U = 2 + 3 = 5; of the C(5, 2) = 10 rank sets for a,
+    # two give U >= 5, so the exact two-sided p is 0.4; r = 2 U / (2 * 3) - 1 = 2/3
+    va, vb = 2 / 2, (7 / 3) / 3  # variances of the means
+    df = (va + vb) ** 2 / (va**2 / 1 + vb**2 / 2)
+    half = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    _fields(
+        pair_test([3.0, 5.0], [1.0, 2.0, 4.0], nonparametric=True),
+        n_a=2,
+        n_b=3,
+        estimate_a=4.0,
+        estimate_b=7 / 3,
+        difference=5 / 3,
+        test="Mann-Whitney U",
+        statistic=5.0,
+        p=0.4,
+        effect="rank-biserial r",
+        effect_size=2 / 3,
+        diff_low=5 / 3 - half,
+        diff_high=5 / 3 + half,
+    )
+    # one value against three: U uniform on 0..3, so p = 2 / 4
+    one = pair_test([5.0], [1.0, 2.0, 3.0], nonparametric=True)
+    assert (one.statistic, one.p, one.effect_size) == pytest.approx((3.0, 0.5, 1.0))
+    other = pair_test([1.0, 2.0, 3.0], [5.0], nonparametric=True)
+    assert (other.statistic, other.p, other.effect_size) == pytest.approx((0.0, 0.5, -1.0))
+    # two distinct values, ties counted half: U = 0.5 + 0.5 + (1 + 3 * 0.5) = 3.5, r = 7 / 12 - 1
+    ties = pair_test([1.0, 2.0, 1.0], [2.0, 1.0, 2.0, 2.0], nonparametric=True)
+    assert (ties.statistic, ties.effect_size) == pytest.approx((3.5, -5 / 12)) and ties.p < 1
+    tied = pair_test([2.0, 2.0], [2.0, 2.0, 2.0], nonparametric=True)
+    assert (tied.statistic, tied.p, tied.effect_size) == (3.0, 1.0, 0.0)  # U = 2 * 3 / 2
+    empty = pair_test([], [1.0, 2.0], nonparametric=True)
+    assert all(math.isnan(v) for v in (empty.statistic, empty.p, empty.effect_size))
 
 
 def _runs() -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 from scipy import stats
 
 from sim.analysis.compare import compare
-from sim.analysis.paired import pair_rows, paired_test
+from sim.analysis.paired import pair_rows, paired_test, variance_reduction
 from sim.analysis.stats import pair_test
 from sim.config import ConfigError, SimConfig, compose_config, validate
 from sim.run.seeds import configuration_hash
@@ -69,6 +70,216 @@ def test_wilcoxon_and_mcnemar_by_hand() -> None:
     z = stats.norm.ppf(0.975)
     assert (m.diff_low, m.diff_high) == pytest.approx((0.25 - z * se, 0.25 + z * se))
     assert paired_test(a, a).p == 1.0 and paired_test(a, a, nonparametric=True).p == 1.0
+
+
+# Mutation testing of sim/analysis/paired.py (docs/testing.md): every field, the edge
+# cases and variance_reduction, against hand computations.
+
+NAN = math.nan
+T95_1 = 12.706204736174698  # Student t 97.5% quantile, 1 degree of freedom
+T95_2 = 4.302652729749464  # 2 degrees of freedom
+T95_3 = 3.182446305284263  # 3 degrees of freedom
+Z95 = 1.959963984540054
+
+
+def _fields(result: object, **expected: object) -> None:
+    assert dataclasses.asdict(result) == pytest.approx(expected, nan_ok=True)
+
+
+def test_paired_t_on_two_pairs_and_on_differences_of_sd_one() -> None:
+    # d = 1, 3: mean 2, sd sqrt(2), t = 2 / (sqrt(2) / sqrt(2)) = 2 on 1 df
+    _fields(
+        paired_test([2.0, 5.0], [1.0, 2.0]),
+        n_a=2,
+        n_b=2,
+        estimate_a=3.5,
+        estimate_b=1.5,
+        difference=2.0,
+        test="paired t",
+        statistic=2.0,
+        p=2 * stats.t.sf(2.0, 1),
+        effect="Cohen's d_z",
+        effect_size=2 / math.sqrt(2),
+        diff_low=2.0 - T95_1,  # half-width t * sqrt(2) / sqrt(2)
+        diff_high=2.0 + T95_1,
+    )
+    one = paired_test([1.0, 2.0, 4.0], [1.0, 1.0, 2.0])  # d = 0, 1, 2: sd exactly 1
+    assert (one.diff_low, one.diff_high) == pytest.approx(
+        (1 - T95_2 / math.sqrt(3), 1 + T95_2 / math.sqrt(3))
+    )
+    assert one.effect_size == pytest.approx(1.0)
+
+
+def test_paired_t_when_every_pair_differs_alike() -> None:
+    same = paired_test([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    assert (same.statistic, same.p, same.effect_size, same.diff_low, same.diff_high) == (
+        0,
+        1,
+        0,
+        0,
+        0,
+    )
+    up = paired_test([2.0, 3.0, 4.0], [1.0, 2.0, 3.0])
+    assert (up.statistic, up.p, up.effect_size, up.diff_low, up.diff_high) == (
+        math.inf,
+        0,
+        math.inf,
+        1,
+        1,
+    )
+    down = paired_test([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])
+    assert (down.statistic, down.p) == (-math.inf, 0.0)
+    # differences equal but for rounding: scipy's precision warning stays inside _paired_t
+    # (the interval, _mean_difference_interval, lets it through)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        near = paired_test([1.0, 2.0, 3.0], [0.0, 1.0 - 1e-15, 2.0])
+    assert near.statistic > 1e14
+
+
+def test_pairs_with_a_missing_side_are_dropped() -> None:
+    a = pd.Series([1.0, "n/a", 3.0, 4.0, np.nan])
+    b = pd.Series([0.0, 2.0, "n/a", 1.0, 5.0])
+    _fields(
+        paired_test(a, b),  # pairs (1, 0) and (4, 1): d = 1, 3
+        n_a=2,
+        n_b=2,
+        estimate_a=2.5,
+        estimate_b=0.5,
+        difference=2.0,
+        test="paired t",
+        statistic=2.0,
+        p=2 * stats.t.sf(2.0, 1),
+        effect="Cohen's d_z",
+        effect_size=2 / math.sqrt(2),
+        diff_low=2.0 - T95_1,
+        diff_high=2.0 + T95_1,
+    )
+    _fields(
+        paired_test([], []),
+        n_a=0,
+        n_b=0,
+        estimate_a=NAN,
+        estimate_b=NAN,
+        difference=NAN,
+        test="paired t",
+        statistic=NAN,
+        p=NAN,
+        effect="Cohen's d_z",
+        effect_size=NAN,
+        diff_low=NAN,
+        diff_high=NAN,
+    )
+
+
+def test_wilcoxon_fields_and_all_zero_differences() -> None:
+    # d = 1, -2, 3 (a zero dropped): ranks 1, 2, 3; W = min(1 + 3, 2) = 2; r = (4 - 2) / 6;
+    # exact p: of the 8 sign patterns, 3 give a rank sum <= 2 (0, 1, 2): p = 2 * 3 / 8
+    a, b = [2.0, 0.0, 4.0, 5.0], [1.0, 2.0, 1.0, 5.0]
+    t_half = T95_3 * np.std([1.0, -2.0, 3.0, 0.0], ddof=1) / 2
+    _fields(
+        paired_test(a, b, nonparametric=True),
+        n_a=4,
+        n_b=4,
+        estimate_a=2.75,
+        estimate_b=2.25,
+        difference=0.5,
+        test="Wilcoxon signed-rank (paired)",
+        statistic=2.0,
+        p=0.75,
+        effect="rank-biserial r",
+        effect_size=1 / 3,
+        diff_low=0.5 - t_half,
+        diff_high=0.5 + t_half,
+    )
+    none = paired_test([1.0, 2.0], [1.0, 2.0], nonparametric=True)
+    assert (none.statistic, none.p, none.effect_size) == (0.0, 1.0, 0.0)
+
+
+def test_mcnemar_fields_and_clamped_interval() -> None:
+    # pairs (a, b): (1,0) x3, (1,1) x1, (0,1) x2, (0,0) x1 -> only a 3, only b 2, n 7
+    x = np.array([1, 1, 1, 1, 0, 0, 0], dtype=bool)
+    y = np.array([0, 0, 0, 1, 1, 1, 0], dtype=bool)
+    se = math.sqrt(5 - (3 - 2) ** 2 / 7) / 7
+    _fields(
+        paired_test(x, y, proportion=True),
+        n_a=7,
+        n_b=7,
+        estimate_a=4 / 7,
+        estimate_b=3 / 7,
+        difference=1 / 7,
+        test="McNemar exact (paired)",
+        statistic=3.0,  # pairs only a has
+        p=1.0,  # binomial, 3 of 5: two-sided 2 * P(X >= 3) = 1
+        effect="Cohen's h",
+        effect_size=2 * math.asin(math.sqrt(4 / 7)) - 2 * math.asin(math.sqrt(3 / 7)),
+        diff_low=1 / 7 - Z95 * se,
+        diff_high=1 / 7 + Z95 * se,
+    )
+    # 4 of 5 pairs only a: diff 0.8, se sqrt(4 - 16/5) / 5: 0.8 + 1.96 se > 1 is cut at 1
+    x, y = np.array([1, 1, 1, 1, 0], dtype=bool), np.zeros(5, dtype=bool)
+    se = math.sqrt(4 - 16 / 5) / 5
+    up = paired_test(x, y, proportion=True)
+    assert (up.diff_low, up.diff_high) == pytest.approx((0.8 - Z95 * se, 1.0))
+    down = paired_test(y, x, proportion=True)
+    assert (down.diff_low, down.diff_high) == pytest.approx((-1.0, -0.8 + Z95 * se))
+    # one discordant pair of two: se = sqrt(1 - 1^2 / 2) / 2 (the variance term is under 1)
+    one = paired_test([True, True], [False, True], proportion=True)
+    se = math.sqrt(0.5) / 2
+    assert (one.diff_low, one.diff_high) == pytest.approx(
+        (0.5 - Z95 * se, min(0.5 + Z95 * se, 1.0))
+    )
+    assert paired_test([True, False], [True, False], proportion=True).p == 1.0
+    empty = dict(n_a=0, n_b=0, estimate_a=NAN, estimate_b=NAN, difference=NAN, p=1.0)
+    empty |= dict(test="McNemar exact (paired)", statistic=0.0, effect="Cohen's h")
+    _fields(
+        paired_test([], [], proportion=True), effect_size=NAN, diff_low=NAN, diff_high=NAN, **empty
+    )
+
+
+def test_pair_rows_refuses_duplicated_keys_on_either_side() -> None:
+    a = pd.DataFrame({"replication": [0, 0, 1], "value": [1.0, 2.0, 3.0]})
+    b = pd.DataFrame({"replication": [0, 1, 2], "value": [4.0, 5.0, 6.0]})
+    assert pair_rows(a, b, ["replication"]) is None
+    assert pair_rows(b, a, ["replication"]) is None
+    c = pd.DataFrame({"replication": [2, 0, 1]}, index=[7, 8, 9])
+    ia, ib = pair_rows(b, c, ["replication"])
+    assert list(b["replication"].iloc[ia]) == list(c["replication"].iloc[ib]) and len(ia) == 3
+
+
+def test_variance_reduction_by_hand() -> None:
+    d = np.array([0.01, 0.03, 0.01, 0.05])  # the CRN pairs' differences: mean 0.025
+    a_crn = pd.Series([1.0, 1.5, 2.0, 2.5, np.nan])
+    b_crn = pd.Series([*(a_crn.iloc[:4] - d), 7.0])  # the last pair has no a: dropped
+    a_ind = pd.Series([1.0, 1.2, "n/a", 1.1])  # variance 0.01
+    b_ind = pd.Series([0.8, 0.9, 0.85])  # variance 0.0025
+    sd_p = math.sqrt(((d - 0.025) ** 2).sum() / 3)
+    se2 = 0.01 / 3 + 0.0025 / 3
+    df = se2**2 / ((0.01 / 3) ** 2 / 2 + (0.0025 / 3) ** 2 / 2)
+    width_p = 2 * T95_3 * sd_p / 2
+    width_u = 2 * stats.t.ppf(0.975, df) * math.sqrt(se2)
+    assert width_u < 1
+    _fields(
+        variance_reduction(a_crn, b_crn, a_ind, b_ind),
+        n=4,
+        sd_difference_paired=sd_p,
+        sd_difference_unpaired=math.sqrt(0.0125),
+        ci_width_paired=width_p,
+        ci_width_unpaired=width_u,
+        factor=0.0125 / sd_p**2,
+        width_reduction=1 - width_p / width_u,
+    )
+    # no spread anywhere: both intervals exact (width 0), the factor unbounded
+    _fields(
+        variance_reduction([2.0, 3.0, 4.0], [1.0, 2.0, 3.0], [2.0, 2.0], [1.0, 1.0]),
+        n=3,
+        sd_difference_paired=0.0,
+        sd_difference_unpaired=0.0,
+        ci_width_paired=0.0,
+        ci_width_unpaired=0.0,
+        factor=math.inf,
+        width_reduction=NAN,
+    )
 
 
 def _crn_runs(crn: bool) -> pd.DataFrame:

@@ -350,3 +350,13 @@ def test_config_built_in_code_takes_numpy_scalars() -> None:
     bad = dataclasses.replace(cfg, replications=np.float64(2.5))
     with pytest.raises(ConfigError, match="replications"):
         validate(bad)
+
+
+def test_pairs_that_all_differ_by_one_amount_give_an_effect_of_its_sign() -> None:
+    """Found by mutation testing: d_z was +inf whatever the sign when every pair fell."""
+    from sim.analysis.paired import _paired_t
+
+    for sign in (1.0, -1.0):
+        t, p, d_z = _paired_t(np.full(5, 0.3 * sign))
+        assert t == d_z == math.copysign(math.inf, sign) and p == 0.0
+    assert _paired_t(np.zeros(4)) == (0.0, 1.0, 0.0)

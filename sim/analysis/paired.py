@@ -78,7 +78,9 @@ def _paired_t(d: np.ndarray) -> tuple[float, float, float]:
     sd = float(d.std(ddof=1))
     if sd == 0:  # every pair differs by the same amount: decide from it
         mean = float(d.mean())
-        return (0.0, 1.0, 0.0) if mean == 0 else (math.copysign(math.inf, mean), 0.0, math.inf)
+        if mean == 0:
+            return 0.0, 1.0, 0.0
+        return math.copysign(math.inf, mean), 0.0, math.copysign(math.inf, mean)  # d_z too
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         result = stats.ttest_1samp(d, 0.0)

@@ -69,10 +69,24 @@ def _one_repository_for_help() -> None:
         ConfigLoaderImpl.get_group_options = get_group_options
 
 
+def _abort_sweep(err: BaseException) -> None:
+    callbacks = sys.modules.get("sim.run.callbacks")  # loaded by Hydra once a job starts
+    if callbacks is not None:
+        callbacks.abort_sweep(err)
+
+
+def _sweep_exit_status() -> int:
+    """The sweep's exit status; 0 when no run or sweep started.
+
+    Hydra loads the callbacks module as it starts a run or sweep, so `--help` and a
+    configuration error never import it, nor the model and numpy behind it.
+    """
+    callbacks = sys.modules.get("sim.run.callbacks")
+    return callbacks.sweep_exit_status() if callbacks is not None else 0
+
+
 def main() -> int:
     """Run the command; return its exit status (errors: one line on stderr)."""
-    from sim.run.callbacks import abort_sweep, sweep_exit_status
-
     if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
         _one_repository_for_help()
     full_traceback = full_tracebacks()  # HYDRA_FULL_ERROR=0 means off
@@ -82,18 +96,18 @@ def main() -> int:
     except SystemExit:
         raise
     except KeyboardInterrupt as err:
-        abort_sweep(err)
+        _abort_sweep(err)
         sys.stderr.write("sim: interrupted; finish a sweep by re-running it with resume=true\n")
         return INTERRUPT
     except BaseException as err:
-        abort_sweep(err)
+        _abort_sweep(err)
         code = classify(err)
         if full_traceback or code is None:
             traceback.print_exception(err)
             sys.stderr.write(f"sim: error: {one_line(err)}\n")
-            return sweep_exit_status() or INCOMPLETE
+            return _sweep_exit_status() or INCOMPLETE
         fail(err, code)
-    return sweep_exit_status()
+    return _sweep_exit_status()
 
 
 if __name__ == "__main__":

@@ -168,3 +168,31 @@ def test_cli_bad_value_fails_naming_key_and_value(cli, case, key, value):
     assert value in result.output
     assert not list(result.out_dir.glob("**/*.parquet"))
     assert not (result.out_dir / "manifest.json").exists()
+
+
+WHAT_LOADED = """
+import runpy, sys
+sys.argv = ["sim", *sys.argv[1:]]
+try:
+    runpy.run_module("sim", run_name="__main__")
+except SystemExit:
+    pass
+heavy = [m for m in ("numpy", "pandas", "numba", "sim.run.callbacks") if m in sys.modules]
+sys.stderr.write("LOADED " + ",".join(heavy) + "\\n")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["--help"], ["process=nope"], ["scenario.bogus=1"]])
+def test_help_and_a_configuration_error_load_neither_numpy_nor_the_model(args, tmp_path):
+    """Issue 23: `--help` and a configuration error answer in Hydra's time alone."""
+    done = subprocess.run(
+        [PYTHON, "-c", WHAT_LOADED, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    loaded = [line for line in done.stderr.splitlines() if line.startswith("LOADED")]
+    assert loaded == ["LOADED "], done.stderr[-2000:]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from typing import Any
-
-import numpy as np
 
 from sim.config.members import load_member_rows, select_member_rows
 from sim.config.names import (
@@ -84,7 +83,8 @@ def _issue_map(key: str, mapping: dict[str, float], issues: list[str], lo: float
 
 def _plain(value: Any) -> Any:
     """A numpy scalar as the Python value it holds; containers element by element."""
-    if isinstance(value, np.generic):
+    numpy = sys.modules.get("numpy")  # none imported: no numpy scalar can be here
+    if numpy is not None and isinstance(value, numpy.generic):
         return value.item()
     if isinstance(value, list):
         return [_plain(v) for v in value]

@@ -18,8 +18,6 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from sim.config import to_sim_config
-from sim.run.sweep import job_key, model_inputs, resolve_sweep_dir
 from sim.store import MANIFEST, claim_new_dir
 
 __all__ = ["register_resolvers"]
@@ -30,6 +28,8 @@ def _new_run_dir(path: str) -> str:
 
 
 def _sweep_dir_resolver(root: str, name: str, stamp: str, resume: Any, overrides: Any) -> str:
+    from sim.run.sweep import resolve_sweep_dir  # here: `--help` never imports the model
+
     if isinstance(overrides, ListConfig):
         overrides = OmegaConf.to_container(overrides)
     return str(resolve_sweep_dir(root, name, stamp, resume, overrides))
@@ -37,6 +37,9 @@ def _sweep_dir_resolver(root: str, name: str, stamp: str, resume: Any, overrides
 
 def _job_dir_resolver(num: Any, *, _root_: DictConfig) -> str:
     """A job's sub-folder: its configuration's key (or `job<num>-invalid` if it has none)."""
+    from sim.config import to_sim_config
+    from sim.run.sweep import job_key, model_inputs
+
     try:
         return job_key(to_sim_config(model_inputs(_root_)))
     except Exception:  # the job itself reports the error, in this folder

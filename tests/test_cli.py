@@ -196,3 +196,21 @@ def test_help_and_a_configuration_error_load_neither_numpy_nor_the_model(args, t
     )
     loaded = [line for line in done.stderr.splitlines() if line.startswith("LOADED")]
     assert loaded == ["LOADED "], done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_a_sweep_preset_still_sets_multirun_without_dash_m(tmp_path):
+    """`python -m sim` skips Hydra's mode-only composition unless an override names a
+    group that sets `hydra.mode` (the sweep presets): the preset must still sweep."""
+    args = ["+sweep=meeting_cost", "scenario=small", "replications=1", "progress=false"]
+    done = subprocess.run(
+        [PYTHON, "-m", "sim", *args, f"hydra.sweep.dir={tmp_path / 'sweep'}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    manifest = json.loads((tmp_path / "sweep" / "manifest.json").read_text())
+    assert manifest["kind"] == "sweep" and len(manifest["jobs"]) > 1

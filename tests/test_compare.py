@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import re
@@ -16,8 +15,6 @@ from scipy import stats
 
 from sim.analysis.compare import compare, filter_runs
 from sim.analysis.stats import (
-    Interval,
-    PairTest,
     holm,
     is_proportion,
     mean_interval,
@@ -27,9 +24,7 @@ from sim.analysis.stats import (
 )
 from sim.analysis.tables import format_number, to_latex, to_markdown
 from sim.compare import main
-
-Z95 = 1.959963984540054  # standard normal 97.5% quantile
-T95_3 = 3.182446305284263  # Student t 97.5% quantile, 3 degrees of freedom
+from tests.by_hand import NAN, T95_2, T95_3, Z95, assert_fields
 
 
 def test_holm_by_hand() -> None:
@@ -109,13 +104,7 @@ def test_degenerate_groups_give_no_warning() -> None:
 # Mutation testing of sim/analysis/stats.py (docs/testing.md): every field of the result,
 # the undefined cases, groups of two and another level, each against a hand computation.
 
-NAN = math.nan
 Z90 = 1.6448536269514722  # standard normal 95% quantile
-T95_2 = 4.302652729749464  # Student t 97.5% quantile, 2 degrees of freedom
-
-
-def _fields(result: Interval | PairTest, **expected: object) -> None:
-    assert dataclasses.asdict(result) == pytest.approx(expected, nan_ok=True)
 
 
 def _wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -126,20 +115,20 @@ def _wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 
 
 def test_undefined_intervals_and_the_sd() -> None:
-    _fields(mean_interval([]), n=0, estimate=NAN, low=NAN, high=NAN, sd=NAN, kind="mean")
-    _fields(mean_interval([7.0]), n=1, estimate=7.0, low=NAN, high=NAN, sd=NAN, kind="mean")
+    assert_fields(mean_interval([]), n=0, estimate=NAN, low=NAN, high=NAN, sd=NAN, kind="mean")
+    assert_fields(mean_interval([7.0]), n=1, estimate=7.0, low=NAN, high=NAN, sd=NAN, kind="mean")
     assert mean_interval([1.0, 2.0, 3.0, 4.0]).sd == pytest.approx(math.sqrt(5 / 3))
     assert mean_interval(pd.Series([1.0, "n/a", 3.0])).n == 2  # not a number: dropped
     empty = dict(n=0, estimate=NAN, low=NAN, high=NAN, sd=NAN, kind="proportion")
-    _fields(wilson_interval(0, 0), **empty)
+    assert_fields(wilson_interval(0, 0), **empty)
     # k = n: the Wilson lower bound is n / (n + z^2)
     one = dict(n=1, estimate=1.0, low=1 / (1 + Z95**2), high=1.0, sd=0.0, kind="proportion")
-    _fields(wilson_interval(1, 1), **one)
+    assert_fields(wilson_interval(1, 1), **one)
 
 
 def test_wilson_at_another_level_and_with_one_success() -> None:
     low, high = _wilson(8, 10, Z90)
-    _fields(
+    assert_fields(
         wilson_interval(8, 10, 0.9),
         n=10,
         estimate=0.8,
@@ -186,7 +175,7 @@ def test_welch_with_two_runs_a_design() -> None:
     t = -0.3 / math.sqrt(0.02)
     g = -0.3 / math.sqrt(0.02) * (1 - 3 / (4 * 4 - 9))
     half = T95_2 * math.sqrt(0.02)
-    _fields(
+    assert_fields(
         pair_test([0.1, 0.3], [0.4, 0.6]),
         n_a=2,
         n_b=2,
@@ -227,7 +216,7 @@ def test_no_spread_in_either_design_decides_from_the_means() -> None:
         0,
         0,
     )
-    _fields(
+    assert_fields(
         pair_test([1.0, 2.0], []),
         n_a=2,
         n_b=0,
@@ -247,7 +236,7 @@ def test_no_spread_in_either_design_decides_from_the_means() -> None:
 def test_fisher_with_newcombes_interval_by_hand() -> None:
     l1, u1 = _wilson(8, 10)
     l2, u2 = _wilson(3, 10)
-    _fields(
+    assert_fields(
         pair_test(pd.Series([True] * 8 + [False] * 2), pd.Series([True] * 3 + [False] * 7)),
         n_a=10,
         n_b=10,
@@ -270,8 +259,12 @@ def test_a_proportion_against_an_empty_design() -> None:
     flags, empty = pd.Series([True, False]), pd.Series([], dtype=bool)
     undefined = dict(statistic=NAN, p=NAN, effect="Cohen's h", effect_size=NAN)
     undefined |= dict(difference=NAN, diff_low=NAN, diff_high=NAN, test="Fisher exact")
-    _fields(pair_test(empty, flags), n_a=0, n_b=2, estimate_a=NAN, estimate_b=0.5, **undefined)
-    _fields(pair_test(flags, empty), n_a=2, n_b=0, estimate_a=0.5, estimate_b=NAN, **undefined)
+    assert_fields(
+        pair_test(empty, flags), n_a=0, n_b=2, estimate_a=NAN, estimate_b=0.5, **undefined
+    )
+    assert_fields(
+        pair_test(flags, empty), n_a=2, n_b=0, estimate_a=0.5, estimate_b=NAN, **undefined
+    )
 
 
 def test_mann_whitney_by_hand() -> None:
@@ -280,7 +273,7 @@ def test_mann_whitney_by_hand() -> None:
     va, vb = 2 / 2, (7 / 3) / 3  # variances of the means
     df = (va + vb) ** 2 / (va**2 / 1 + vb**2 / 2)
     half = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
-    _fields(
+    assert_fields(
         pair_test([3.0, 5.0], [1.0, 2.0, 4.0], nonparametric=True),
         n_a=2,
         n_b=3,

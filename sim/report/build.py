@@ -28,7 +28,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -265,133 +264,123 @@ def make_report(
     the comparisons): a report takes seconds to a minute.
     """
     with progress_bar(0, "report", "steps") as bar:
-        return _report(folder, out, by, metrics, run, formats, command, allow_partial, bar)
-
-
-def _report(
-    folder: Path | str,
-    out: Path | str | None,
-    by: Sequence[str] | None,
-    metrics: Sequence[str],
-    run: str | None,
-    formats: Sequence[str],
-    command: str,
-    allow_partial: bool,
-    bar: Any,
-) -> Path:
-    folder = Path(folder)
-    out = Path(out) if out is not None else folder
-    manifest = load_manifest(folder)
-    runs, state = load_checked(folder, allow_partial=allow_partial)
-    if runs.empty:
-        raise ValueError(f"{folder}: the runs table is empty (no complete job yet?)")
-    missing = [m for m in metrics if m not in runs.columns]
-    if missing:
-        raise KeyError(f"no metric column {missing} in {folder}'s runs table")
-    groupings = plan_groupings(runs, by)
-    bar.reset(total=len(groupings) + 2)
-    missing_cost = (
-        ""
-        if _cost_axis(runs) is not None
-        else '<p class="note">No figure against meeting cost: the sweep varies no numeric '
-        "configuration column (sweep e.g. <code>cost.meeting_usd=5e5,1e6,2e6</code>).</p>"
-    )
-    groups = [
-        _Group(
-            f"Designs by {' x '.join(g)}",
-            "designs-" + "-".join(g),
-            _design_figures(runs, g, list(metrics)),
-            missing_cost,
+        folder = Path(folder)
+        out = Path(out) if out is not None else folder
+        manifest = load_manifest(folder)
+        runs, state = load_checked(folder, allow_partial=allow_partial)
+        if runs.empty:
+            raise ValueError(f"{folder}: the runs table is empty (no complete job yet?)")
+        missing = [m for m in metrics if m not in runs.columns]
+        if missing:
+            raise KeyError(f"no metric column {missing} in {folder}'s runs table")
+        groupings = plan_groupings(runs, by)
+        bar.reset(total=len(groupings) + 2)
+        missing_cost = (
+            ""
+            if _cost_axis(runs) is not None
+            else '<p class="note">No figure against meeting cost: the sweep varies no numeric '
+            "configuration column (sweep e.g. <code>cost.meeting_usd=5e5,1e6,2e6</code>).</p>"
         )
-        for g in groupings
-    ]
-    bar.update(len(groupings))
-    if run:
-        _representative(runs, run)  # a --run that names no run is the caller's error
-    try:
-        singles, what, mismatch = _single_run_figures(folder, runs, run)
-    except Exception as err:
-        # The summary figures stand on their own; say why the run in detail is missing.
-        log.warning("could not re-run a replication for the one-run figures: %s", err)
-        singles, what, mismatch = [], f"not available ({type(err).__name__}: {err})", []
-    note = "" if singles else f'<p class="warning">The run in detail is {html.escape(what)}.</p>'
-    if mismatch:
+        groups = [
+            _Group(
+                f"Designs by {' x '.join(g)}",
+                "designs-" + "-".join(g),
+                _design_figures(runs, g, list(metrics)),
+                missing_cost,
+            )
+            for g in groupings
+        ]
+        bar.update(len(groupings))
+        if run:
+            _representative(runs, run)  # a --run that names no run is the caller's error
+        try:
+            singles, what, mismatch = _single_run_figures(folder, runs, run)
+        except Exception as err:
+            # The summary figures stand on their own; say why the run in detail is missing.
+            log.warning("could not re-run a replication for the one-run figures: %s", err)
+            singles, what, mismatch = [], f"not available ({type(err).__name__}: {err})", []
         note = (
-            '<p class="warning">Re-running this replication did not reproduce the stored '
-            f"{', '.join(mismatch[:6])}: the model changed since these results were made, "
-            "so these two figures show the current model.</p>"
+            "" if singles else f'<p class="warning">The run in detail is {html.escape(what)}.</p>'
         )
-    groups.append(_Group("One run in detail", "one-run", singles, note))
-    bar.update(1)
-    ratification = ratification_paper(folder)  # None: the folder has no parties by month
-    if ratification is not None:
-        entry = FigureEntry("ratification_band", RATIFICATION_CAPTION, ratification)
-        groups.append(_Group("Ratification against the record", "ratification", [entry]))
+        if mismatch:
+            note = (
+                '<p class="warning">Re-running this replication did not reproduce the stored '
+                f"{', '.join(mismatch[:6])}: the model changed since these results were made, "
+                "so these two figures show the current model.</p>"
+            )
+        groups.append(_Group("One run in detail", "one-run", singles, note))
+        bar.update(1)
+        ratification = ratification_paper(folder)  # None: the folder has no parties by month
+        if ratification is not None:
+            entry = FigureEntry("ratification_band", RATIFICATION_CAPTION, ratification)
+            groups.append(_Group("Ratification against the record", "ratification", [entry]))
 
-    written: dict[str, dict[str, Path]] = {}
-    static = set(formats) & {"pdf", "svg", "png"}
-    entries = [e for g in groups for e in g.entries]
-    bar.total += len(entries)
-    with figure_export_session() if static else contextlib.nullcontext():
-        for entry in entries:
-            written[entry.name] = entry.paper.save(out / "figures" / entry.name, formats=formats)
-            bar.update(1)
+        written: dict[str, dict[str, Path]] = {}
+        static = set(formats) & {"pdf", "svg", "png"}
+        entries = [e for g in groups for e in g.entries]
+        bar.total += len(entries)
+        with figure_export_session() if static else contextlib.nullcontext():
+            for entry in entries:
+                written[entry.name] = entry.paper.save(
+                    out / "figures" / entry.name, formats=formats
+                )
+                bar.update(1)
 
-    number, children = 0, []
-    for group in groups:
-        blocks = []
-        for entry in group.entries:
-            number += 1
-            files = {k: str(p.relative_to(out)) for k, p in written[entry.name].items()}
-            blocks.append(figure_html(entry.paper, entry.name, number, entry.caption, files))
-        children.append(Section(group.title, group.note + "".join(blocks), group.anchor))
-    comparison_sections, comparisons = _comparisons(runs, groupings, out, command)
-    bar.update(1)
-    sections = [
-        Section("Figures", "", "figures", children),
-        Section(
-            "Comparison tables",
-            "<p>Means with t intervals, proportions with Wilson intervals. "
-            f"{html.escape(used_tests_note(comparisons))}, Holm-corrected within each metric; "
-            "tests and effect sizes are in the CSV, Markdown and LaTeX files.</p>",
-            "comparison",
-            comparison_sections,
-        ),
-        config_section(folder, manifest, runs),
-    ]
-    env = environment_info()
-    report_manifest = {
-        "kind": "report",
-        "created": utc_now(),
-        "results_dir": str(folder.resolve()),
-        "command": command,
-        "package_version": env.get("package_version"),
-        "git": env.get("git"),
-        "groupings": groupings,
-        "single_run": {"run": what, "not_reproduced": mismatch},
-        "partial": state.banner() or None,
-        "files": {
-            str(p.relative_to(out)): _sha256(p)
-            for paths in written.values()
-            for p in paths.values()
-        },
-    }
-    sections.append(
-        Section(
-            "Manifest",
-            "<h3>This report</h3>"
-            + json_html(report_manifest)
-            + "<h3>The results</h3>"
-            + json_html(manifest),
-            "manifest",
+        number, children = 0, []
+        for group in groups:
+            blocks = []
+            for entry in group.entries:
+                number += 1
+                files = {k: str(p.relative_to(out)) for k, p in written[entry.name].items()}
+                blocks.append(figure_html(entry.paper, entry.name, number, entry.caption, files))
+            children.append(Section(group.title, group.note + "".join(blocks), group.anchor))
+        comparison_sections, comparisons = _comparisons(runs, groupings, out, command)
+        bar.update(1)
+        sections = [
+            Section("Figures", "", "figures", children),
+            Section(
+                "Comparison tables",
+                "<p>Means with t intervals, proportions with Wilson intervals. "
+                f"{html.escape(used_tests_note(comparisons))}, Holm-corrected within each metric; "
+                "tests and effect sizes are in the CSV, Markdown and LaTeX files.</p>",
+                "comparison",
+                comparison_sections,
+            ),
+            config_section(folder, manifest, runs),
+        ]
+        env = environment_info()
+        report_manifest = {
+            "kind": "report",
+            "created": utc_now(),
+            "results_dir": str(folder.resolve()),
+            "command": command,
+            "package_version": env.get("package_version"),
+            "git": env.get("git"),
+            "groupings": groupings,
+            "single_run": {"run": what, "not_reproduced": mismatch},
+            "partial": state.banner() or None,
+            "files": {
+                str(p.relative_to(out)): _sha256(p)
+                for paths in written.values()
+                for p in paths.values()
+            },
+        }
+        sections.append(
+            Section(
+                "Manifest",
+                "<h3>This report</h3>"
+                + json_html(report_manifest)
+                + "<h3>The results</h3>"
+                + json_html(manifest),
+                "manifest",
+            )
         )
-    )
-    subtitle = (
-        f"{len(runs)} runs of {runs['config_id'].nunique()} configurations from "
-        f"<code>{html.escape(str(folder))}</code>; made {report_manifest['created']}."
-    )
-    title = f"Report: {manifest.get('name') or folder.name}"
-    text = page(title, subtitle, sections, banner=state.banner())
-    report = write_bytes(text, out / "report.html")
-    write_bytes(json.dumps(report_manifest, indent=2, default=str) + "\n", out / "report.json")
-    return report
+        subtitle = (
+            f"{len(runs)} runs of {runs['config_id'].nunique()} configurations from "
+            f"<code>{html.escape(str(folder))}</code>; made {report_manifest['created']}."
+        )
+        title = f"Report: {manifest.get('name') or folder.name}"
+        text = page(title, subtitle, sections, banner=state.banner())
+        report = write_bytes(text, out / "report.html")
+        write_bytes(json.dumps(report_manifest, indent=2, default=str) + "\n", out / "report.json")
+        return report

@@ -29,6 +29,7 @@ __all__ = [
     "BUDGET_SHARES",
     "CLAIMS",
     "CONTRASTS",
+    "STUDIED",
     "Claim",
     "arms_of",
     "differing_keys",
@@ -240,6 +241,9 @@ claims: a closed design reaches a text sooner and over fewer objectors, and cost
 stakeholders' share and low-income voice. Not the seed's claims, so not pre-registered at
 the default (the design table has their intervals there); `python -m sim.claims` reads
 them across the plausible set."""
+
+STUDIED: tuple[Claim, ...] = (*CLAIMS, *CONTRASTS)
+"""What `python -m sim.claims` measures at each plausible point: the claims, then the contrasts."""
 
 
 def arms_of(claims: Sequence[Claim], catalogue: Mapping[str, Sequence[str]] = ARMS) -> list[str]:

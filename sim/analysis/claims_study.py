@@ -24,8 +24,7 @@ from scipy import stats
 from sim.analysis.claims import (
     ARMS,
     BUDGET_SHARES,
-    CLAIMS,
-    CONTRASTS,
+    STUDIED,
     arms_of,
     differing_keys,
     evaluate,
@@ -100,7 +99,7 @@ def run_claims(cfg: ClaimsConfig, progress: bool = True) -> ClaimsResult:
     folder = _check(cfg)
     chosen, names = _plausible(folder, cfg.points, cfg.seed)
     common = [f"seed={cfg.seed}", f"replications={cfg.replications}", "progress=false", "crn=true"]
-    arms = arms_of((*CLAIMS, *CONTRASTS))
+    arms = arms_of(STUDIED)
     default = compose_config(common)
     designs = {}
     for arm in arms:
@@ -131,9 +130,7 @@ def run_claims(cfg: ClaimsConfig, progress: bool = True) -> ClaimsResult:
         per_point = []
         for p, part in runs.groupby("point"):
             by_arm = {a: g.set_index("replication") for a, g in part.groupby("design")}
-            table = evaluate((*CLAIMS, *CONTRASTS), by_arm).assign(
-                point=int(chosen.loc[p, "point"])
-            )
+            table = evaluate(STUDIED, by_arm).assign(point=int(chosen.loc[p, "point"]))
             per_point.append(table)
         per_point = pd.concat(per_point, ignore_index=True)
         summary = summarise_claims(per_point)

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.analysis.claims import CLAIMS, CONTRASTS
+from sim.analysis.claims import STUDIED
 from sim.figures.export import PaperFigure
 from sim.figures.style import PALETTE, TEMPLATE, TWO_COLUMN_IN
 
@@ -25,13 +25,13 @@ ROW_IN = 0.22
 
 def claims_figure(summary: pd.DataFrame) -> PaperFigure:
     """Shares of plausible points where each claim holds, and its standardised mean effect."""
-    smallest = {c.key: c.smallest * c.direction for c in (*CLAIMS, *CONTRASTS)}
+    smallest = {c.key: c.smallest * c.direction for c in STUDIED}
     data = summary.copy()
     scale = data["claim"].map(smallest)
     for column in ("mean_effect", "low", "high"):
         data[f"{column}_std"] = data[column] / scale
     data["share_unclear"] = 1 - data["share_holds"] - data["share_opposite"]
-    short = {c.key: c.short for c in (*CLAIMS, *CONTRASTS)}
+    short = {c.key: c.short for c in STUDIED}
     labels = [
         f"{c}. {short.get(c) or t}" for c, t in data[["claim", "text"]].itertuples(index=False)
     ]

@@ -8,8 +8,7 @@ damaged pieces, and sorts what happened:
 
 - *right result*: exit 0 and the result checks out (every row once, as an uninterrupted
   run gives it);
-- *clear error*: the documented exit code (docs/sweeps.md) and one `sim: error:` line
-  (argparse's usage line for the reading commands' flags);
+- *clear error*: the documented exit code (docs/sweeps.md) and one `sim: error:` line;
 - *traceback*: a Python traceback on stderr;
 - *silently wrong*: exit 0 (or the expected code) but the result or the folder is wrong;
 - *lost*: a folder that existed before the command changed;
@@ -25,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import os
 import shutil
 import signal
@@ -42,40 +40,21 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests import studies  # noqa: E402
 from tests.processes import alive, wait_for, workers_of  # noqa: E402
+from tests.studies import (  # noqa: E402
+    CALIBRATION,
+    ROBUSTNESS,
+    SENSITIVITY,
+    SMALL,
+    runs,
+    snapshot,
+    start,
+)
 
 CLASSES = ["right result", "clear error", "traceback", "silently wrong", "lost", "other"]
 USAGE, REFUSED, STORAGE, INTERRUPTED, INCOMPLETE = 2, 3, 4, 130, 1
 
-SMALL = ['base=["scenario=small"]', "replications=1", "workers=1"]
-TWO_DESIGNS = ["~designs", '+designs={open:["process=open_plenary"],two_tier:["process=two_tier"]}']
-ONE_PARAMETER = ["~parameters", "+parameters={behaviour:{attendance_base:{low:0.0,high:0.9}}}"]
-ROBUSTNESS = [*SMALL, *TWO_DESIGNS, *ONE_PARAMETER, "worlds=6", "chunk=5"]  # 12 jobs
-SENSITIVITY = [
-    *SMALL,
-    "method=morris",
-    "samples=3",
-    "resamples=20",
-    "outcomes=[attendance_rate_LIC]",
-    "~parameters",
-    "+parameters={behaviour:{attendance_base:{low:0.0,high:0.9},pressure_gain:{low:0,high:5}}}",
-    "chunk=2",
-]  # 9 jobs
-CALIBRATION = [  # one wave of 4 points on the small scenario
-    "~negotiations.bbnj",
-    "~negotiations.plastics_inc",
-    'negotiations.ahc_cybercrime.overrides=["scenario=small"]',
-    "negotiations.ahc_cybercrime.parameters={}",
-    "only=[behaviour.concession_rate]",
-    "points=[4]",
-    "replications=[2]",
-    "confirm=[2]",
-    "left_out=false",
-    "stability=0",
-    "candidates=200",
-    "workers=1",
-    "chunk=2",
-]
 STUDY_COMMANDS = (
     "sim.calibrate",
     "sim.sensitivity",
@@ -113,57 +92,16 @@ class Case:
 # ---------------------------------------------------------------- running and reading
 
 
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("SIM_FAULT", "HYDRA_FULL_ERROR")}
-    return {**env, "PYTHONPATH": str(ROOT), **(extra or {})}
-
-
 def run(cwd: Path, module: str, *args: str, env: dict | None = None, prefix: str = "") -> Done:
-    if prefix:  # a shell limit such as `ulimit -f 16`
-        line = " ".join(f"'{a}'" for a in args)
-        argv = ["bash", "-c", f"{prefix}; exec {sys.executable} -m {module} {line}"]
-    else:
-        argv = [sys.executable, "-m", module, *args]
-    done = subprocess.run(
-        argv, cwd=cwd, env=_env(env), capture_output=True, text=True, timeout=900, check=False
-    )
+    done = studies.run(cwd, module, *args, env=env, prefix=prefix)
     return Done(done.returncode, done.stderr, done.stdout)
 
 
-def start(cwd: Path, module: str, *args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd,
-        env=_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def pieces(folder: Path) -> pd.DataFrame:
-    parts = [pd.read_parquet(p) for p in sorted((folder / "pieces").glob("*/runs.parquet"))]
-    if not parts:
-        return pd.DataFrame()
-    return pd.concat(parts).sort_values(["job", "replication"]).reset_index(drop=True)
-
-
-def digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and p.name != ".lock":
-            h.update(str(p.relative_to(folder)).encode() + p.read_bytes())
-    return h.hexdigest()
-
-
 def one_error_line(stderr: str) -> bool:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith(("sim: error:", "sim: interrupted"))]
-    usage = [line for line in lines if line.startswith("usage:")] and lines[-1].startswith(
-        "python -m sim"
-    )
-    return len(errors) == 1 or bool(usage)
+    errors = [
+        ln for ln in stderr.splitlines() if ln.startswith(("sim: error:", "sim: interrupted"))
+    ]
+    return len(errors) == 1
 
 
 def classify(case: Case, done: Done, problem: str | None, lost: bool) -> str:
@@ -206,7 +144,7 @@ class World:
             out = root / "truth" / module
             done = run(root, module, *args, f"out={out}")
             assert done.code == 0, done.stderr[-2000:]
-            self.truth[module] = pieces(out)
+            self.truth[module] = runs(out)
             self.truth[module + ":folder"] = out
         self.calibration = root / "truth" / "calibration"
         done = run(root, "sim.calibrate", *CALIBRATION, f"out={self.calibration}")
@@ -229,7 +167,7 @@ class World:
 
 def same_rows(world: World, module: str) -> Callable[[Path], str | None]:
     def check(out: Path) -> str | None:
-        got, want = pieces(out), world.truth[module]
+        got, want = runs(out), world.truth[module]
         if len(got) != len(want):
             return f"{len(got)} rows, uninterrupted {len(want)}"
         try:
@@ -354,9 +292,9 @@ def edited_table(module: str, args: list[str]):
         if killed.code != -signal.SIGKILL:
             return Done(killed.code, "the kill did not happen: " + killed.stderr)
         table.write_bytes(table.read_bytes().replace(b",LIC,", b",LMIC,", 1))
-        before = digest(cwd / "out")
+        before = snapshot(cwd / "out")
         refused = run(cwd, module, *full)
-        if digest(cwd / "out") != before:
+        if snapshot(cwd / "out") != before:
             return Done(refused.code, refused.stderr + "\nLOST: the folder changed")
         return refused
 
@@ -371,9 +309,9 @@ def rerun_unchanged(module: str, args: list[str]):
         first = run(cwd, module, *args, f"out={out}")
         if first.code != 0:
             return first
-        before = digest(out / "pieces")
+        before = snapshot(out / "pieces")
         again = run(cwd, module, *args, f"out={out}")
-        if digest(out / "pieces") != before:
+        if snapshot(out / "pieces") != before:
             return Done(again.code, again.stderr + "\nLOST: finished pieces changed")
         return again
 
@@ -668,7 +606,7 @@ def cases(world: World) -> list[Case]:
             [a for a in SENSITIVITY if not a.startswith(("base=", "outcomes="))]
             + ['base=["scenario=small","measures.rush_cost=true"]', "outcomes=[adopted_by_code]"],
             check=lambda out: (
-                None if pieces(out)["rush_cost"].notna().any() else "rush_cost null in every run"
+                None if runs(out)["rush_cost"].notna().any() else "rush_cost null in every run"
             ),
         )
     )
@@ -801,7 +739,7 @@ def survey(only: list[str] | None) -> pd.DataFrame:
     chosen = [c for c in cases(world) if not only or c.command in only]
     for i, case in enumerate(chosen, 1):
         cwd = world.scratch(case)
-        guarded = {p: digest(p) for p in case.guard()}
+        guarded = {p: snapshot(p) for p in case.guard()}
         began = time.monotonic()
         if case.act is not None:
             done = case.act(case, cwd)
@@ -811,7 +749,7 @@ def survey(only: list[str] | None) -> pd.DataFrame:
             if case.command in STUDY_COMMANDS and "--help" not in args and not chosen_out:
                 args = [*args, f"out={cwd / 'out'}"]
             done = run(cwd, case.command, *args, env=case.env)
-        lost = any(digest(p) != d for p, d in guarded.items()) or "LOST:" in done.stderr
+        lost = any(snapshot(p) != d for p, d in guarded.items()) or "LOST:" in done.stderr
         problem = None
         checkable = (case.expect == 0 and done.code == 0) or case.check is nothing_written
         if case.check is not None and checkable and "Traceback" not in done.stderr and not lost:

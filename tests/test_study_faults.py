@@ -14,92 +14,19 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tests.processes import alive, wait_for, workers_of
-from tests.shared import ROOT
+from tests.studies import CALIBRATION, ROBUSTNESS, SENSITIVITY, run, runs, snapshot, start
 
 pytestmark = pytest.mark.slow
 
-SMALL = ['base=["scenario=small"]', "replications=1", "workers=1"]
-TWO_DESIGNS = ["~designs", '+designs={open:["process=open_plenary"],two_tier:["process=two_tier"]}']
-ONE_PARAMETER = ["~parameters", "+parameters={behaviour:{attendance_base:{low:0.0,high:0.9}}}"]
-ROBUSTNESS = [*SMALL, *TWO_DESIGNS, *ONE_PARAMETER, "worlds=6", "chunk=5"]  # 12 jobs
-SENSITIVITY = [
-    *SMALL,
-    "method=morris",
-    "samples=3",
-    "resamples=20",
-    "outcomes=[attendance_rate_LIC]",
-    "~parameters",
-    "+parameters={behaviour:{attendance_base:{low:0.0,high:0.9},pressure_gain:{low:0,high:5}}}",
-    "chunk=2",
-]  # 9 jobs
-CALIBRATION = [  # history matching on the small scenario alone: one wave of 4 points
-    "~negotiations.bbnj",
-    "~negotiations.plastics_inc",
-    'negotiations.ahc_cybercrime.overrides=["scenario=small"]',
-    "negotiations.ahc_cybercrime.parameters={}",
-    "only=[behaviour.concession_rate]",
-    "points=[4]",
-    "replications=[2]",
-    "confirm=[2]",
-    "left_out=false",
-    "stability=0",
-    "candidates=200",
-    "workers=1",
-    "chunk=2",
-]
 STUDY_SETTINGS = {  # the smallest settings each command takes, for the folder tests
     "sim.calibrate": CALIBRATION,
 }
-
-
-def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("SIM_FAULT", "HYDRA_FULL_ERROR")}
-    return {**env, "PYTHONPATH": str(ROOT), **(extra or {})}
-
-
-def run(cwd: Path, module: str, *args: str, env: dict | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd,
-        env=_env(env),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
-def start(cwd: Path, module: str, *args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd,
-        env=_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's job
-    )
-
-
-def runs(folder: Path) -> pd.DataFrame:
-    """Every run row of a study's pieces, in job order."""
-    parts = [pd.read_parquet(p) for p in sorted((folder / "pieces").glob("*/runs.parquet"))]
-    return pd.concat(parts).sort_values(["job", "replication"]).reset_index(drop=True)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".lock"
-    }
 
 
 def one_error_line(stderr: str) -> str:
@@ -246,12 +173,8 @@ def test_read_only_and_full_disks_are_one_line_exit_4(tmp_path, module) -> None:
 
 def test_a_file_size_limit_is_exit_4(tmp_path) -> None:
     """`ulimit -f`: Python gets EFBIG (it ignores SIGXFSZ); a storage error, not a bug."""
-    script = f"ulimit -f 16; exec {sys.executable} -m sim.robustness " + " ".join(
-        f"'{a}'" for a in [*ROBUSTNESS, f"out={tmp_path / 'out'}"]
-    )
-    done = subprocess.run(
-        ["bash", "-c", script], cwd=tmp_path, env=_env(), capture_output=True, text=True
-    )
+    out = f"out={tmp_path / 'out'}"
+    done = run(tmp_path, "sim.robustness", *ROBUSTNESS, out, prefix="ulimit -f 16")
     assert done.returncode == 4, done.stderr[-3000:]
     assert "File too large" in one_error_line(done.stderr)
 

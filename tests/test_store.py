@@ -278,3 +278,39 @@ def test_load_results_of_a_run_folder(job) -> None:
     folder, _ = job
     frame = pd.read_parquet(folder / "runs.parquet")
     assert completeness(folder).complete and len(frame) == 2
+
+
+# ------------------------------------------------------------ claiming a study's folder
+def test_a_study_refuses_another_kinds_folder_and_stray_files(tmp_path: Path) -> None:
+    """`refuse_foreign`: the one check the batch studies and the calibration make."""
+    from sim.analysis.hm.run import _claim
+    from sim.errors import RefusedError
+    from sim.store.batches import refuse_foreign
+
+    ours = {"manifest.json", "pieces"}.__contains__
+    refuse_foreign(tmp_path / "new", None, "sensitivity", ours)  # nothing there yet
+    with pytest.raises(RefusedError, match=r"holds a sweep's results, not a sensitivity's"):
+        refuse_foreign(tmp_path, {"kind": "sweep"}, "sensitivity", ours)
+    with pytest.raises(RefusedError, match=r"holds a robustness's results, not a calibration's"):
+        refuse_foreign(tmp_path, {"kind": "robustness"}, "history matching", ours, "calibration")
+    refuse_foreign(tmp_path, {"kind": "sensitivity"}, "sensitivity", ours)  # its own: resumed
+
+    (tmp_path / "pieces").mkdir()
+    (tmp_path / ".manifest.json.123.tmp").write_text("")  # a killed writer's temporary
+    refuse_foreign(tmp_path, None, "sensitivity", ours)
+    for name in ("notes.txt", "a.csv", "b.csv", "c.csv"):
+        (tmp_path / name).write_text("")
+    with pytest.raises(RefusedError) as refused:
+        refuse_foreign(tmp_path, None, "sensitivity", ours)
+    assert str(refused.value) == (
+        f"out={tmp_path} holds other files (a.csv, b.csv, c.csv) and no sensitivity manifest; "
+        "choose a new or empty folder"
+    )
+
+    # The calibration's files are named by prefix (wave_1, confirm_2, ...).
+    waves = tmp_path / "calibration"
+    (waves / "wave_1").mkdir(parents=True)
+    _claim(waves)
+    (waves / "draft.md").write_text("")
+    with pytest.raises(RefusedError, match=r"holds other files \(draft.md\) and no calibration"):
+        _claim(waves)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,7 @@ from sim.store.layout import FORMAT_VERSION, LOCK_FILE, MANIFEST, QUARANTINE_DIR
 from sim.store.lock import FolderBusyError, FolderLock, StaleLockError
 from sim.store.provenance import utc_now
 
-__all__ = ["PIECES_DIR", "BatchFolder", "open_batch_folder"]
+__all__ = ["PIECES_DIR", "BatchFolder", "open_batch_folder", "refuse_foreign"]
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,33 @@ PIECES_DIR = "pieces"
 _OURS = {MANIFEST, LOCK_FILE, PIECES_DIR, QUARANTINE_DIR}
 
 
-def _foreign(manifest: dict[str, Any] | None, kind: str) -> str | None:
-    if manifest is None:
-        return None
-    other = manifest.get("kind")
-    if other == kind:
-        return None
-    what = {"job": "a finished run", "sweep": "a sweep"}.get(str(other), f"a {other}")
-    return f"holds {what}'s results, not a {kind}'s"
+def refuse_foreign(
+    folder: Path,
+    manifest: dict[str, Any] | None,
+    kind: str,
+    ours: Callable[[str], bool],
+    name: str | None = None,
+) -> None:
+    """Refuse (exit 3) a folder that holds another kind's results, or files and no manifest.
+
+    The one check every study command makes before it writes into `out=`: `manifest` is
+    the folder's (None: none), `ours(file name)` says which files a folder of `kind` may
+    hold, and `name` is how the message calls `kind` (default: `kind` itself).
+    """
+    name = name or kind
+    why = None
+    if manifest is not None and manifest.get("kind") != kind:
+        other = manifest.get("kind")
+        what = {"job": "a finished run", "sweep": "a sweep"}.get(str(other), f"a {other}")
+        why = f"holds {what}'s results, not a {name}'s"
+    elif manifest is None and folder.is_dir():
+        strangers = sorted(
+            p.name for p in folder.iterdir() if not ours(p.name) and not own_temporary(p)
+        )
+        if strangers:
+            why = f"holds other files ({', '.join(strangers[:3])}) and no {name} manifest"
+    if why:
+        raise RefusedError(f"out={folder} {why}; choose a new or empty folder")
 
 
 @dataclass
@@ -148,15 +168,7 @@ def open_batch_folder(
         previous = read_json(folder / MANIFEST, strict=True)
     except CorruptFileError as err:
         raise RefusedError(f"{err}: move it aside to reuse this folder") from err
-    why = _foreign(previous, kind)
-    if why is None and previous is None and folder.is_dir():
-        strangers = sorted(
-            p.name for p in folder.iterdir() if p.name not in _OURS and not own_temporary(p)
-        )
-        if strangers:
-            why = f"holds other files ({', '.join(strangers[:3])}) and no {kind} manifest"
-    if why:
-        raise RefusedError(f"out={folder} {why}; choose a new or empty folder")
+    refuse_foreign(folder, previous, kind, ours=_OURS.__contains__)
     try:
         lock = FolderLock.acquire(folder, kind, takeover=True)
     except FolderBusyError as err:

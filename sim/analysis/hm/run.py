@@ -17,17 +17,16 @@ from typing import Any
 from sim.analysis.calibration import CalibrateConfig, patterns_path
 from sim.analysis.hm.match import Matched, history_match
 from sim.analysis.hm.report import REPORTS, write_reports
-from sim.errors import RefusedError
 from sim.run.batch import Execution
 from sim.store import (
     MANIFEST,
     environment_info,
-    own_temporary,
     read_json,
     sha256_file,
     utc_now,
     write_json,
 )
+from sim.store.batches import refuse_foreign
 
 __all__ = ["Calibrated", "run_calibration"]
 
@@ -49,19 +48,7 @@ OURS = ("wave_", "confirm_", "left_out_", "stability", "figures", MANIFEST, *REP
 def _claim(out: Path) -> None:
     """Refuse a folder that holds a run, a sweep, another study's results or other files."""
     manifest = read_json(out / MANIFEST) if (out / MANIFEST).exists() else None
-    why = None
-    if manifest is not None and manifest.get("kind") != KIND:
-        other = manifest.get("kind")
-        what = {"job": "a finished run", "sweep": "a sweep"}.get(str(other), f"a {other}")
-        why = f"holds {what}'s results, not a calibration's"
-    elif manifest is None and out.is_dir():
-        strangers = sorted(
-            p.name for p in out.iterdir() if not p.name.startswith(OURS) and not own_temporary(p)
-        )
-        if strangers:
-            why = f"holds other files ({', '.join(strangers[:3])}) and no calibration manifest"
-    if why:
-        raise RefusedError(f"out={out} {why}; choose a new or empty folder")
+    refuse_foreign(out, manifest, KIND, ours=lambda name: name.startswith(OURS), name="calibration")
 
 
 def run_calibration(cfg: CalibrateConfig, progress: bool = True) -> Calibrated:

@@ -293,6 +293,10 @@ def test_a_study_refuses_another_kinds_folder_and_stray_files(tmp_path: Path) ->
         refuse_foreign(tmp_path, {"kind": "sweep"}, "sensitivity", ours)
     with pytest.raises(RefusedError, match=r"holds a robustness's results, not a calibration's"):
         refuse_foreign(tmp_path, {"kind": "robustness"}, "history matching", ours, "calibration")
+    with pytest.raises(RefusedError, match=r"holds an out-of-sample's results, not a claims's"):
+        refuse_foreign(tmp_path, {"kind": "out-of-sample"}, "claims", ours)
+    with pytest.raises(RefusedError, match=r"holds a claims's results, not an out-of-sample's"):
+        refuse_foreign(tmp_path, {"kind": "claims"}, "out-of-sample", ours)
     refuse_foreign(tmp_path, {"kind": "sensitivity"}, "sensitivity", ours)  # its own: resumed
 
     (tmp_path / "pieces").mkdir()

@@ -67,9 +67,9 @@ def refuse_foreign(
     name = name or kind
     why = None
     if manifest is not None and manifest.get("kind") != kind:
-        other = manifest.get("kind")
-        what = {"job": "a finished run", "sweep": "a sweep"}.get(str(other), f"a {other}")
-        why = f"holds {what}'s results, not a {name}'s"
+        other = str(manifest.get("kind"))
+        what = {"job": "a finished run", "sweep": "a sweep"}.get(other, _a(other))
+        why = f"holds {what}'s results, not {_a(name)}'s"
     elif manifest is None and folder.is_dir():
         strangers = sorted(
             p.name for p in folder.iterdir() if not ours(p.name) and not own_temporary(p)
@@ -78,6 +78,11 @@ def refuse_foreign(
             why = f"holds other files ({', '.join(strangers[:3])}) and no {name} manifest"
     if why:
         raise RefusedError(f"out={folder} {why}; choose a new or empty folder")
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: a sensitivity, an out-of-sample."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 @dataclass

@@ -21,3 +21,12 @@ T95_3 = 3.182446305284263  # 3 degrees of freedom
 def assert_fields(result: object, **expected: object) -> None:
     """Every field of a result dataclass equals the hand computation (NaN equals NaN)."""
     assert dataclasses.asdict(result) == pytest.approx(expected, nan_ok=True)
+
+
+UNDEFINED = ("difference", "statistic", "p", "effect_size", "diff_low", "diff_high")
+
+
+def assert_undefined(result: object, **known: object) -> None:
+    """`assert_fields` for a comparison with nothing to compare: every field `known` does
+    not name is a statistic that must be NaN (a test with no data reports no number)."""
+    assert_fields(result, **({name: NAN for name in UNDEFINED} | known))

@@ -60,3 +60,24 @@ def test_every_launcher_gives_the_same_rows(sweeps: dict[str, Path], launcher: s
         pd.testing.assert_frame_equal(
             pd.read_parquet(base / f"{table}.parquet"), pd.read_parquet(other / f"{table}.parquet")
         )
+
+
+@pytest.mark.slow
+def test_joblib_workers_end_before_the_sweep_is_aggregated(tmp_path: Path) -> None:
+    """The workers' ~180 MB each would otherwise idle beside the aggregation (the peak)."""
+    out = tmp_path / "workers.txt"
+    probe = ["+hydra.callbacks.probe._target_=tests.sweep_probe.WorkersAtSweepEnd"]
+    probe.append(f"+hydra.callbacks.probe.out={out}")
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", *SWEEP, *LAUNCHERS["joblib"], *probe],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (folder,) = (tmp_path / "results" / "sweeps").iterdir()
+    assert json.loads((folder / "manifest.json").read_text())["totals"]["completed"] == 4
+    assert out.read_text() == "", f"loky workers alive at the sweep's end: {out.read_text()}"

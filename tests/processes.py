@@ -72,3 +72,15 @@ def workers_of(proc: subprocess.Popen, marker: str, count: int, timeout: float =
             _, err = proc.communicate(timeout=60)
             pytest.fail(f"{len(found)} of {count} {marker} workers found; it said:\n{err[-3000:]}")
         time.sleep(0.05)
+
+
+def resident_mb(pid: int) -> float | None:
+    """Resident memory of `pid` in MB (/proc VmRSS), or None once it has ended."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None

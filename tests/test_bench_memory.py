@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.processes import children, wait_for
+from tests.processes import children, resident_mb, wait_for
 from tests.shared import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -23,7 +23,7 @@ import sweeps
 
 MB = 2**20
 WORKER = """
-import os, sys, time
+import os, time
 held = bytearray(200 * 2**20)  # touched: resident
 for i in range(0, len(held), 4096):
     held[i] = 1
@@ -45,18 +45,13 @@ def test_a_fork_before_exec_is_not_counted_twice(count) -> None:
     try:
         wait_for(lambda: any(children(w) for w in children(root.pid)), timeout=60, proc=root)
         (worker,) = children(root.pid)
-        wait_for(lambda: _rss(worker) > 200 * MB, timeout=60, proc=root)
+        wait_for(lambda: (resident_mb(worker) or 0) > 200, timeout=60, proc=root)
         time.sleep(0.2)
-        total, alone = count(root.pid), _rss(root.pid) + _rss(worker)
+        total = count(root.pid)
+        alone = (resident_mb(root.pid) + resident_mb(worker)) * MB
         assert abs(total - alone) < 20 * MB, f"{total / MB:.0f} MB, not {alone / MB:.0f} MB"
     finally:
         for pid in (*(c for w in children(root.pid) for c in children(w)), *children(root.pid)):
             subprocess.run(["kill", "-9", str(pid)], check=False)
         root.kill()
         root.wait()
-
-
-def _rss(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as status:
-        line = next(line for line in status if line.startswith("VmRSS:"))
-    return int(line.split()[1]) * 1024

@@ -17,20 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.processes import resident_mb
 from tests.shared import ROOT
 
 JOBS = 300
-
-
-def resident_mb(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    return None
 
 
 @pytest.mark.slow
